@@ -1,0 +1,60 @@
+# Two commands: `make demo` and `make test`. Everything else is a step of theirs.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: demo test test-postgres test-browser install lint check schema messages bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo: install, migrate the embedded SQLite database under var/, load the demo cities, serve.
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Milan: http://127.0.0.1:$(PORT)/it/milano/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: lint, Django checks, migrations and OpenAPI drift, translations, the whole pytest suite.
+test: install lint check
+	$(PY) -m pytest -n 2 -m "not e2e" -q
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check:
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --file var/openapi.generated.yaml --validate
+	@diff -q openapi.yaml var/openapi.generated.yaml >/dev/null || { \
+	  echo "openapi.yaml is out of date: run 'make schema' and commit it"; diff -u openapi.yaml var/openapi.generated.yaml | head -40; exit 1; }
+	$(PY) scripts/check_translations.py
+
+## make schema: regenerate the committed OpenAPI document.
+schema: install
+	$(PY) manage.py spectacular --file openapi.yaml --validate
+
+## make messages: refresh the .po catalogues from the code and compile the .mo files.
+messages: install
+	$(PY) manage.py makemessages -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var
+	$(PY) manage.py makemessages -d djangojs -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var
+	$(PY) scripts/check_translations.py --compile
+
+## The suite against PostgreSQL (DATABASE_URL must point at a server; the test database is created).
+test-postgres: install
+	$(PY) -m pytest -n 2 -m "not e2e" -q
+
+## Browser tests: Playwright driving Debian's chromium (apt-get install chromium).
+test-browser: install
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
+	$(PY) -m pytest -m e2e -q -p no:xdist
+
+clean:
+	rm -rf $(VENV) var

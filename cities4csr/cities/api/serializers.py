@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from ..models import Area, AreaLayer, City, Indicator
+
+
+class AreaLayerSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AreaLayer
+        fields = ["kind", "label", "level", "parent_kind", "source", "licence", "attribution"]
+
+
+class CitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = City
+        fields = ["slug", "name", "country", "default_language", "languages", "currency", "timezone"]
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    parent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Area
+        fields = ["kind", "code", "name", "parent"]
+
+    def get_parent(self, area) -> dict | None:
+        if area.parent is None:
+            return None
+        return {"kind": area.parent.kind, "code": area.parent.code, "name": area.parent.name}
+
+
+class LocateQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class KindQuerySerializer(serializers.Serializer):
+    kind = serializers.SlugField(required=False, help_text="Area kind, e.g. nil, municipio, commune, quartier.")
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    values = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = ["key", "label", "unit", "area_kind", "higher_is_worse", "source", "licence", "attribution",
+                  "values"]
+
+    def get_values(self, indicator) -> dict[str, float]:
+        """Latest value per area code."""
+        return self.context["values"].get(indicator.pk, {})

@@ -1,0 +1,147 @@
+"""Reading and checking area boundary files. Pure Python + shapely, no Django.
+
+``parse_area_file`` turns the bytes of a GeoJSON FeatureCollection into ``AreaFeature``
+records or raises ``AreaFileError`` listing every bad feature and why, so an import can
+refuse a file whole instead of writing half of it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from shapely.geometry import mapping, shape
+from shapely.validation import explain_validity
+
+# Names a GeoJSON "crs" member may use for WGS84 longitude/latitude.
+WGS84_NAMES = {
+    "EPSG:4326",
+    "urn:ogc:def:crs:EPSG::4326",
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "CRS84",
+    "OGC:CRS84",
+}
+
+
+class AreaFileError(ValueError):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+@dataclass(frozen=True)
+class AreaFeature:
+    code: str
+    name: str
+    geometry: dict
+    bbox: tuple[float, float, float, float]
+    properties: dict = field(default_factory=dict)
+
+
+def _feature_label(index: int, props: dict, code_field: str) -> str:
+    code = props.get(code_field)
+    return f"feature {index + 1}" + (f" ({code_field}={code})" if code not in (None, "") else "")
+
+
+def _name_of(props: dict, name_field: str | None, name_format: str | None) -> str:
+    if name_format:
+        try:
+            return name_format.format(**props).strip()
+        except (KeyError, IndexError, ValueError):
+            return ""
+    value = props.get(name_field or "name")
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _code_of(props: dict, code_field: str) -> str:
+    value = props.get(code_field)
+    if value in (None, ""):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_area_file(
+    data: bytes | str,
+    *,
+    code_field: str = "code",
+    name_field: str | None = "name",
+    name_format: str | None = None,
+) -> list[AreaFeature]:
+    """Parse and check a GeoJSON FeatureCollection of (Multi)Polygons in WGS84."""
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AreaFileError([f"the file is not valid JSON: {exc}"]) from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise AreaFileError(["the file is not a GeoJSON FeatureCollection"])
+    crs = doc.get("crs")
+    if crs is not None:
+        crs_name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+        if crs_name not in WGS84_NAMES:
+            raise AreaFileError([f"the file's CRS is {crs_name!r}; convert it to WGS84 longitude/latitude (EPSG:4326)"])
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        raise AreaFileError(["the file has no features"])
+
+    errors: list[str] = []
+    parsed: list[AreaFeature] = []
+    seen_codes: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for index, feature in enumerate(features):
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        label = _feature_label(index, props, code_field)
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            errors.append(f"{label}: not a GeoJSON Feature")
+            continue
+        code = _code_of(props, code_field)
+        name = _name_of(props, name_field, name_format)
+        if not code:
+            errors.append(f"{label}: the code property {code_field!r} is missing or empty")
+        if not name:
+            errors.append(f"{label}: the name is missing or empty")
+        if code and code in seen_codes:
+            errors.append(f"{label}: duplicate code {code!r} (also feature {seen_codes[code] + 1})")
+        if name and name.casefold() in seen_names:
+            errors.append(f"{label}: duplicate name {name!r} (also feature {seen_names[name.casefold()] + 1})")
+        seen_codes.setdefault(code, index)
+        seen_names.setdefault(name.casefold(), index)
+
+        geometry = feature.get("geometry")
+        if not geometry:
+            errors.append(f"{label}: no geometry")
+            continue
+        try:
+            geom = shape(geometry)
+        except Exception as exc:  # shapely raises several types for malformed input
+            errors.append(f"{label}: unreadable geometry ({exc})")
+            continue
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            errors.append(f"{label}: geometry is a {geom.geom_type}, expected Polygon or MultiPolygon")
+            continue
+        if geom.is_empty:
+            errors.append(f"{label}: empty geometry")
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            errors.append(
+                f"{label}: coordinates out of longitude/latitude range; is the file in a projected CRS?"
+            )
+            continue
+        if not geom.is_valid:
+            errors.append(f"{label}: invalid geometry ({explain_validity(geom)})")
+            continue
+        parsed.append(AreaFeature(code, name, mapping(geom), geom.bounds, props))
+    if errors:
+        raise AreaFileError(errors)
+    return [
+        AreaFeature(f.code, f.name, _as_plain(f.geometry), f.bbox, f.properties) for f in parsed
+    ]
+
+
+def _as_plain(geometry: dict) -> dict:
+    """shapely's mapping() gives tuples; JSON columns want lists."""
+    return json.loads(json.dumps(geometry))
+

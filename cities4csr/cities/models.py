@@ -1,0 +1,158 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.core.i18n import pick
+from cities4csr.core.models import CityScopedModel, TimeStampedModel
+
+from .policy import CityPolicy
+
+RESERVED_SLUGS = {"accounts", "admin", "api", "static", "media", "healthz", "i18n"}
+
+
+def validate_city_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("%(slug)s is reserved."), params={"slug": value})
+
+
+class City(TimeStampedModel):
+    """The tenant. Global model: every city-owned row points to one."""
+
+    class Theme(models.TextChoices):
+        BOOTSTRAP_ITALIA = "bootstrap-italia", "Bootstrap Italia"
+        BOOTSTRAP = "bootstrap", "Bootstrap 5"
+
+    slug = models.SlugField(unique=True, validators=[validate_city_slug])
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(
+        _("country"), max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166 two-letter code."))]
+    )
+    default_language = models.CharField(_("default language"), max_length=8)
+    languages = models.JSONField(_("available languages"), default=list)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", validators=[RegexValidator(r"^[A-Z]{3}$")]
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Rome")
+    theme = models.CharField(_("theme"), max_length=24, choices=Theme.choices, default=Theme.BOOTSTRAP)
+    policy = models.JSONField(_("policy"), default=dict, blank=True)
+    is_listed = models.BooleanField(_("listed publicly"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def settings(self) -> CityPolicy:
+        return CityPolicy.from_data(self.policy)
+
+    def clean(self):
+        from django.conf import settings
+
+        supported = {code for code, _label in settings.LANGUAGES}
+        if not self.languages or not set(self.languages) <= supported:
+            raise ValidationError({"languages": _("Choose among the supported languages.")})
+        if self.default_language not in self.languages:
+            raise ValidationError({"default_language": _("The default language must be one of the city's languages.")})
+        try:
+            CityPolicy.from_data(self.policy)
+        except ValueError as exc:
+            raise ValidationError({"policy": str(exc)}) from None
+
+
+class AreaLayer(CityScopedModel):
+    """One kind of area in a city (e.g. Milan's NIL), with the source it was loaded from."""
+
+    kind = models.SlugField(_("kind"), max_length=40)
+    names = models.JSONField(_("names"), default=dict, help_text="{language: label}")
+    level = models.PositiveSmallIntegerField(_("level"), default=1, help_text="0 = widest (e.g. Municipio)")
+    parent_kind = models.SlugField(_("parent kind"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+    attribution = models.CharField(_("attribution"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["city", "level", "kind"]
+        constraints = [models.UniqueConstraint(fields=["city", "kind"], name="arealayer_unique_kind")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return pick(self.names) or self.kind
+
+
+class Area(CityScopedModel):
+    """A neighbourhood or district: NIL, Municipio, commune, quartier, IRIS…"""
+
+    kind = models.SlugField(_("kind"), max_length=40)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("parent")
+    )
+    geometry = models.JSONField(_("geometry"), help_text="GeoJSON (Multi)Polygon in WGS84")
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+
+    class Meta:
+        ordering = ["city", "kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["city", "kind", "code"], name="area_unique_code")]
+        indexes = [models.Index(fields=["city", "kind", "min_lon", "max_lon"])]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def sort_key(self):
+        return (len(self.code), self.code) if self.code.isdigit() else (0, self.code)
+
+
+class Indicator(CityScopedModel):
+    """Something measured per area: population, share of foreign residents, heat risk…"""
+
+    key = models.SlugField(_("key"), max_length=60)
+    names = models.JSONField(_("names"), default=dict, help_text="{language: label}")
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    area_kind = models.SlugField(_("area kind"), max_length=40)
+    higher_is_worse = models.BooleanField(
+        _("higher means more deprived"), default=False, help_text="Used by the equity weighting of matching."
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+    attribution = models.CharField(_("attribution"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["city", "key"]
+        constraints = [models.UniqueConstraint(fields=["city", "key"], name="indicator_unique_key")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return pick(self.names) or self.key
+
+
+class IndicatorValue(CityScopedModel):
+    """A dated value of an indicator for one area."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="indicator_values")
+    date = models.DateField(_("date"))
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        ordering = ["indicator", "area", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "area", "date"], name="indicatorvalue_unique_date")
+        ]

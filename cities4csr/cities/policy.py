@@ -1,0 +1,55 @@
+"""Per-city policy: rules that differ between cities are data on the City, not settings.
+
+Pure Python. ``CityPolicy.from_data`` validates the JSON stored on ``City.policy``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+# Sectors a city will not take support from (Milan's guidelines on sponsorship, May 2020).
+DEFAULT_EXCLUSIONS = [
+    "tobacco",
+    "spirits",
+    "weapons",
+    "gambling",
+    "pornography",
+    "political_propaganda",
+    "union_propaganda",
+    "religious_propaganda",
+]
+
+
+@dataclass(frozen=True)
+class CityPolicy:
+    #: area kind shown first on the map and used to locate needs (e.g. "nil", "quartier")
+    primary_area_kind: str = ""
+    #: area kind one level up (e.g. "municipio", "commune")
+    district_area_kind: str = ""
+    #: indicator shaded on the home map by default
+    default_indicator: str = ""
+    #: sectors excluded from sponsorship and visibility
+    exclusions: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUSIONS))
+    #: an officer may let a resource line be over-committed
+    officer_may_overcommit: bool = True
+    #: optional map tile URL template for online deployments; empty = polygons only
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
+
+    @classmethod
+    def from_data(cls, data: dict | None) -> CityPolicy:
+        data = dict(data or {})
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ValueError(f"unknown policy keys: {', '.join(unknown)}")
+        for key, value in data.items():
+            expected = type(getattr(cls(), key))
+            if not isinstance(value, expected):
+                raise ValueError(f"policy {key!r} must be a {expected.__name__}")
+        if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
+            raise ValueError("policy 'map_tile_url' must be an https:// URL template")
+        return cls(**data)
+
+    def as_data(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,90 @@
+"""Reads for cities, areas and indicators. Callers are inside the city's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from shapely.geometry import Point, shape
+
+from .models import Area, AreaLayer, City, Indicator, IndicatorValue
+
+
+def city_get(*, slug: str) -> City:
+    try:
+        return City.objects.get(slug=slug)
+    except City.DoesNotExist:
+        raise Http404("No such city") from None
+
+
+def cities_listed() -> QuerySet[City]:
+    return City.objects.filter(is_listed=True).order_by("name")
+
+
+def area_layers(*, city: City) -> list[AreaLayer]:
+    return list(AreaLayer.objects.filter(city=city).order_by("level", "kind"))
+
+
+def areas_of_kind(*, city: City, kind: str) -> QuerySet[Area]:
+    return Area.objects.filter(city=city, kind=kind).select_related("parent").order_by("code")
+
+
+def areas_all(*, city: City) -> QuerySet[Area]:
+    return Area.objects.filter(city=city).select_related("parent").order_by("kind", "code")
+
+
+def area_get(*, city: City, kind: str, code: str) -> Area:
+    try:
+        return Area.objects.select_related("parent").get(city=city, kind=kind, code=code)
+    except Area.DoesNotExist:
+        raise Http404("No such area") from None
+
+
+def area_children(*, city: City, area: Area) -> QuerySet[Area]:
+    return Area.objects.filter(city=city, parent=area).order_by("code")
+
+
+def areas_locate(*, city: City, lon: float, lat: float) -> list[Area]:
+    """Every area of the city that contains the point, widest level first."""
+    candidates = Area.objects.filter(
+        city=city, min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat
+    ).select_related("parent")
+    point = Point(lon, lat)
+    levels = {layer.kind: layer.level for layer in AreaLayer.objects.filter(city=city)}
+    found = [area for area in candidates if shape(area.geometry).covers(point)]
+    return sorted(found, key=lambda a: (levels.get(a.kind, 99), a.kind, a.code))
+
+
+def indicators_of_city(*, city: City, kind: str = "") -> QuerySet[Indicator]:
+    qs = Indicator.objects.filter(city=city)
+    if kind:
+        qs = qs.filter(area_kind=kind)
+    return qs.order_by("key")
+
+
+def indicator_latest_values(*, city: City, indicators: list[Indicator]) -> dict[int, dict[str, float]]:
+    """{indicator id: {area code: latest value}} in two queries whatever the number of areas."""
+    if not indicators:
+        return {}
+    latest = (
+        IndicatorValue.objects.filter(city=city, indicator__in=indicators)
+        .values("indicator_id")
+        .annotate(date=Max("date"))
+        .order_by("indicator_id")
+    )
+    wanted = {row["indicator_id"]: row["date"] for row in latest}
+    result: dict[int, dict[str, float]] = {ind.pk: {} for ind in indicators}
+    rows = IndicatorValue.objects.filter(city=city, indicator__in=indicators).values_list(
+        "indicator_id", "area__code", "date", "value"
+    ).order_by("indicator_id", "area__code")
+    for indicator_id, code, date, value in rows:
+        if wanted.get(indicator_id) == date:
+            result[indicator_id][code] = value
+    return result
+
+
+def area_indicator_values(*, city: City, area: Area) -> list[IndicatorValue]:
+    return list(
+        IndicatorValue.objects.filter(city=city, area=area)
+        .select_related("indicator")
+        .order_by("indicator__key", "-date")
+    )

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from cities4csr.demo.seed import DEMO_PASSWORD, ROLES, demo_email, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo: Milan and Nantes with real areas, organisations and one login per role. Idempotent."
+
+    def handle(self, *args, **options):
+        cities = seed_demo(stdout=self.stdout)
+        self.stdout.write("\nDemo logins (password: %s)" % DEMO_PASSWORD)
+        for slug in cities:
+            for role in ROLES:
+                self.stdout.write(f"  {slug:8} {role:15} {demo_email(slug, role)}")

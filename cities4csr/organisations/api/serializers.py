@@ -1,0 +1,28 @@
+from rest_framework import serializers
+
+from ..models import Organisation, Site
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    areas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Site
+        fields = ["id", "label", "address", "lat", "lon", "areas"]
+        read_only_fields = ["id", "areas"]
+
+    def get_areas(self, site) -> list[dict]:
+        return [{"kind": a.kind, "code": a.code, "name": a.name} for a in site.areas.all()]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """Field validation (identifiers' check digits, uniqueness) is the model's, run by the service."""
+
+    sites = SiteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "kind", "name", "description", "vat_number", "tax_code", "siren", "nace_section", "size_band",
+                  "website", "is_public", "sites"]
+        read_only_fields = ["id", "sites"]
+        validators = []  # the city-level unique constraints are checked by the service's full_clean

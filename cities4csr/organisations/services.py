@@ -1,0 +1,85 @@
+"""Writes for organisations, their sites and people. Each permission-checked and audited."""
+
+from django.db import transaction
+
+from cities4csr.cities.selectors import areas_locate
+from cities4csr.core.permissions import require
+from cities4csr.core.services import audit_log
+
+from .models import CityRole, Membership, Organisation, Site
+
+ORGANISATION_FIELDS = (
+    "kind", "name", "description", "vat_number", "tax_code", "siren", "nace_section", "size_band", "website",
+    "is_public",
+)
+
+
+def organisation_create(*, actor, city, **fields) -> Organisation:
+    require(actor, "organisations.add_organisation", city)
+    organisation = Organisation(city=city, **{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+        audit_log(actor=actor, city=city, verb="organisation.create", obj=organisation,
+                  payload={"kind": organisation.kind})
+    return organisation
+
+
+def organisation_update(*, actor, organisation: Organisation, **changes) -> Organisation:
+    require(actor, "organisations.change_organisation", organisation)
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    before = {key: getattr(organisation, key) for key in changes}
+    for key, value in changes.items():
+        setattr(organisation, key, value)
+    organisation.full_clean()
+    changed = {key: [before[key], value] for key, value in changes.items() if before[key] != value}
+    with transaction.atomic():
+        organisation.save()
+        audit_log(actor=actor, city=organisation.city, verb="organisation.update", obj=organisation,
+                  payload={"changed": changed})
+    return organisation
+
+
+def site_add(*, actor, organisation: Organisation, label: str, lat: float, lon: float, address: str = "") -> Site:
+    """Add a site and resolve it to the city's areas (none when it lies outside the city)."""
+    require(actor, "organisations.change_organisation", organisation)
+    site = Site(city=organisation.city, organisation=organisation, label=label, address=address, lat=lat, lon=lon)
+    site.full_clean()
+    with transaction.atomic():
+        site.save()
+        areas = areas_locate(city=organisation.city, lon=lon, lat=lat)
+        site.areas.set(areas)
+        audit_log(actor=actor, city=organisation.city, verb="site.add", obj=site,
+                  payload={"lat": lat, "lon": lon, "areas": [a.code for a in areas]})
+    return site
+
+
+def membership_add(*, actor, organisation: Organisation, user, role: str = Membership.Role.MEMBER) -> Membership:
+    require(actor, "organisations.manage_members", organisation)
+    membership = Membership(city=organisation.city, organisation=organisation, user=user, role=role)
+    membership.full_clean()
+    with transaction.atomic():
+        membership.save()
+        audit_log(actor=actor, city=organisation.city, verb="membership.add", obj=membership,
+                  payload={"user": user.email, "role": role})
+    return membership
+
+
+def city_role_grant(*, actor, city, user, role: str) -> CityRole:
+    require(actor, "organisations.grant_role", city)
+    city_role = CityRole(city=city, user=user, role=role)
+    city_role.full_clean()
+    with transaction.atomic():
+        city_role.save()
+        audit_log(actor=actor, city=city, verb="role.grant", obj=city_role, payload={"user": user.email, "role": role})
+    return city_role
+
+
+def city_role_revoke(*, actor, city_role: CityRole) -> None:
+    require(actor, "organisations.grant_role", city_role.city)
+    with transaction.atomic():
+        audit_log(actor=actor, city=city_role.city, verb="role.revoke", obj=city_role,
+                  payload={"user": city_role.user.email, "role": city_role.role})
+        city_role.delete()

@@ -1,0 +1,140 @@
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from cities4csr.accounts.selectors import user_by_email
+from cities4csr.web.mixins import CityMixin, CityPermissionMixin
+
+from . import selectors, services
+from .forms import MemberForm, OrganisationForm, SiteForm
+from .models import Organisation
+
+
+class OrganisationListView(CityMixin, ListView):
+    template_name = "organisations/organisation_list.html"
+    context_object_name = "organisations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        kind = self.request.GET.get("kind", "")
+        return selectors.organisations_visible(
+            actor=self.request.user, city=self.city, kind=kind if kind in Organisation.Kind.values else "",
+            query=self.request.GET.get("q", "").strip(),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=Organisation.Kind.choices, **kwargs)
+
+
+class OrganisationObjectMixin:
+    """Loads the organisation named in the URL (404 if the actor may not see it)."""
+
+    def get_organisation(self):
+        if not hasattr(self, "_organisation"):
+            self._organisation = selectors.organisation_get(
+                actor=self.request.user, city=self.city, pk=self.kwargs["pk"]
+            )
+        return self._organisation
+
+    def get_permission_object(self):
+        return self.get_organisation()
+
+
+class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
+    """Public profile; a representative or officer can add a site here."""
+
+    template_name = "organisations/organisation_detail.html"
+    form_class = SiteForm
+
+    def get_context_data(self, **kwargs):
+        organisation = self.get_organisation()
+        can_change = self.request.user.has_perm("organisations.change_organisation", organisation)
+        return super().get_context_data(organisation=organisation, can_change=can_change, **kwargs)
+
+    def form_valid(self, form):
+        organisation = self.get_organisation()
+        try:
+            site = services.site_add(actor=self.request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        if site.areas.exists():
+            messages.success(self.request, _("Site added in %(areas)s.") % {
+                "areas": ", ".join(a.name for a in site.areas.order_by("kind"))})
+        else:
+            messages.warning(self.request, _("Site added; it lies outside the city's areas."))
+        return redirect("organisation_detail", city_slug=self.city.slug, pk=organisation.pk)
+
+
+class OrganisationCreateView(CityPermissionMixin, FormView):
+    permission_required = "organisations.add_organisation"
+    template_name = "organisations/organisation_form.html"
+    form_class = OrganisationForm
+
+    def form_valid(self, form):
+        try:
+            organisation = services.organisation_create(actor=self.request.user, city=self.city, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Organisation created."))
+        return redirect("organisation_detail", city_slug=self.city.slug, pk=organisation.pk)
+
+
+class OrganisationEditView(OrganisationObjectMixin, CityPermissionMixin, FormView):
+    permission_required = "organisations.change_organisation"
+    template_name = "organisations/organisation_form.html"
+    form_class = OrganisationForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # A copy: the form must not change the organisation before the service does.
+        kwargs["instance"] = copy.copy(self.get_organisation())
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.get_organisation(), **kwargs)
+
+    def form_valid(self, form):
+        organisation = self.get_organisation()
+        try:
+            services.organisation_update(actor=self.request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect("organisation_detail", city_slug=self.city.slug, pk=organisation.pk)
+
+
+class OrganisationMembersView(OrganisationObjectMixin, CityPermissionMixin, FormView):
+    permission_required = "organisations.view_members"
+    template_name = "organisations/organisation_members.html"
+    form_class = MemberForm
+
+    def get_context_data(self, **kwargs):
+        organisation = self.get_organisation()
+        return super().get_context_data(
+            organisation=organisation,
+            members=selectors.organisation_members(organisation=organisation),
+            can_manage=self.request.user.has_perm("organisations.manage_members", organisation),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        organisation = self.get_organisation()
+        user = user_by_email(email=form.cleaned_data["email"])
+        if user is None:
+            form.add_error("email", _("Nobody has registered with this e-mail address yet."))
+            return self.form_invalid(form)
+        try:
+            services.membership_add(actor=self.request.user, organisation=organisation, user=user,
+                                    role=form.cleaned_data["role"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Member added."))
+        return redirect("organisation_members", city_slug=self.city.slug, pk=organisation.pk)

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+
+def site(request):
+    """Language links for the switcher and the active city (if the URL names one)."""
+    path = request.get_full_path()
+    current = get_language()
+    names = {"it": "Italiano", "en": "English", "fr": "Français"}
+    links = [
+        {"code": code, "name": names.get(code, code), "url": translate_url(path, code), "active": code == current}
+        for code, _label in settings.LANGUAGES
+    ]
+    return {"language_links": links, "city": getattr(request, "city", None)}

@@ -1,0 +1,21 @@
+"""Page URLs, all under the language prefix: /<lang>/ and /<lang>/<city>/…"""
+
+from django.urls import include, path
+
+from cities4csr.cities import views as city_views
+from cities4csr.core import views as core_views
+
+from . import views
+
+city_patterns = [
+    path("", city_views.CityHomeView.as_view(), name="city_home"),
+    path("areas/<slug:kind>/<str:code>/", city_views.AreaDetailView.as_view(), name="area_detail"),
+    path("data/", city_views.DataSourcesView.as_view(), name="data_sources"),
+    path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
+    path("organisations/", include("cities4csr.organisations.urls")),
+]
+
+urlpatterns = [
+    path("", views.NetworkHomeView.as_view(), name="network_home"),
+    path("<slug:city_slug>/", include(city_patterns)),
+]
