@@ -14,8 +14,11 @@ LANGUAGES = ("it", "en", "fr")
 
 
 def entries(catalogue) -> dict:
-    return {(e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
-            for e in catalogue if not e.obsolete}
+    return {
+        (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in catalogue
+        if not e.obsolete
+    }
 
 
 def main() -> int:

@@ -20,11 +20,19 @@ from cities4csr.organisations.services import membership_add, organisation_creat
 
 GLOBAL_MODELS = {
     # Django and third-party infrastructure
-    "admin.logentry", "auth.permission", "auth.group", "contenttypes.contenttype", "sessions.session",
-    "authtoken.token", "authtoken.tokenproxy", "account.emailaddress", "account.emailconfirmation",
+    "admin.logentry",
+    "auth.permission",
+    "auth.group",
+    "contenttypes.contenttype",
+    "sessions.session",
+    "authtoken.token",
+    "authtoken.tokenproxy",
+    "account.emailaddress",
+    "account.emailconfirmation",
     "django_tasks_database.dbtaskresult",
     # Ours: a person has one account across cities; the city is the tenant itself.
-    "accounts.user", "cities.city",
+    "accounts.user",
+    "cities.city",
 }
 
 
@@ -34,8 +42,10 @@ def test_every_model_is_city_scoped_or_allowlisted():
         label = model._meta.label_lower
         if label in GLOBAL_MODELS:
             continue
-        has_city = any(f.name == "city" and f.related_model and f.related_model._meta.label_lower == "cities.city"
-                       for f in model._meta.fields)
+        has_city = any(
+            f.name == "city" and f.related_model and f.related_model._meta.label_lower == "cities.city"
+            for f in model._meta.fields
+        )
         manager_scoped = hasattr(model._default_manager, "with_scopes_disabled")
         if not (has_city and manager_scoped):
             unscoped.append(label)
@@ -63,7 +73,7 @@ def city_urls():
     """Every route with a city in it, with its other parameters filled in from the fixture."""
     resolver = get_resolver()
     routes = []
-    for route, pattern in _walk(resolver.url_patterns):
+    for route, _pattern in _walk(resolver.url_patterns):
         route = route.replace("^", "").replace("$", "")
         if "<slug:city_slug>" not in route:
             continue
@@ -86,8 +96,9 @@ def fill(route, city, params):
 def milan_secrets(milano, users):
     """A private Milan organisation with a member and a site: nothing of it may leak."""
     with scope(city=milano.pk):
-        secret = organisation_create(actor=None, city=milano, name="Segreta Holding S.p.A.",
-                                     kind=Organisation.Kind.COMPANY, is_public=False)
+        secret = organisation_create(
+            actor=None, city=milano, name="Segreta Holding S.p.A.", kind=Organisation.Kind.COMPANY, is_public=False
+        )
         membership_add(actor=None, organisation=secret, user=users["milano", "representative"])
         site_add(actor=None, organisation=secret, label="Sede riservata", lat=45.4403, lon=9.2235)
     return {"pk": secret.pk, "kind": "nil", "code": "35"}, ["Segreta Holding", "Sede riservata"]

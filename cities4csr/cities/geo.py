@@ -126,9 +126,7 @@ def parse_area_file(
             continue
         minx, miny, maxx, maxy = geom.bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            errors.append(
-                f"{label}: coordinates out of longitude/latitude range; is the file in a projected CRS?"
-            )
+            errors.append(f"{label}: coordinates out of longitude/latitude range; is the file in a projected CRS?")
             continue
         if not geom.is_valid:
             errors.append(f"{label}: invalid geometry ({explain_validity(geom)})")
@@ -136,12 +134,9 @@ def parse_area_file(
         parsed.append(AreaFeature(code, name, mapping(geom), geom.bounds, props))
     if errors:
         raise AreaFileError(errors)
-    return [
-        AreaFeature(f.code, f.name, _as_plain(f.geometry), f.bbox, f.properties) for f in parsed
-    ]
+    return [AreaFeature(f.code, f.name, _as_plain(f.geometry), f.bbox, f.properties) for f in parsed]
 
 
 def _as_plain(geometry: dict) -> dict:
     """shapely's mapping() gives tuples; JSON columns want lists."""
     return json.loads(json.dumps(geometry))
-

@@ -30,9 +30,7 @@ class City(TimeStampedModel):
     )
     default_language = models.CharField(_("default language"), max_length=8)
     languages = models.JSONField(_("available languages"), default=list)
-    currency = models.CharField(
-        _("currency"), max_length=3, default="EUR", validators=[RegexValidator(r"^[A-Z]{3}$")]
-    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[RegexValidator(r"^[A-Z]{3}$")])
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Rome")
     theme = models.CharField(_("theme"), max_length=24, choices=Theme.choices, default=Theme.BOOTSTRAP)
     policy = models.JSONField(_("policy"), default=dict, blank=True)
@@ -153,6 +151,4 @@ class IndicatorValue(CityScopedModel):
 
     class Meta:
         ordering = ["indicator", "area", "-date"]
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "area", "date"], name="indicatorvalue_unique_date")
-        ]
+        constraints = [models.UniqueConstraint(fields=["indicator", "area", "date"], name="indicatorvalue_unique_date")]

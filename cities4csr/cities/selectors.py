@@ -73,9 +73,11 @@ def indicator_latest_values(*, city: City, indicators: list[Indicator]) -> dict[
     )
     wanted = {row["indicator_id"]: row["date"] for row in latest}
     result: dict[int, dict[str, float]] = {ind.pk: {} for ind in indicators}
-    rows = IndicatorValue.objects.filter(city=city, indicator__in=indicators).values_list(
-        "indicator_id", "area__code", "date", "value"
-    ).order_by("indicator_id", "area__code")
+    rows = (
+        IndicatorValue.objects.filter(city=city, indicator__in=indicators)
+        .values_list("indicator_id", "area__code", "date", "value")
+        .order_by("indicator_id", "area__code")
+    )
     for indicator_id, code, date, value in rows:
         if wanted.get(indicator_id) == date:
             result[indicator_id][code] = value

@@ -17,11 +17,30 @@ from .geo import AreaFeature
 from .models import Area, AreaLayer, City, Indicator, IndicatorValue
 
 
-def city_create(*, actor, slug: str, name: str, country: str, default_language: str, languages: list[str],
-                currency: str = "EUR", timezone: str = "Europe/Rome", theme: str = City.Theme.BOOTSTRAP,
-                policy: dict | None = None) -> City:
-    city = City(slug=slug, name=name, country=country, default_language=default_language, languages=languages,
-                currency=currency, timezone=timezone, theme=theme, policy=policy or {})
+def city_create(
+    *,
+    actor,
+    slug: str,
+    name: str,
+    country: str,
+    default_language: str,
+    languages: list[str],
+    currency: str = "EUR",
+    timezone: str = "Europe/Rome",
+    theme: str = City.Theme.BOOTSTRAP,
+    policy: dict | None = None,
+) -> City:
+    city = City(
+        slug=slug,
+        name=name,
+        country=country,
+        default_language=default_language,
+        languages=languages,
+        currency=currency,
+        timezone=timezone,
+        theme=theme,
+        policy=policy or {},
+    )
     city.full_clean()
     with transaction.atomic():
         city.save()
@@ -39,9 +58,19 @@ def city_update(*, actor, city: City, **changes) -> City:
     return city
 
 
-def area_layer_import(*, actor, city: City, kind: str, features: list[AreaFeature], names: Mapping[str, str] | None = None,
-                      level: int = 1, parent_kind: str = "", source: str = "", licence: str = "",
-                      attribution: str = "") -> dict:
+def area_layer_import(
+    *,
+    actor,
+    city: City,
+    kind: str,
+    features: list[AreaFeature],
+    names: Mapping[str, str] | None = None,
+    level: int = 1,
+    parent_kind: str = "",
+    source: str = "",
+    licence: str = "",
+    attribution: str = "",
+) -> dict:
     """Create or update the areas of one kind from checked features (see geo.parse_area_file).
 
     Areas are matched by code; areas of that kind missing from the file are kept. When
@@ -53,16 +82,30 @@ def area_layer_import(*, actor, city: City, kind: str, features: list[AreaFeatur
         if parent_kind and parents is None:
             raise ValidationError(f"no areas of kind {parent_kind!r} are loaded in {city.slug}; load them first")
         layer, _ = AreaLayer.objects.update_or_create(
-            city=city, kind=kind,
-            defaults=dict(names=dict(names or {}), level=level, parent_kind=parent_kind, source=source,
-                          licence=licence, attribution=attribution),
+            city=city,
+            kind=kind,
+            defaults=dict(
+                names=dict(names or {}),
+                level=level,
+                parent_kind=parent_kind,
+                source=source,
+                licence=licence,
+                attribution=attribution,
+            ),
         )
         existing = {a.code: a for a in Area.objects.filter(kind=kind)}
         created = updated = 0
         for feature in features:
             minx, miny, maxx, maxy = feature.bbox
-            values = dict(name=feature.name, geometry=feature.geometry, min_lon=minx, min_lat=miny,
-                          max_lon=maxx, max_lat=maxy, parent=parents(feature.geometry) if parents else None)
+            values = dict(
+                name=feature.name,
+                geometry=feature.geometry,
+                min_lon=minx,
+                min_lat=miny,
+                max_lon=maxx,
+                max_lat=maxy,
+                parent=parents(feature.geometry) if parents else None,
+            )
             area = existing.get(feature.code)
             if area is None:
                 Area.objects.create(city=city, kind=kind, code=feature.code, **values)
@@ -93,9 +136,21 @@ def _parent_finder(city: City, parent_kind: str):
     return find
 
 
-def indicator_import(*, actor, city: City, key: str, names: Mapping[str, str], area_kind: str, date: dt.date,
-                     values: Mapping[str, float], unit: str = "", higher_is_worse: bool = False, source: str = "",
-                     licence: str = "", attribution: str = "") -> dict:
+def indicator_import(
+    *,
+    actor,
+    city: City,
+    key: str,
+    names: Mapping[str, str],
+    area_kind: str,
+    date: dt.date,
+    values: Mapping[str, float],
+    unit: str = "",
+    higher_is_worse: bool = False,
+    source: str = "",
+    licence: str = "",
+    attribution: str = "",
+) -> dict:
     """Record one dated value per area code. Unknown codes or non-numbers refuse the whole import;
     an empty value means "not measured" and is skipped."""
     with scope(city=city.pk), transaction.atomic():
@@ -116,9 +171,17 @@ def indicator_import(*, actor, city: City, key: str, names: Mapping[str, str], a
         if errors:
             raise ValidationError(errors)
         indicator, _ = Indicator.objects.update_or_create(
-            city=city, key=key,
-            defaults=dict(names=dict(names), unit=unit, area_kind=area_kind, higher_is_worse=higher_is_worse,
-                          source=source, licence=licence, attribution=attribution),
+            city=city,
+            key=key,
+            defaults=dict(
+                names=dict(names),
+                unit=unit,
+                area_kind=area_kind,
+                higher_is_worse=higher_is_worse,
+                source=source,
+                licence=licence,
+                attribution=attribution,
+            ),
         )
         for area, value in clean.items():
             IndicatorValue.objects.update_or_create(
@@ -127,4 +190,3 @@ def indicator_import(*, actor, city: City, key: str, names: Mapping[str, str], a
         counts = {"indicator": key, "date": date.isoformat(), "values": len(clean)}
         audit_log(actor=actor, city=city, verb="indicator.import", obj=indicator, payload=counts)
     return counts
-

@@ -23,10 +23,18 @@ class CityHomeView(CityMixin, TemplateView):
         if kind not in kinds:
             kind = policy.primary_area_kind if policy.primary_area_kind in kinds else (kinds[-1] if kinds else "")
         indicators = list(selectors.indicators_of_city(city=city, kind=kind))
-        form = MapChoiceForm(self.request.GET or None, layers=layers, indicators=indicators,
-                             initial={"kind": kind, "indicator": policy.default_indicator})
+        form = MapChoiceForm(
+            self.request.GET or None,
+            layers=layers,
+            indicators=indicators,
+            initial={"kind": kind, "indicator": policy.default_indicator},
+        )
         keys = {i.key: i for i in indicators}
-        wanted = self.request.GET.get("indicator", policy.default_indicator) if self.request.GET else policy.default_indicator
+        wanted = (
+            self.request.GET.get("indicator", policy.default_indicator)
+            if self.request.GET
+            else policy.default_indicator
+        )
         indicator: Indicator | None = keys.get(wanted)
         form.is_valid()  # shows an error for an unknown choice; the page falls back to defaults
         values = selectors.indicator_latest_values(city=city, indicators=[indicator] if indicator else [])
@@ -44,8 +52,14 @@ class CityHomeView(CityMixin, TemplateView):
             "tileAttribution": policy.map_tile_attribution,
         }
         return super().get_context_data(
-            form=form, kind=kind, layer=next((layer for layer in layers if layer.kind == kind), None),
-            indicator=indicator, rows=rows, map_config=map_config, actions=actions_of_city(city=city), **kwargs
+            form=form,
+            kind=kind,
+            layer=next((layer for layer in layers if layer.kind == kind), None),
+            indicator=indicator,
+            rows=rows,
+            map_config=map_config,
+            actions=actions_of_city(city=city),
+            **kwargs,
         )
 
 

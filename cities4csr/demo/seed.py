@@ -22,6 +22,7 @@ from cities4csr.accounts.models import User
 from cities4csr.cities.geo import parse_area_file
 from cities4csr.cities.models import Area, AreaLayer, City, Indicator
 from cities4csr.cities.services import area_layer_import, city_create, indicator_import
+from cities4csr.needs.models import Action
 from cities4csr.needs.services import action_upsert
 from cities4csr.organisations.models import CityRole, Membership, Organisation
 from cities4csr.organisations.services import city_role_grant, membership_add, organisation_create, site_add
@@ -50,68 +51,162 @@ class Layer:
 
 CITIES = {
     "milano": dict(
-        name="Milano", country="IT", default_language="it", languages=["it", "en", "fr"], currency="EUR",
-        timezone="Europe/Rome", theme=City.Theme.BOOTSTRAP_ITALIA,
+        name="Milano",
+        country="IT",
+        default_language="it",
+        languages=["it", "en", "fr"],
+        currency="EUR",
+        timezone="Europe/Rome",
+        theme=City.Theme.BOOTSTRAP_ITALIA,
         policy={"primary_area_kind": "nil", "district_area_kind": "municipio", "default_indicator": "foreign_share"},
     ),
     "nantes": dict(
-        name="Nantes Métropole", country="FR", default_language="fr", languages=["fr", "en", "it"], currency="EUR",
-        timezone="Europe/Paris", theme=City.Theme.BOOTSTRAP,
+        name="Nantes Métropole",
+        country="FR",
+        default_language="fr",
+        languages=["fr", "en", "it"],
+        currency="EUR",
+        timezone="Europe/Paris",
+        theme=City.Theme.BOOTSTRAP,
         policy={"primary_area_kind": "quartier", "district_area_kind": "commune"},
     ),
 }
 
 LAYERS = {
     "milano": [
-        Layer("milano_municipi.geojson", "municipio", {"it": "Municipi", "en": "Municipi (districts)",
-                                                      "fr": "Municipi (arrondissements)"}, 0, "MUNICIPIO",
-              name_format="Municipio {MUNICIPIO}", source="Comune di Milano, ds379 Municipi", licence=CC_BY,
-              attribution=COMUNE),
-        Layer("milano_nil_2020.geojson", "nil", {"it": "NIL (quartieri)", "en": "NIL (neighbourhoods)",
-                                                "fr": "NIL (quartiers)"}, 1, "ID_NIL", name_field="NIL",
-              parent_kind="municipio", source="Comune di Milano, ds964 NIL vigenti – PGT 2030", licence=CC_BY,
-              attribution=COMUNE),
+        Layer(
+            "milano_municipi.geojson",
+            "municipio",
+            {"it": "Municipi", "en": "Municipi (districts)", "fr": "Municipi (arrondissements)"},
+            0,
+            "MUNICIPIO",
+            name_format="Municipio {MUNICIPIO}",
+            source="Comune di Milano, ds379 Municipi",
+            licence=CC_BY,
+            attribution=COMUNE,
+        ),
+        Layer(
+            "milano_nil_2020.geojson",
+            "nil",
+            {"it": "NIL (quartieri)", "en": "NIL (neighbourhoods)", "fr": "NIL (quartiers)"},
+            1,
+            "ID_NIL",
+            name_field="NIL",
+            parent_kind="municipio",
+            source="Comune di Milano, ds964 NIL vigenti – PGT 2030",
+            licence=CC_BY,
+            attribution=COMUNE,
+        ),
     ],
     "nantes": [
-        Layer("nantes_metropole_communes.geojson", "commune", {"fr": "Communes", "en": "Communes",
-                                                              "it": "Comuni"}, 0, "id_insee", name_field="toponyme",
-              source="Nantes Métropole, 244400404_communes-nantes-metropole", licence="ODbL (not verified)",
-              attribution="Nantes Métropole"),
-        Layer("nantes_metropole_quartiers.geojson", "quartier", {"fr": "Quartiers", "en": "Neighbourhoods",
-                                                                "it": "Quartieri"}, 1, "idobj",
-              name_format="{nom} ({libcom})", parent_kind="commune",
-              source="Nantes Métropole, 244400404_quartiers-communes-nantes-metropole",
-              licence="ODbL (not verified)", attribution="Nantes Métropole"),
+        Layer(
+            "nantes_metropole_communes.geojson",
+            "commune",
+            {"fr": "Communes", "en": "Communes", "it": "Comuni"},
+            0,
+            "id_insee",
+            name_field="toponyme",
+            source="Nantes Métropole, 244400404_communes-nantes-metropole",
+            licence="ODbL (not verified)",
+            attribution="Nantes Métropole",
+        ),
+        Layer(
+            "nantes_metropole_quartiers.geojson",
+            "quartier",
+            {"fr": "Quartiers", "en": "Neighbourhoods", "it": "Quartieri"},
+            1,
+            "idobj",
+            name_format="{nom} ({libcom})",
+            parent_kind="commune",
+            source="Nantes Métropole, 244400404_quartiers-communes-nantes-metropole",
+            licence="ODbL (not verified)",
+            attribution="Nantes Métropole",
+        ),
     ],
 }
 
 # (key, csv file, column, names, unit, higher_is_worse, date, source)
 MILAN_INDICATORS = [
-    ("population", "milano_popolazione_nil_2022.csv", "residenti_totale",
-     {"it": "Residenti", "en": "Residents", "fr": "Habitants"}, "", False, dt.date(2022, 12, 31),
-     "Comune di Milano, Unità Servizi Statistici, anagrafe 31/12/2022"),
-    ("foreign_share", "milano_popolazione_nil_2022.csv", "quota_stranieri_pct",
-     {"it": "Quota di residenti stranieri", "en": "Share of foreign residents", "fr": "Part de résidents étrangers"},
-     "%", False, dt.date(2022, 12, 31), "Comune di Milano, Unità Servizi Statistici, anagrafe 31/12/2022"),
-    ("density", "milano_popolazione_nil_2022.csv", "densita_ab_km2",
-     {"it": "Densità", "en": "Density", "fr": "Densité"}, "ab/km²", False, dt.date(2022, 12, 31),
-     "Comune di Milano, Unità Servizi Statistici, anagrafe 31/12/2022"),
-    ("green_index", "milano_nil_clima_2024.csv", "verde_value",
-     {"it": "Indice di verde urbano", "en": "Urban green index", "fr": "Indice de verdure urbaine"}, "", False,
-     dt.date(2024, 7, 31), "Comune di Milano, ds2813 Spotted Milan, July 2024"),
-    ("heatwave_risk", "milano_nil_clima_2024.csv", "rischio_calore_value",
-     {"it": "Rischio ondate di calore", "en": "Heat-wave risk", "fr": "Risque de canicule"}, "", True,
-     dt.date(2024, 7, 31), "Comune di Milano, ds2812 Spotted Milan, July 2024"),
+    (
+        "population",
+        "milano_popolazione_nil_2022.csv",
+        "residenti_totale",
+        {"it": "Residenti", "en": "Residents", "fr": "Habitants"},
+        "",
+        False,
+        dt.date(2022, 12, 31),
+        "Comune di Milano, Unità Servizi Statistici, anagrafe 31/12/2022",
+    ),
+    (
+        "foreign_share",
+        "milano_popolazione_nil_2022.csv",
+        "quota_stranieri_pct",
+        {"it": "Quota di residenti stranieri", "en": "Share of foreign residents", "fr": "Part de résidents étrangers"},
+        "%",
+        False,
+        dt.date(2022, 12, 31),
+        "Comune di Milano, Unità Servizi Statistici, anagrafe 31/12/2022",
+    ),
+    (
+        "density",
+        "milano_popolazione_nil_2022.csv",
+        "densita_ab_km2",
+        {"it": "Densità", "en": "Density", "fr": "Densité"},
+        "ab/km²",
+        False,
+        dt.date(2022, 12, 31),
+        "Comune di Milano, Unità Servizi Statistici, anagrafe 31/12/2022",
+    ),
+    (
+        "green_index",
+        "milano_nil_clima_2024.csv",
+        "verde_value",
+        {"it": "Indice di verde urbano", "en": "Urban green index", "fr": "Indice de verdure urbaine"},
+        "",
+        False,
+        dt.date(2024, 7, 31),
+        "Comune di Milano, ds2813 Spotted Milan, July 2024",
+    ),
+    (
+        "heatwave_risk",
+        "milano_nil_clima_2024.csv",
+        "rischio_calore_value",
+        {"it": "Rischio ondate di calore", "en": "Heat-wave risk", "fr": "Risque de canicule"},
+        "",
+        True,
+        dt.date(2024, 7, 31),
+        "Comune di Milano, ds2812 Spotted Milan, July 2024",
+    ),
 ]
 
 MILAN_ACTIONS = [
-    (1, {"it": "Rendere più attrattive le scuole nei quartieri svantaggiati",
-         "en": "Make schools in deprived areas more attractive",
-         "fr": "Rendre les écoles des quartiers défavorisés plus attractives"}, ["14", "35", "57", "19"]),
-    (2, {"it": "Povertà alimentare e digitale", "en": "Food and digital poverty",
-         "fr": "Précarité alimentaire et numérique"}, ["57", "35", "14", "65", "46", "53"]),
-    (3, {"it": "Servizi: il quartiere dei 15 minuti", "en": "Services: the 15-minute neighbourhood",
-         "fr": "Services : le quartier du quart d'heure"}, ["76", "19", "65"]),
+    (
+        1,
+        {
+            "it": "Rendere più attrattive le scuole nei quartieri svantaggiati",
+            "en": "Make schools in deprived areas more attractive",
+            "fr": "Rendre les écoles des quartiers défavorisés plus attractives",
+        },
+        ["14", "35", "57", "19"],
+    ),
+    (
+        2,
+        {
+            "it": "Povertà alimentare e digitale",
+            "en": "Food and digital poverty",
+            "fr": "Précarité alimentaire et numérique",
+        },
+        ["57", "35", "14", "65", "46", "53"],
+    ),
+    (
+        3,
+        {
+            "it": "Servizi: il quartiere dei 15 minuti",
+            "en": "Services: the 15-minute neighbourhood",
+            "fr": "Services : le quartier du quart d'heure",
+        },
+        ["76", "19", "65"],
+    ),
 ]
 
 # Milan's local working group (URBACT CITIES4CSR) and the city itself.
@@ -130,13 +225,16 @@ NANTES_PARTNERS = [("Nantes Métropole", Organisation.Kind.PUBLIC_BODY)]
 
 # Fictitious companies: names are made up and carry no identifiers.
 NAME_PARTS = {
-    "milano": (["Navigli", "Brera", "Lambro", "Olona", "Sempione", "Ticinese", "Bovisa", "Martesana", "Seveso",
-                "Ortica"], ["Logistica", "Digitale", "Costruzioni", "Alimentari", "Energia", "Consulting",
-                            "Farmaceutica", "Tessile"], ["S.r.l.", "S.p.A."]),
-    "nantes": (["Erdre", "Loire", "Sèvre", "Chézine", "Cens", "Trentemoult"], ["Logistique", "Numérique",
-                                                                               "Bâtiment", "Alimentaire",
-                                                                               "Énergie", "Conseil"],
-               ["SAS", "SA"]),
+    "milano": (
+        ["Navigli", "Brera", "Lambro", "Olona", "Sempione", "Ticinese", "Bovisa", "Martesana", "Seveso", "Ortica"],
+        ["Logistica", "Digitale", "Costruzioni", "Alimentari", "Energia", "Consulting", "Farmaceutica", "Tessile"],
+        ["S.r.l.", "S.p.A."],
+    ),
+    "nantes": (
+        ["Erdre", "Loire", "Sèvre", "Chézine", "Cens", "Trentemoult"],
+        ["Logistique", "Numérique", "Bâtiment", "Alimentaire", "Énergie", "Conseil"],
+        ["SAS", "SA"],
+    ),
 }
 COMPANIES_PER_CITY = {"milano": 30, "nantes": 12}
 SECTORS = ["C", "F", "G", "H", "J", "K", "M", "N", "Q"]
@@ -170,8 +268,9 @@ def _features(layer: Layer):
     data = json.loads((DATA / layer.file).read_text(encoding="utf-8"))
     # The source has a feature without geometry (see data/README.md); the demo leaves it out.
     data["features"] = [f for f in data["features"] if f.get("geometry")]
-    return parse_area_file(json.dumps(data), code_field=layer.code_field, name_field=layer.name_field,
-                           name_format=layer.name_format)
+    return parse_area_file(
+        json.dumps(data), code_field=layer.code_field, name_field=layer.name_field, name_format=layer.name_format
+    )
 
 
 def _layers(city: City, say) -> None:
@@ -179,8 +278,16 @@ def _layers(city: City, say) -> None:
         if AreaLayer.objects.filter(kind=layer.kind).exists():
             continue
         counts = area_layer_import(
-            actor=None, city=city, kind=layer.kind, features=_features(layer), names=layer.names, level=layer.level,
-            parent_kind=layer.parent_kind, source=layer.source, licence=layer.licence, attribution=layer.attribution,
+            actor=None,
+            city=city,
+            kind=layer.kind,
+            features=_features(layer),
+            names=layer.names,
+            level=layer.level,
+            parent_kind=layer.parent_kind,
+            source=layer.source,
+            licence=layer.licence,
+            attribution=layer.attribution,
         )
         say(f"{city.slug} {layer.kind}: {counts['created']} areas")
 
@@ -191,16 +298,31 @@ def _milan_indicators(city: City, say) -> None:
             continue
         with (DATA / file).open(encoding="utf-8") as handle:
             values = {row["ID_NIL"]: row[column] for row in csv.DictReader(handle)}
-        indicator_import(actor=None, city=city, key=key, names=names, area_kind="nil", date=date, values=values,
-                         unit=unit, higher_is_worse=worse, source=source, licence=CC_BY, attribution=COMUNE)
+        indicator_import(
+            actor=None,
+            city=city,
+            key=key,
+            names=names,
+            area_kind="nil",
+            date=date,
+            values=values,
+            unit=unit,
+            higher_is_worse=worse,
+            source=source,
+            licence=CC_BY,
+            attribution=COMUNE,
+        )
         say(f"milano indicator {key}: {len(values)} values")
 
 
 def _milan_actions(city: City) -> None:
     nils = {a.code: a for a in Area.objects.filter(kind="nil")}
+    existing = set(Action.objects.values_list("number", flat=True))
     for number, titles, codes in MILAN_ACTIONS:
-        action_upsert(actor=None, city=city, number=number, titles=titles,
-                      target_areas=[nils[code] for code in codes])
+        if number not in existing:
+            action_upsert(
+                actor=None, city=city, number=number, titles=titles, target_areas=[nils[code] for code in codes]
+            )
 
 
 def _organisations(city: City, partners) -> None:
@@ -233,9 +355,15 @@ def _companies(city: City) -> None:
         if name in existing:
             continue
         with transaction.atomic():
-            company = organisation_create(actor=None, city=city, name=name, kind=Organisation.Kind.COMPANY,
-                                          size_band=size, nace_section=sector,
-                                          description="Fictitious company for the demo.")
+            company = organisation_create(
+                actor=None,
+                city=city,
+                name=name,
+                kind=Organisation.Kind.COMPANY,
+                size_band=size,
+                nace_section=sector,
+                description="Fictitious company for the demo.",
+            )
             for number, (lon, lat) in enumerate(sites, start=1):
                 site_add(actor=None, organisation=company, label=f"Site {number}", lat=lat, lon=lon)
 
@@ -248,8 +376,9 @@ def _users(city: City) -> None:
     company = Organisation.objects.filter(kind=Organisation.Kind.COMPANY).order_by("name").first()
     password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
     for role in ROLES:
-        user, created = User.objects.get_or_create(email=demo_email(city.slug, role),
-                                                   defaults={"preferred_language": city.default_language})
+        user, created = User.objects.get_or_create(
+            email=demo_email(city.slug, role), defaults={"preferred_language": city.default_language}
+        )
         if created:
             user.password = password
             user.save(update_fields=["password"])

@@ -15,8 +15,9 @@ class Action(CityScopedModel):
     number = models.PositiveSmallIntegerField(_("number"))
     titles = models.JSONField(_("title"), default=dict, help_text="{language: title}")
     descriptions = models.JSONField(_("description"), default=dict, blank=True, help_text="{language: text}")
-    target_areas = models.ManyToManyField("cities.Area", blank=True, related_name="actions",
-                                          verbose_name=_("target areas"))
+    target_areas = models.ManyToManyField(
+        "cities.Area", blank=True, related_name="actions", verbose_name=_("target areas")
+    )
 
     class Meta:
         ordering = ["city", "number"]

@@ -7,8 +7,18 @@ from .models import Membership, Organisation
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["kind", "name", "description", "vat_number", "tax_code", "siren", "nace_section", "size_band",
-                  "website", "is_public"]
+        fields = [
+            "kind",
+            "name",
+            "description",
+            "vat_number",
+            "tax_code",
+            "siren",
+            "nace_section",
+            "size_band",
+            "website",
+            "is_public",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -33,8 +33,10 @@ def organisation_get(*, actor, city, pk: int) -> Organisation:
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
-    return Membership.objects.filter(city=organisation.city, organisation=organisation).select_related("user").order_by(
-        "role", "user__email"
+    return (
+        Membership.objects.filter(city=organisation.city, organisation=organisation)
+        .select_related("user")
+        .order_by("role", "user__email")
     )
 
 

@@ -9,7 +9,15 @@ from cities4csr.core.services import audit_log
 from .models import CityRole, Membership, Organisation, Site
 
 ORGANISATION_FIELDS = (
-    "kind", "name", "description", "vat_number", "tax_code", "siren", "nace_section", "size_band", "website",
+    "kind",
+    "name",
+    "description",
+    "vat_number",
+    "tax_code",
+    "siren",
+    "nace_section",
+    "size_band",
+    "website",
     "is_public",
 )
 
@@ -20,8 +28,9 @@ def organisation_create(*, actor, city, **fields) -> Organisation:
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        audit_log(actor=actor, city=city, verb="organisation.create", obj=organisation,
-                  payload={"kind": organisation.kind})
+        audit_log(
+            actor=actor, city=city, verb="organisation.create", obj=organisation, payload={"kind": organisation.kind}
+        )
     return organisation
 
 
@@ -37,8 +46,13 @@ def organisation_update(*, actor, organisation: Organisation, **changes) -> Orga
     changed = {key: [before[key], value] for key, value in changes.items() if before[key] != value}
     with transaction.atomic():
         organisation.save()
-        audit_log(actor=actor, city=organisation.city, verb="organisation.update", obj=organisation,
-                  payload={"changed": changed})
+        audit_log(
+            actor=actor,
+            city=organisation.city,
+            verb="organisation.update",
+            obj=organisation,
+            payload={"changed": changed},
+        )
     return organisation
 
 
@@ -51,8 +65,13 @@ def site_add(*, actor, organisation: Organisation, label: str, lat: float, lon: 
         site.save()
         areas = areas_locate(city=organisation.city, lon=lon, lat=lat)
         site.areas.set(areas)
-        audit_log(actor=actor, city=organisation.city, verb="site.add", obj=site,
-                  payload={"lat": lat, "lon": lon, "areas": [a.code for a in areas]})
+        audit_log(
+            actor=actor,
+            city=organisation.city,
+            verb="site.add",
+            obj=site,
+            payload={"lat": lat, "lon": lon, "areas": [a.code for a in areas]},
+        )
     return site
 
 
@@ -62,8 +81,13 @@ def membership_add(*, actor, organisation: Organisation, user, role: str = Membe
     membership.full_clean()
     with transaction.atomic():
         membership.save()
-        audit_log(actor=actor, city=organisation.city, verb="membership.add", obj=membership,
-                  payload={"user": user.email, "role": role})
+        audit_log(
+            actor=actor,
+            city=organisation.city,
+            verb="membership.add",
+            obj=membership,
+            payload={"user": user.email, "role": role},
+        )
     return membership
 
 
@@ -80,6 +104,11 @@ def city_role_grant(*, actor, city, user, role: str) -> CityRole:
 def city_role_revoke(*, actor, city_role: CityRole) -> None:
     require(actor, "organisations.grant_role", city_role.city)
     with transaction.atomic():
-        audit_log(actor=actor, city=city_role.city, verb="role.revoke", obj=city_role,
-                  payload={"user": city_role.user.email, "role": city_role.role})
+        audit_log(
+            actor=actor,
+            city=city_role.city,
+            verb="role.revoke",
+            obj=city_role,
+            payload={"user": city_role.user.email, "role": city_role.role},
+        )
         city_role.delete()

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
 from cities4csr.web.mixins import CityMixin, CityPermissionMixin
@@ -22,7 +22,9 @@ class OrganisationListView(CityMixin, ListView):
     def get_queryset(self):
         kind = self.request.GET.get("kind", "")
         return selectors.organisations_visible(
-            actor=self.request.user, city=self.city, kind=kind if kind in Organisation.Kind.values else "",
+            actor=self.request.user,
+            city=self.city,
+            kind=kind if kind in Organisation.Kind.values else "",
             query=self.request.GET.get("q", "").strip(),
         )
 
@@ -63,8 +65,10 @@ class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
             form.add_error(None, exc)
             return self.form_invalid(form)
         if site.areas.exists():
-            messages.success(self.request, _("Site added in %(areas)s.") % {
-                "areas": ", ".join(a.name for a in site.areas.order_by("kind"))})
+            messages.success(
+                self.request,
+                _("Site added in %(areas)s.") % {"areas": ", ".join(a.name for a in site.areas.order_by("kind"))},
+            )
         else:
             messages.warning(self.request, _("Site added; it lies outside the city's areas."))
         return redirect("organisation_detail", city_slug=self.city.slug, pk=organisation.pk)
@@ -131,8 +135,9 @@ class OrganisationMembersView(OrganisationObjectMixin, CityPermissionMixin, Form
             form.add_error("email", _("Nobody has registered with this e-mail address yet."))
             return self.form_invalid(form)
         try:
-            services.membership_add(actor=self.request.user, organisation=organisation, user=user,
-                                    role=form.cleaned_data["role"])
+            services.membership_add(
+                actor=self.request.user, organisation=organisation, user=user, role=form.cleaned_data["role"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)

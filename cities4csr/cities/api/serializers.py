@@ -45,8 +45,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["key", "label", "unit", "area_kind", "higher_is_worse", "source", "licence", "attribution",
-                  "values"]
+        fields = ["key", "label", "unit", "area_kind", "higher_is_worse", "source", "licence", "attribution", "values"]
 
     def get_values(self, indicator) -> dict[str, float]:
         """Latest value per area code."""

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.api.renderers import GeoJSONRenderer
 
 from .. import selectors
 from .serializers import (
@@ -64,6 +65,7 @@ class AreaGeoJSONView(CityAPIMixin, APIView):
     """The city's areas as a GeoJSON FeatureCollection (WGS84), with code, name, kind and parent."""
 
     rules_permissions = {"GET": None}
+    renderer_classes = [GeoJSONRenderer]
 
     @extend_schema(parameters=[KIND_PARAM], responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
     def get(self, request, city_slug):
@@ -85,9 +87,7 @@ class AreaGeoJSONView(CityAPIMixin, APIView):
             }
             for area in areas
         ]
-        response = Response({"type": "FeatureCollection", "features": features})
-        response["Content-Type"] = "application/geo+json"
-        return response
+        return Response({"type": "FeatureCollection", "features": features})
 
 
 class AreaLocateView(CityAPIMixin, APIView):

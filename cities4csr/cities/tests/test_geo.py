@@ -66,8 +66,10 @@ def test_file_level_faults(data, expected):
         (feature(code="2", coords=BOWTIE), "feature 2 (code=2): invalid geometry (Self-intersection"),
         (feature(code="2", coords=None), "feature 2 (code=2): no geometry"),
         (feature(code="2", coords=[9.0, 45.0], geom_type="Point"), "geometry is a Point"),
-        (feature(code="2", coords=[[[1e6, 5e6], [1.1e6, 5e6], [1.1e6, 5.1e6], [1e6, 5e6]]]),
-         "coordinates out of longitude/latitude range"),
+        (
+            feature(code="2", coords=[[[1e6, 5e6], [1.1e6, 5e6], [1.1e6, 5.1e6], [1e6, 5e6]]]),
+            "coordinates out of longitude/latitude range",
+        ),
         (feature(code="", name="Two"), "feature 2: the code property 'code' is missing"),
         (feature(code="2", name=""), "feature 2 (code=2): the name is missing"),
         (feature(code="1", name="Two"), "duplicate code '1' (also feature 1)"),
@@ -80,5 +82,7 @@ def test_feature_faults_name_the_feature_and_reason(bad, expected):
 
 
 def test_every_bad_feature_is_listed_not_just_the_first():
-    errors = errors_of(collection(feature(), feature(code="1", name="Two"), feature(code="3", name="Three", coords=None)))
+    errors = errors_of(
+        collection(feature(), feature(code="1", name="Two"), feature(code="3", name="Three", coords=None))
+    )
     assert errors == ["feature 2 (code=1): duplicate code '1' (also feature 1)", "feature 3 (code=3): no geometry"]

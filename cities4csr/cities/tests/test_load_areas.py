@@ -12,12 +12,17 @@ from .test_geo import BOWTIE, collection, feature
 
 BROKEN = {
     "invalid_json": ("{ this is not json", "not valid JSON"),
-    "invalid_geometry": (collection(feature("1", "A"), feature("2", "B", coords=BOWTIE)),
-                         "feature 2 (code=2): invalid geometry"),
+    "invalid_geometry": (
+        collection(feature("1", "A"), feature("2", "B", coords=BOWTIE)),
+        "feature 2 (code=2): invalid geometry",
+    ),
     "wrong_crs": (collection(feature("1", "A"), crs="EPSG:32632"), "CRS is 'EPSG:32632'"),
-    "projected_without_crs": (collection(feature("1", "A", coords=[[[500000, 5000000], [500100, 5000000],
-                                                                     [500100, 5000100], [500000, 5000000]]])),
-                              "feature 1 (code=1): coordinates out of longitude/latitude range"),
+    "projected_without_crs": (
+        collection(
+            feature("1", "A", coords=[[[500000, 5000000], [500100, 5000000], [500100, 5000100], [500000, 5000000]]])
+        ),
+        "feature 1 (code=1): coordinates out of longitude/latitude range",
+    ),
     "missing_code": (collection(feature("1", "A"), feature(None, "B")), "feature 2: the code property"),
     "duplicate_code": (collection(feature("1", "A"), feature("1", "B")), "duplicate code '1'"),
     "missing_name": (collection(feature("1", "A"), feature("2", None)), "feature 2 (code=2): the name is missing"),

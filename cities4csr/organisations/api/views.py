@@ -17,7 +17,9 @@ class OrganisationListView(CityAPIMixin, generics.ListCreateAPIView):
     def city_queryset(self):
         kind = self.request.query_params.get("kind", "")
         return selectors.organisations_visible(
-            actor=self.request.user, city=self.city, kind=kind if kind in Organisation.Kind.values else "",
+            actor=self.request.user,
+            city=self.city,
+            kind=kind if kind in Organisation.Kind.values else "",
             query=self.request.query_params.get("q", ""),
         ).prefetch_related("sites__areas")
 
@@ -30,8 +32,11 @@ class OrganisationListView(CityAPIMixin, generics.ListCreateAPIView):
 class OrganisationDetailView(CityAPIMixin, generics.RetrieveUpdateAPIView):
     """One organisation. Its representatives and the city's officers may change it."""
 
-    rules_permissions = {"GET": "organisations.view_organisation", "PATCH": "organisations.change_organisation",
-                         "PUT": "organisations.change_organisation"}
+    rules_permissions = {
+        "GET": "organisations.view_organisation",
+        "PATCH": "organisations.change_organisation",
+        "PUT": "organisations.change_organisation",
+    }
     rules_check_object_only = True
     serializer_class = OrganisationSerializer
 

@@ -23,8 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--name-format", help='build the name from properties, e.g. "Municipio {MUNICIPIO}"')
         parser.add_argument("--parent-kind", default="", help="set each area's parent to the containing area")
         parser.add_argument("--level", type=int, default=1, help="0 for the widest layer")
-        parser.add_argument("--label", action="append", default=[], metavar="LANG=TEXT",
-                            help="the layer's name in a language, e.g. it=Municipi (repeatable)")
+        parser.add_argument(
+            "--label",
+            action="append",
+            default=[],
+            metavar="LANG=TEXT",
+            help="the layer's name in a language, e.g. it=Municipi (repeatable)",
+        )
         parser.add_argument("--source", default="")
         parser.add_argument("--licence", default="")
         parser.add_argument("--attribution", default="")
@@ -46,13 +51,22 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
         try:
             features = parse_area_file(
-                data, code_field=options["code_field"], name_field=options["name_field"],
+                data,
+                code_field=options["code_field"],
+                name_field=options["name_field"],
                 name_format=options["name_format"],
             )
             counts = area_layer_import(
-                actor=None, city=city, kind=options["kind"], features=features, names=names,
-                level=options["level"], parent_kind=options["parent_kind"], source=options["source"],
-                licence=options["licence"], attribution=options["attribution"],
+                actor=None,
+                city=city,
+                kind=options["kind"],
+                features=features,
+                names=names,
+                level=options["level"],
+                parent_kind=options["parent_kind"],
+                source=options["source"],
+                licence=options["licence"],
+                attribution=options["attribution"],
             )
         except AreaFileError as exc:
             for error in exc.errors:
@@ -60,6 +74,4 @@ class Command(BaseCommand):
             raise CommandError(f"{len(exc.errors)} problem(s) in {options['file']}; nothing was imported") from None
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(
-            f"{city.slug} {counts['kind']}: {counts['created']} created, {counts['updated']} updated"
-        )
+        self.stdout.write(f"{city.slug} {counts['kind']}: {counts['created']} created, {counts['updated']} updated")

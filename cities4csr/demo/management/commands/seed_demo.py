@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         cities = seed_demo(stdout=self.stdout)
-        self.stdout.write("\nDemo logins (password: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for slug in cities:
             for role in ROLES:
                 self.stdout.write(f"  {slug:8} {role:15} {demo_email(slug, role)}")
