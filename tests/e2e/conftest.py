@@ -1,0 +1,130 @@
+"""Browser tests: Playwright driving Debian's chromium against a real server process.
+
+The server runs `manage.py runserver` on a fresh SQLite database loaded with the demo, once
+per session, on a free loopback port. axe-core (vendored) checks every page a test visits.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cities4csr.demo.seed import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The demo, served by a real Django process; yields its base URL."""
+    db = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "seed_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback only
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the test server did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def check_a11y(page) -> None:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; fail on any violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+    assert violations == [], f"{page.url}\n" + "\n".join(violations)
+
+
+class Visitor:
+    """A person in the browser. Every page reached through it is checked by axe-core."""
+
+    def __init__(self, page, base):
+        self.page = page
+        self.base = base
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+        check_a11y(self.page)
+        return response
+
+    def submit(self, button_name: str):
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=button_name).click()
+        self.page.wait_for_load_state("networkidle")
+        check_a11y(self.page)
+
+    def login(self, email: str, password: str = DEMO_PASSWORD, lang: str = "en"):
+        self.goto(f"/{lang}/accounts/login/")
+        self.page.locator("input[name=login]").fill(email)
+        self.page.locator("input[name=password]").fill(password)
+        with self.page.expect_navigation():
+            self.page.locator("main form button[type=submit]").last.click()
+
+
+@pytest.fixture
+def visitor(page, server):
+    return Visitor(page, server)

@@ -1,0 +1,45 @@
+"""A visitor browses the cities in three languages; axe-core checks every page."""
+
+import pytest
+
+NIL_COUNT = 88
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_milan_map_draws_the_88_nil_in_every_language(visitor, lang):
+    visitor.goto(f"/{lang}/milano/")
+    page = visitor.page
+    page.wait_for_selector(f"#area-map[data-features='{NIL_COUNT}']")
+    assert page.locator("#area-map path.leaflet-interactive").count() == NIL_COUNT
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.get_by_role("cell", name="LODI - CORVETTO").count() == 1
+    assert page.locator(".map-legend").count() == 1
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_public_pages_pass_axe(visitor, lang):
+    for path in [
+        "/",
+        "/milano/organisations/",
+        "/milano/data/",
+        "/milano/areas/nil/35/",
+        "/nantes/",
+        "/milano/?kind=municipio&indicator=",
+        "/accounts/login/",
+    ]:
+        response = visitor.goto(f"/{lang}{path}")
+        assert response.status == 200, path
+
+
+def test_language_switcher_keeps_the_page(visitor):
+    visitor.goto("/it/milano/data/")
+    visitor.page.get_by_role("link", name="Français").click()
+    visitor.page.wait_for_url("**/fr/milano/data/")
+    assert "Sources des données" in visitor.page.content()
+
+
+def test_organisation_page_from_the_directory(visitor):
+    visitor.goto("/en/milano/organisations/?q=Fondazione")
+    visitor.page.get_by_role("link", name="Fondazione Cariplo").click()
+    visitor.page.wait_for_load_state()
+    assert visitor.page.get_by_role("heading", level=1).inner_text() == "Fondazione Cariplo"
