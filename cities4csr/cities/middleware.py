@@ -9,6 +9,7 @@ The admin site is global and runs with scopes disabled.
 
 from django.http import Http404
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from .models import City
@@ -34,5 +35,5 @@ class CityTenantMiddleware:
             request.city = City.objects.get(slug=slug)
         except City.DoesNotExist:
             raise Http404("No such city") from None
-        with scope(city=request.city.pk):
+        with scope(city=request.city.pk), timezone.override(request.city.timezone):
             return self.get_response(request)

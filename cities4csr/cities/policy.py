@@ -5,19 +5,7 @@ Pure Python. ``CityPolicy.from_data`` validates the JSON stored on ``City.policy
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
-
-# Sectors a city will not take support from (Milan's guidelines on sponsorship, May 2020).
-DEFAULT_EXCLUSIONS = [
-    "tobacco",
-    "spirits",
-    "weapons",
-    "gambling",
-    "pornography",
-    "political_propaganda",
-    "union_propaganda",
-    "religious_propaganda",
-]
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -28,10 +16,6 @@ class CityPolicy:
     district_area_kind: str = ""
     #: indicator shaded on the home map by default
     default_indicator: str = ""
-    #: sectors excluded from sponsorship and visibility
-    exclusions: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUSIONS))
-    #: an officer may let a resource line be over-committed
-    officer_may_overcommit: bool = True
     #: optional map tile URL template for online deployments; empty = polygons only
     map_tile_url: str = ""
     map_tile_attribution: str = ""
@@ -50,6 +34,3 @@ class CityPolicy:
         if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
             raise ValueError("policy 'map_tile_url' must be an https:// URL template")
         return cls(**data)
-
-    def as_data(self) -> dict:
-        return asdict(self)

@@ -9,18 +9,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "kind",
-            "name",
-            "description",
-            "vat_number",
-            "tax_code",
-            "siren",
-            "nace_section",
-            "size_band",
-            "website",
-            "is_public",
-        ]
+        fields = Organisation.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -35,6 +35,22 @@ NACE_SECTIONS = [
 
 
 class Organisation(CityScopedModel):
+    """A company, non-profit, public body or group taking part in a city."""
+
+    #: what people may edit, in forms, the API and organisation_update()
+    EDITABLE_FIELDS = (
+        "kind",
+        "name",
+        "description",
+        "vat_number",
+        "tax_code",
+        "siren",
+        "nace_section",
+        "size_band",
+        "website",
+        "is_public",
+    )
+
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
         THIRD_SECTOR = "third_sector", _("Third-sector body")

@@ -8,18 +8,7 @@ from cities4csr.core.services import audit_log
 
 from .models import CityRole, Membership, Organisation, Site
 
-ORGANISATION_FIELDS = (
-    "kind",
-    "name",
-    "description",
-    "vat_number",
-    "tax_code",
-    "siren",
-    "nace_section",
-    "size_band",
-    "website",
-    "is_public",
-)
+ORGANISATION_FIELDS = Organisation.EDITABLE_FIELDS
 
 
 def organisation_create(*, actor, city, **fields) -> Organisation:

@@ -22,19 +22,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "description",
-            "vat_number",
-            "tax_code",
-            "siren",
-            "nace_section",
-            "size_band",
-            "website",
-            "is_public",
-            "sites",
-        ]
+        fields = ["id", *Organisation.EDITABLE_FIELDS, "sites"]
         read_only_fields = ["id", "sites"]
         validators = []  # the city-level unique constraints are checked by the service's full_clean
