@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from shapely.geometry import Point, shape
@@ -90,3 +92,46 @@ def area_indicator_values(*, city: City, area: Area) -> list[IndicatorValue]:
         .select_related("indicator")
         .order_by("indicator__key", "-date")
     )
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: Area
+    value: float | None
+
+
+@dataclass(frozen=True)
+class AreaMap:
+    """What the city map shows: one layer of areas, optionally shaded by one indicator."""
+
+    layers: list[AreaLayer]
+    layer: AreaLayer | None
+    indicators: list[Indicator]
+    indicator: Indicator | None
+    rows: list[AreaRow]
+    fell_back: bool  # a requested layer or indicator does not exist; defaults are shown
+
+    @property
+    def kind(self) -> str:
+        return self.layer.kind if self.layer else ""
+
+
+def area_map(*, city: City, kind: str | None = None, indicator_key: str | None = None) -> AreaMap:
+    """The layer ``kind`` (default: the city's primary layer) shaded by ``indicator_key``
+    (default: the city's default indicator; "" for none), with the latest values."""
+    policy = city.settings
+    layers = area_layers(city=city)
+    by_kind = {layer.kind: layer for layer in layers}
+    default_layer = by_kind.get(policy.primary_area_kind) or (layers[-1] if layers else None)
+    layer = by_kind.get(kind) if kind else default_layer
+    fell_back = layer is None and bool(kind)
+    layer = layer or default_layer
+    indicators = list(indicators_of_city(city=city, kind=layer.kind)) if layer else []
+    by_key = {i.key: i for i in indicators}
+    indicator = by_key.get(policy.default_indicator) if indicator_key is None else by_key.get(indicator_key)
+    if indicator_key and indicator is None:
+        fell_back = True
+    values = indicator_latest_values(city=city, indicators=[indicator]).get(indicator.pk, {}) if indicator else {}
+    areas = sorted(areas_of_kind(city=city, kind=layer.kind), key=lambda a: a.sort_key) if layer else []
+    rows = [AreaRow(area, values.get(area.code)) for area in areas]
+    return AreaMap(layers, layer, indicators, indicator, rows, fell_back)

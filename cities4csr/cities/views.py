@@ -5,8 +5,6 @@ from cities4csr.needs.selectors import actions_of_city
 from cities4csr.web.mixins import CityMixin
 
 from . import selectors
-from .forms import MapChoiceForm
-from .models import Indicator
 
 
 class CityHomeView(CityMixin, TemplateView):
@@ -16,50 +14,21 @@ class CityHomeView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         city = self.city
-        policy = city.settings
-        layers = selectors.area_layers(city=city)
-        kinds = [layer.kind for layer in layers]
-        kind = self.request.GET.get("kind") or policy.primary_area_kind or (kinds[-1] if kinds else "")
-        if kind not in kinds:
-            kind = policy.primary_area_kind if policy.primary_area_kind in kinds else (kinds[-1] if kinds else "")
-        indicators = list(selectors.indicators_of_city(city=city, kind=kind))
-        form = MapChoiceForm(
-            self.request.GET or None,
-            layers=layers,
-            indicators=indicators,
-            initial={"kind": kind, "indicator": policy.default_indicator},
+        area_map = selectors.area_map(
+            city=city, kind=self.request.GET.get("kind"), indicator_key=self.request.GET.get("indicator")
         )
-        keys = {i.key: i for i in indicators}
-        wanted = (
-            self.request.GET.get("indicator", policy.default_indicator)
-            if self.request.GET
-            else policy.default_indicator
-        )
-        indicator: Indicator | None = keys.get(wanted)
-        form.is_valid()  # shows an error for an unknown choice; the page falls back to defaults
-        values = selectors.indicator_latest_values(city=city, indicators=[indicator] if indicator else [])
-        by_area = values.get(indicator.pk, {}) if indicator else {}
-        areas = list(selectors.areas_of_kind(city=city, kind=kind))
-        rows = [{"area": a, "value": by_area.get(a.code)} for a in areas]
-        rows.sort(key=lambda r: r["area"].sort_key)
+        indicator = area_map.indicator
         map_config = {
-            "geojson": reverse("api:area-geojson", kwargs={"city_slug": city.slug}) + f"?kind={kind}",
-            "values": {r["area"].code: r["value"] for r in rows if r["value"] is not None},
+            "geojson": reverse("api:area-geojson", kwargs={"city_slug": city.slug}) + f"?kind={area_map.kind}",
+            "values": {row.area.code: row.value for row in area_map.rows if row.value is not None},
             "label": indicator.label if indicator else "",
             "unit": indicator.unit if indicator else "",
-            "areaUrl": reverse("area_detail", kwargs={"city_slug": city.slug, "kind": kind, "code": "CODE"}),
-            "tileUrl": policy.map_tile_url,
-            "tileAttribution": policy.map_tile_attribution,
+            "areaUrl": reverse("area_detail", kwargs={"city_slug": city.slug, "kind": area_map.kind, "code": "CODE"}),
+            "tileUrl": city.settings.map_tile_url,
+            "tileAttribution": city.settings.map_tile_attribution,
         }
         return super().get_context_data(
-            form=form,
-            kind=kind,
-            layer=next((layer for layer in layers if layer.kind == kind), None),
-            indicator=indicator,
-            rows=rows,
-            map_config=map_config,
-            actions=actions_of_city(city=city),
-            **kwargs,
+            map=area_map, map_config=map_config, actions=actions_of_city(city=city), **kwargs
         )
 
 
