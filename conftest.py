@@ -5,6 +5,15 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 
+def pytest_configure(config):
+    """Uploaded files of the test run go to a temporary folder, not var/media."""
+    import tempfile
+
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cities4csr-media-")
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -51,3 +60,44 @@ def users(db):
     from cities4csr.demo.seed import ROLES
 
     return {(slug, role): demo_user(slug, role) for slug in ("milano", "nantes") for role in ROLES}
+
+
+@pytest.fixture
+def corvetto_need(in_milano, users):
+    """A published need in LODI - CORVETTO asking €10,000 and 100 volunteer hours."""
+    from cities4csr.needs.models import Need, ResourceKind
+    from cities4csr.needs.services import line_add, need_create, need_transition
+    from cities4csr.organisations.models import Organisation
+
+    officer = users["milano", "officer"]
+    city_hall = Organisation.objects.get(name="Comune di Milano")
+    need = need_create(
+        actor=officer,
+        city=in_milano,
+        owner=city_hall,
+        title="Cortile della scuola di via Polesine",
+        description="Rinnovare il cortile e aprire un doposcuola.",
+        lat=45.4403,
+        lon=9.2235,
+        sdgs=["4", "11.7"],
+    )
+    line_add(actor=officer, need=need, kind=ResourceKind.MONEY, label="Arredi del cortile", quantity=1_000_000)
+    line_add(
+        actor=officer,
+        need=need,
+        kind=ResourceKind.VOLUNTEER_TIME,
+        label="Volontari per il doposcuola",
+        quantity=100,
+        value_cents=100 * 2500,
+        skills="tutoring",
+    )
+    need_transition(actor=officer, need=need, to=Need.State.PUBLISHED)
+    need.refresh_from_db()
+    return need
+
+
+@pytest.fixture
+def company_rep(users, in_milano):
+    """The demo representative and their company."""
+    rep = users["milano", "representative"]
+    return rep, rep.memberships.get().organisation

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "cities4csr.cities",
     "cities4csr.organisations",
     "cities4csr.needs",
+    "cities4csr.offers",
+    "cities4csr.pledges",
     "cities4csr.web",
     "cities4csr.api",
     "cities4csr.demo",

@@ -5,7 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
+from cities4csr.needs.api import views as need_api
+from cities4csr.offers.api import views as offer_api
 from cities4csr.organisations.api import views as organisation_api
+from cities4csr.pledges.api import views as pledge_api
 
 app_name = "api"
 
@@ -19,6 +22,16 @@ city_patterns = [
     path("organisations/<int:pk>/", organisation_api.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("organisations/<int:pk>/sites/", organisation_api.SiteCreateView.as_view(), name="organisation-sites"),
     path("audit/", core_api.AuditEventListView.as_view(), name="audit-list"),
+    path("needs/", need_api.NeedListView.as_view(), name="need-list"),
+    path("needs.geojson", need_api.NeedGeoJSONView.as_view(), name="need-geojson"),
+    path("needs/<int:pk>/", need_api.NeedDetailView.as_view(), name="need-detail"),
+    path("needs/<int:pk>/lines/", need_api.NeedLinesView.as_view(), name="need-lines"),
+    path("needs/<int:pk>/transition/", need_api.NeedTransitionView.as_view(), name="need-transition"),
+    path("offers/", offer_api.OfferListView.as_view(), name="offer-list"),
+    path("pledges/", pledge_api.PledgeListView.as_view(), name="pledge-list"),
+    path("pledges/<int:pk>/", pledge_api.PledgeDetailView.as_view(), name="pledge-detail"),
+    path("pledges/<int:pk>/transition/", pledge_api.PledgeTransitionView.as_view(), name="pledge-transition"),
+    path("pledges/<int:pk>/evidence/", pledge_api.EvidenceView.as_view(), name="pledge-evidence"),
 ]
 
 urlpatterns = [

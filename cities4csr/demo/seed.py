@@ -22,6 +22,7 @@ from cities4csr.accounts.models import User
 from cities4csr.cities.geo import parse_area_file
 from cities4csr.cities.models import Area, AreaLayer, City, Indicator
 from cities4csr.cities.services import area_layer_import, city_create, indicator_import
+from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
 from cities4csr.needs.models import Action
 from cities4csr.needs.services import action_upsert
 from cities4csr.organisations.models import CityRole, Membership, Organisation
@@ -255,6 +256,9 @@ def seed_demo(stdout=None) -> dict[str, City]:
             _organisations(city, partners)
             _companies(city)
             _users(city)
+            seed_offers(city, random.Random(f"cities4csr-offers-{city.slug}"))
+            if slug == "milano":
+                seed_milan_catalogue(city)
         say(f"{slug}: ready")
     return cities
 

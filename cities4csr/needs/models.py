@@ -35,3 +35,159 @@ class Action(CityScopedModel):
     @property
     def description(self):
         return pick(self.descriptions)
+
+
+class Theme(CityScopedModel):
+    """An urban challenge a need addresses (social inclusion, education, greening…). A city may add its own."""
+
+    key = models.SlugField(_("key"), max_length=40)
+    names = models.JSONField(_("names"), default=dict, help_text="{language: label}")
+
+    class Meta:
+        ordering = ["city", "key"]
+        constraints = [models.UniqueConstraint(fields=["city", "key"], name="theme_unique_key")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return pick(self.names) or self.key
+
+
+class ResourceKind(models.TextChoices):
+    MONEY = "money", _("Money")
+    GOODS = "goods", _("Goods")
+    VOLUNTEER_TIME = "volunteer_time", _("Volunteer time")
+    EXPERTISE = "expertise", _("Pro-bono expertise")
+    SPACE = "space", _("Space")
+
+
+#: the unit a quantity of each kind is counted in
+KIND_UNITS = {
+    ResourceKind.MONEY: "cents",
+    ResourceKind.VOLUNTEER_TIME: "hours",
+    ResourceKind.EXPERTISE: "hours",
+    ResourceKind.SPACE: "days",
+}
+
+
+class Need(CityScopedModel):
+    """What a neighbourhood needs, published by the city or a partner, in resource lines."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "under_review", _("Under review")
+        PUBLISHED = "published", _("Published")
+        IN_PROGRESS = "in_progress", _("In progress")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        DELIVERED = "delivered", _("Delivered")
+        VERIFIED = "verified", _("Verified")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="needs", verbose_name=_("action")
+    )
+    owner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="needs", verbose_name=_("owner")
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="needs", verbose_name=_("themes"))
+    sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text="UN SDG goal or target codes")
+    sdg_goals = models.CharField(max_length=80, editable=False, default="", help_text="'|4|11|', for filtering")
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    area = models.ForeignKey(
+        "cities.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
+        verbose_name=_("neighbourhood"),
+    )
+    district = models.ForeignKey(
+        "cities.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_needs",
+        verbose_name=_("district"),
+    )
+    beneficiary_group = models.CharField(_("beneficiaries"), max_length=200, blank=True)
+    beneficiaries_expected = models.PositiveIntegerField(_("expected number of beneficiaries"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="needs/", blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    # Denormalised totals, kept by the services under row locks (EUR cents)
+    value_requested_cents = models.BigIntegerField(default=0, editable=False)
+    value_committed_cents = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        indexes = [models.Index(fields=["city", "state", "area"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="need_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def value_open_cents(self) -> int:
+        return max(self.value_requested_cents - self.value_committed_cents, 0)
+
+    @property
+    def is_public(self) -> bool:
+        return self.state not in (self.State.DRAFT, self.State.UNDER_REVIEW, self.State.WITHDRAWN)
+
+
+class ResourceLine(CityScopedModel):
+    """One thing a need asks for: an amount of money, goods, hours, expertise or space.
+
+    ``quantity`` is counted in the kind's unit (cents for money); ``value_cents`` is the EUR
+    value of the whole requested quantity. ``committed`` is what pledges have taken.
+    """
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    label = models.CharField(_("what"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=20)
+    quantity = models.PositiveBigIntegerField(_("quantity requested"))
+    value_cents = models.PositiveBigIntegerField(_("value (EUR cents)"))
+    committed = models.PositiveBigIntegerField(_("quantity committed"), default=0)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    available_from = models.DateField(_("from"), null=True, blank=True)
+    available_until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["need", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label}"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quantity - self.committed, 0)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.committed / self.quantity)) if self.quantity else 0
+
+    def value_of(self, quantity: int) -> int:
+        """EUR cents of ``quantity`` units at the line's valuation."""
+        return round(self.value_cents * quantity / self.quantity) if self.quantity else 0

@@ -1,11 +1,45 @@
-"""Writes for the city's action plan."""
+"""Writes for the action plan, themes, needs and their resource lines."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from cities4csr.cities.selectors import areas_locate
+from cities4csr.core.notifications import notify
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
+from cities4csr.core.states import TransitionError, transition_check
+from cities4csr.core.text import fold
+from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
-from .models import Action
+from . import sdg
+from .models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
+from .states import TRANSITIONS
+
+DEFAULT_THEMES = {
+    "social_inclusion": {"it": "Inclusione sociale", "en": "Social inclusion", "fr": "Inclusion sociale"},
+    "education": {"it": "Istruzione", "en": "Education", "fr": "Éducation"},
+    "health": {"it": "Salute", "en": "Health", "fr": "Santé"},
+    "innovation": {"it": "Innovazione", "en": "Innovation", "fr": "Innovation"},
+    "culture": {"it": "Cultura", "en": "Culture", "fr": "Culture"},
+    "public_space": {"it": "Spazio pubblico", "en": "Public space", "fr": "Espace public"},
+    "greening": {"it": "Verde urbano", "en": "Greening", "fr": "Végétalisation"},
+}
+
+NEED_FIELDS = (
+    "title",
+    "description",
+    "action",
+    "lat",
+    "lon",
+    "area",
+    "beneficiary_group",
+    "beneficiaries_expected",
+    "starts_on",
+    "ends_on",
+    "photo",
+)
 
 
 def action_upsert(
@@ -26,3 +60,169 @@ def action_upsert(
             payload={"target_areas": sorted(a.code for a in target_areas)},
         )
     return action
+
+
+def themes_ensure_defaults(*, actor, city) -> list[Theme]:
+    """The seven urban challenge themes; a city may add its own beside them."""
+    require(actor, "needs.change_action", city)
+    with transaction.atomic():
+        for key, names in DEFAULT_THEMES.items():
+            theme, created = Theme.objects.get_or_create(city=city, key=key, defaults={"names": names})
+            if created:
+                audit_log(actor=actor, city=city, verb="theme.create", obj=theme, payload={"key": key})
+    return list(Theme.objects.filter(city=city).order_by("key"))
+
+
+def _locate(need: Need) -> None:
+    """Resolve the need's point (or chosen area) to its neighbourhood and district."""
+    policy = need.city.settings
+    if need.lat is not None and need.lon is not None:
+        found = {a.kind: a for a in areas_locate(city=need.city, lon=need.lon, lat=need.lat)}
+        need.area = found.get(policy.primary_area_kind)
+        if need.area is None:
+            raise ValidationError({"lat": "This place is outside the city's neighbourhoods."})
+    if need.area is not None:
+        need.district = need.area.parent if need.area.kind == policy.primary_area_kind else None
+
+
+def sdg_index(codes: list[str]) -> str:
+    goals = sorted({sdg.goal_of(code) for code in codes})
+    return "|" + "|".join(str(g) for g in goals) + "|" if goals else ""
+
+
+def _search_text(need: Need) -> str:
+    parts = [need.title, need.description, need.beneficiary_group, need.area.name if need.area else ""]
+    return fold(" ".join(parts))
+
+
+def need_create(*, actor, city, owner, themes=(), sdgs=(), **fields) -> Need:
+    """A new need, in draft. Officers create for any owner; a partner's representative for their own."""
+    require(actor, "needs.add_need", owner)
+    unknown = set(fields) - set(NEED_FIELDS)
+    if unknown:
+        raise ValueError(f"not need fields: {', '.join(sorted(unknown))}")
+    try:
+        sdgs = sdg.validate_codes(list(sdgs))
+    except ValueError as exc:
+        raise ValidationError({"sdgs": str(exc)}) from None
+    need = Need(city=city, owner=owner, sdgs=sdgs, sdg_goals=sdg_index(sdgs), **fields)
+    _locate(need)
+    need.search_text = _search_text(need)
+    need.full_clean()
+    with transaction.atomic():
+        need.save()
+        need.themes.set(themes)
+        audit_log(actor=actor, city=city, verb="need.create", obj=need, payload={"owner": owner.pk})
+    return need
+
+
+def line_add(
+    *,
+    actor,
+    need: Need,
+    kind: str,
+    label: str,
+    quantity: int,
+    value_cents: int | None = None,
+    unit: str = "",
+    skills: str = "",
+    available_from=None,
+    available_until=None,
+) -> ResourceLine:
+    """Add a resource line. Money is counted in cents and is its own value; other kinds need a value."""
+    require(actor, "needs.change_need", need)
+    if need.state not in (Need.State.DRAFT, Need.State.UNDER_REVIEW, Need.State.PUBLISHED, Need.State.IN_PROGRESS):
+        raise ValidationError("Lines can no longer be added to this need.")
+    if kind == ResourceKind.MONEY:
+        value_cents = quantity
+    if value_cents is None:
+        raise ValidationError({"value_cents": "Give an estimated value in EUR."})
+    line = ResourceLine(
+        city=need.city,
+        need=need,
+        kind=kind,
+        label=label,
+        quantity=quantity,
+        value_cents=value_cents,
+        unit=unit or KIND_UNITS.get(kind, "units"),
+        skills=skills,
+        available_from=available_from,
+        available_until=available_until,
+    )
+    line.full_clean()
+    with transaction.atomic():
+        line.save()
+        need_refresh_totals(need)
+        audit_log(
+            actor=actor,
+            city=need.city,
+            verb="line.add",
+            obj=line,
+            payload={"kind": kind, "quantity": quantity, "value_cents": value_cents},
+        )
+    return line
+
+
+def need_refresh_totals(need: Need) -> None:
+    """Recompute the need's EUR totals from its lines (pledge services call this under lock)."""
+    lines = ResourceLine.objects.filter(need=need).values_list("value_cents", "quantity", "committed")
+    need.value_requested_cents = sum(v for v, _q, _c in lines)
+    need.value_committed_cents = sum(round(v * min(c, q) / q) for v, q, c in lines if q)
+    Need.objects.filter(pk=need.pk).update(
+        value_requested_cents=need.value_requested_cents, value_committed_cents=need.value_committed_cents
+    )
+
+
+def need_roles(actor, need: Need) -> set[str]:
+    if actor is None:  # the system (demo loader, commands, automatic moves) plays every role
+        return {"system", "officer", "owner"}
+    roles = set()
+    if is_city_officer(actor, need):
+        roles.add("officer")
+    if is_org_representative(actor, need.owner):
+        roles.add("owner")
+    return roles
+
+
+def need_transition(*, actor, need: Need, to: str, reason: str = "") -> Need:
+    """Move a need along its lifecycle (needs/states.py), audited, with a notice to the owner."""
+    try:
+        transition = transition_check(TRANSITIONS, need.state, to, need_roles(actor, need))
+    except PermissionError:
+        raise PermissionDenied(f"need.{to}") from None
+    except TransitionError as exc:
+        raise ValidationError(str(exc)) from None
+    if to == Need.State.PUBLISHED and not need.lines.exists():
+        raise ValidationError("A need must have at least one resource line before it is published.")
+    source = need.state
+    with transaction.atomic():
+        need.state = to
+        if to == Need.State.PUBLISHED and need.published_at is None:
+            need.published_at = timezone.now()
+        need.save(update_fields=["state", "published_at", "updated_at"])
+        audit_log(
+            actor=actor,
+            city=need.city,
+            verb=f"need.{transition.verb}",
+            obj=need,
+            payload={"from": source, "to": to, "reason": reason},
+        )
+        notify(
+            users=_owner_people(need),
+            city=need.city,
+            template="need_transition",
+            context={
+                "model": "needs.need",
+                "state": to,
+                "title": need.title,
+                "reason": reason,
+                "url": reverse("need_detail", kwargs={"city_slug": need.city.slug, "pk": need.pk}),
+            },
+        )
+    return need
+
+
+def _owner_people(need: Need):
+    from cities4csr.organisations.models import Membership
+
+    return [m.user for m in Membership.objects.filter(city=need.city, organisation=need.owner).select_related("user")]

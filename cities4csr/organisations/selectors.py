@@ -44,3 +44,19 @@ def organisations_of_user(*, actor, city) -> QuerySet[Organisation]:
     if not actor.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(city=city, memberships__user=actor).order_by("name")
+
+
+def organisations_represented(*, actor, city) -> QuerySet[Organisation]:
+    """The organisations ``actor`` may act for (pledge, propose a need)."""
+    if not actor.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        city=city, memberships__user=actor, memberships__role=Membership.Role.REPRESENTATIVE
+    ).order_by("name")
+
+
+def organisations_for_needs(*, actor, city) -> QuerySet[Organisation]:
+    """Who a need can belong to, for this actor: any organisation for officers, else their own."""
+    if is_city_officer(actor, city):
+        return Organisation.objects.filter(city=city).order_by("name")
+    return organisations_represented(actor=actor, city=city)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
+from cities4csr.pledges.selectors import contributions_of_organisation
 from cities4csr.web.mixins import CityMixin, CityPermissionMixin
 
 from . import selectors, services
@@ -55,7 +56,12 @@ class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
     def get_context_data(self, **kwargs):
         organisation = self.get_organisation()
         can_change = self.request.user.has_perm("organisations.change_organisation", organisation)
-        return super().get_context_data(organisation=organisation, can_change=can_change, **kwargs)
+        return super().get_context_data(
+            organisation=organisation,
+            can_change=can_change,
+            contributions=contributions_of_organisation(city=self.city, organisation=organisation),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         organisation = self.get_organisation()

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from cities4csr.organisations.rules import city_roles
+
 
 def site(request):
     """Language links for the switcher and the active city (if the URL names one)."""
@@ -12,4 +14,6 @@ def site(request):
         {"code": code, "name": names.get(code, code), "url": translate_url(path, code), "active": code == current}
         for code, _label in settings.LANGUAGES
     ]
-    return {"language_links": links, "city": getattr(request, "city", None)}
+    city = getattr(request, "city", None)
+    roles = city_roles(request.user, city) if city is not None and hasattr(request, "user") else set()
+    return {"language_links": links, "city": city, "user_roles": roles}

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from cities4csr.cities import views as city_views
 from cities4csr.core import views as core_views
+from cities4csr.offers import views as offer_views
+from cities4csr.pledges import views as pledge_views
 
 from . import views
 
@@ -13,6 +15,10 @@ city_patterns = [
     path("data/", city_views.DataSourcesView.as_view(), name="data_sources"),
     path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
     path("organisations/", include("cities4csr.organisations.urls")),
+    path("needs/", include("cities4csr.needs.urls")),
+    path("pledges/", include("cities4csr.pledges.urls")),
+    path("workspace/officer/", pledge_views.OfficerWorkspaceView.as_view(), name="officer_workspace"),
+    path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
 ]
 
 urlpatterns = [

@@ -24,6 +24,27 @@
   }
   function fmt(v) { return (Math.round(v * 100) / 100).toLocaleString(document.documentElement.lang); }
 
+  function addPoints(map, url) {
+    // The needs as dots, each linking to its page.
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (fc) {
+        L.geoJSON(fc, {
+          pointToLayer: function (f, latlng) {
+            return L.circleMarker(latlng, { radius: 7, color: "#ffffff", weight: 2, fillColor: "#b71918", fillOpacity: 1 });
+          },
+          onEachFeature: function (f, lyr) {
+            var link = document.createElement("a");
+            link.href = f.properties.url;
+            link.textContent = f.properties.title;
+            lyr.bindPopup(link);
+            lyr.bindTooltip(f.properties.title);
+          }
+        }).addTo(map);
+        el.setAttribute("data-needs", String(fc.features.length));
+      });
+  }
+
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 18 }).addTo(map);
@@ -52,6 +73,7 @@
         }
       }).addTo(map);
       if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+      if (cfg.points) { addPoints(map, cfg.points); }
       el.setAttribute("data-features", String(fc.features.length));
       if (breaks.length) {
         var legend = L.control({ position: "bottomright" });

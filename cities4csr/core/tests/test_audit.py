@@ -35,6 +35,8 @@ def test_officers_read_the_audit_trail(users, role, status):
     response = client.get("/en/milano/audit/")
     assert response.status_code == status
     if status == 200:
-        assert b"organisation.create" in response.content
+        with scopes_disabled():
+            latest = AuditEvent.objects.filter(city__slug="milano").latest("created_at", "id")
+        assert latest.verb.encode() in response.content
     api = client.get("/api/v1/cities/milano/audit/")
     assert api.status_code == status

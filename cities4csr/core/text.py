@@ -1,0 +1,9 @@
+"""Accent- and case-insensitive text for search that works the same on SQLite and PostgreSQL."""
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """'Città Studi' -> 'citta studi'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())

@@ -1,0 +1,90 @@
+from rest_framework import serializers
+
+from cities4csr.needs.models import Need, ResourceKind, ResourceLine
+
+
+class LineSerializer(serializers.ModelSerializer):
+    remaining = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ResourceLine
+        fields = ["id", "kind", "label", "unit", "quantity", "value_cents", "committed", "remaining", "skills"]
+        read_only_fields = ["id", "unit", "committed", "remaining"]
+        extra_kwargs = {"value_cents": {"required": False}}
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    lines = LineSerializer(many=True, read_only=True)
+    themes = serializers.SerializerMethodField()
+    area = serializers.SerializerMethodField()
+    district = serializers.SerializerMethodField()
+    owner = serializers.PrimaryKeyRelatedField(read_only=True)
+    action = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "title",
+            "description",
+            "state",
+            "owner",
+            "action",
+            "themes",
+            "sdgs",
+            "lat",
+            "lon",
+            "area",
+            "district",
+            "beneficiary_group",
+            "beneficiaries_expected",
+            "starts_on",
+            "ends_on",
+            "value_requested_cents",
+            "value_committed_cents",
+            "published_at",
+            "lines",
+        ]
+
+    def get_themes(self, need) -> list[str]:
+        return [t.key for t in need.themes.all()]
+
+    def _area(self, area):
+        return {"kind": area.kind, "code": area.code, "name": area.name} if area else None
+
+    def get_area(self, need) -> dict | None:
+        return self._area(need.area)
+
+    def get_district(self, need) -> dict | None:
+        return self._area(need.district)
+
+    def get_action(self, need) -> int | None:
+        return need.action.number if need.action else None
+
+
+class NeedWriteSerializer(serializers.Serializer):
+    owner = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    action = serializers.IntegerField(required=False, allow_null=True, help_text="number of the action plan line")
+    themes = serializers.ListField(child=serializers.SlugField(), required=False)
+    sdgs = serializers.ListField(child=serializers.CharField(), required=False)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    beneficiary_group = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    beneficiaries_expected = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+
+
+class LineWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    label = serializers.CharField(max_length=200)
+    quantity = serializers.IntegerField(min_value=1, help_text="cents for money; hours, items or days otherwise")
+    value_cents = serializers.IntegerField(min_value=1, required=False, help_text="EUR value of the whole quantity")
+    skills = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,107 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.core.money import euros_to_cents
+from cities4csr.organisations.models import Organisation
+
+from . import sdg
+from .models import Action, Need, ResourceKind, Theme
+
+
+class NeedForm(forms.ModelForm):
+    # Declared here (not derived from the model) so no query runs before the city's scope is active.
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organisation.objects.none())
+    action = forms.ModelChoiceField(label=_("Action"), queryset=Action.objects.none(), required=False)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7, 17.17"))
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+
+    class Meta:
+        model = Need
+        fields = [
+            "owner",
+            "title",
+            "description",
+            "action",
+            "themes",
+            "lat",
+            "lon",
+            "beneficiary_group",
+            "beneficiaries_expected",
+            "starts_on",
+            "ends_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, city, owners, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["action"].queryset = actions
+        self.fields["themes"].queryset = Theme.objects.filter(city=city).order_by("key")
+
+    def clean_sdgs(self):
+        codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]
+        try:
+            return sdg.validate_codes(codes)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
+
+
+class LineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    label = forms.CharField(label=_("What"), max_length=200)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, required=False, help_text=_("Hours, items or days; leave empty for money")
+    )
+    amount_eur = forms.CharField(label=_("Amount or estimated value (EUR)"))
+    skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
+
+    def clean_amount_eur(self):
+        try:
+            cents = euros_to_cents(self.cleaned_data["amount_eur"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter an amount in euros, e.g. 5000 or 5000.50.")) from None
+        if cents <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        return cents
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != ResourceKind.MONEY and not data.get("quantity"):
+            self.add_error("quantity", _("How many hours, items or days?"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        if data["kind"] == ResourceKind.MONEY:
+            return {
+                "kind": data["kind"],
+                "label": data["label"],
+                "quantity": data["amount_eur"],
+                "skills": data["skills"],
+            }
+        return {
+            "kind": data["kind"],
+            "label": data["label"],
+            "quantity": data["quantity"],
+            "value_cents": data["amount_eur"],
+            "skills": data["skills"],
+        }
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

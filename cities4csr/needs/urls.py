@@ -1,0 +1,14 @@
+from django.urls import path
+
+from cities4csr.pledges.views import PledgeCreateView
+
+from . import views
+
+urlpatterns = [
+    path("", views.NeedCatalogueView.as_view(), name="need_catalogue"),
+    path("new/", views.NeedCreateView.as_view(), name="need_create"),
+    path("<int:pk>/", views.NeedDetailView.as_view(), name="need_detail"),
+    path("<int:pk>/lines/", views.NeedLineAddView.as_view(), name="need_line_add"),
+    path("<int:pk>/transition/", views.NeedTransitionView.as_view(), name="need_transition"),
+    path("<int:pk>/pledge/", PledgeCreateView.as_view(), name="pledge_create"),
+]

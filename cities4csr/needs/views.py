@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from cities4csr.cities.selectors import areas_of_kind
+from cities4csr.core.states import targets_for
+from cities4csr.organisations.selectors import organisations_for_needs, organisations_represented
+from cities4csr.pledges.forms import PledgeForm
+from cities4csr.pledges.selectors import pledges_public_for_need
+from cities4csr.web.mixins import CityMixin
+
+from . import selectors, services
+from .forms import LineForm, NeedForm, TransitionForm
+from .models import Need
+from .states import TRANSITIONS
+
+
+class NeedCatalogueView(CityMixin, TemplateView):
+    """The public menu of opportunities: filters, list, map."""
+
+    template_name = "needs/catalogue.html"
+    page_size = 20
+
+    def get_context_data(self, **kwargs):
+        city = self.city
+        catalogue = selectors.needs_catalogue(city=city, params=self.request.GET)
+        page = Paginator(catalogue.qs, self.page_size).get_page(self.request.GET.get("page"))
+        primary = city.settings.primary_area_kind
+        measure = "count" if self.request.GET.get("measure") == "count" else "gap"
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        map_config = {
+            "geojson": reverse("api:area-geojson", kwargs={"city_slug": city.slug}) + f"?kind={primary}",
+            "points": reverse("api:need-geojson", kwargs={"city_slug": city.slug}) + "?" + query.urlencode(),
+            "values": selectors.open_gap_by_area(city=city, kind=primary, measure=measure),
+            "label": _("Open needs") if measure == "count" else _("Open gap"),
+            "unit": "" if measure == "count" else "EUR",
+            "areaUrl": reverse("need_catalogue", kwargs={"city_slug": city.slug}) + "?nil=CODE",
+            "tileUrl": city.settings.map_tile_url,
+            "tileAttribution": city.settings.map_tile_attribution,
+        }
+        return super().get_context_data(
+            filter=catalogue,
+            page_obj=page,
+            needs=page.object_list,
+            query=query.urlencode(),
+            themes=selectors.themes_of_city(city=city),
+            actions=selectors.actions_of_city(city=city),
+            nils=areas_of_kind(city=city, kind=primary),
+            districts=areas_of_kind(city=city, kind=city.settings.district_area_kind),
+            map_config=map_config,
+            measure=measure,
+            **kwargs,
+        )
+
+
+class NeedDetailView(CityMixin, TemplateView):
+    template_name = "needs/need_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        need = selectors.need_get(actor=user, city=self.city, pk=self.kwargs["pk"])
+        organisations = organisations_represented(actor=user, city=self.city)
+        can_pledge = need.state in (Need.State.PUBLISHED, Need.State.IN_PROGRESS) and organisations.exists()
+        kwargs.setdefault(
+            "pledge_form", PledgeForm(lines=need.lines.all(), organisations=organisations) if can_pledge else None
+        )
+        return super().get_context_data(
+            need=need,
+            pledges=pledges_public_for_need(city=self.city, need=need),
+            transitions=targets_for(TRANSITIONS, need.state, services.need_roles(user, need))
+            if user.is_authenticated
+            else [],
+            can_change=user.has_perm("needs.change_need", need),
+            line_form=kwargs.pop("line_form", LineForm()),
+            **kwargs,
+        )
+
+
+class NeedCreateView(CityMixin, FormView):
+    template_name = "needs/need_form.html"
+    form_class = NeedForm
+
+    def owners(self):
+        return organisations_for_needs(actor=self.request.user, city=self.city)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = request.city
+        if not self.owners().exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "city": self.city,
+            "owners": self.owners(),
+            "actions": selectors.actions_of_city(city=self.city),
+        }
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        themes, owner = data.pop("themes"), data.pop("owner")
+        try:
+            need = services.need_create(actor=self.request.user, city=self.city, owner=owner, themes=themes, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Need saved as a draft. Add what it asks for, then publish it."))
+        return redirect("need_detail", city_slug=self.city.slug, pk=need.pk)
+
+
+class NeedLineAddView(CityMixin, View):
+    def post(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        form = LineForm(request.POST)
+        if form.is_valid():
+            try:
+                services.line_add(actor=request.user, need=need, **form.service_kwargs())
+                messages.success(request, _("Line added."))
+                return redirect("need_detail", city_slug=city_slug, pk=pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        view = NeedDetailView(request=request, kwargs=self.kwargs)
+        view.city = self.city
+        return view.render_to_response(view.get_context_data(line_form=form), status=400)
+
+
+class NeedTransitionView(CityMixin, View):
+    def post(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.need_transition(
+                    actor=request.user, need=need, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Done: the need is now “%(state)s”.") % {"state": need.get_state_display()})
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        return redirect("need_detail", city_slug=city_slug, pk=pk)

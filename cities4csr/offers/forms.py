@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.core.money import euros_to_cents
+from cities4csr.needs.models import ResourceKind
+from cities4csr.needs.sdg import validate_codes
+
+
+class ProfileForm(forms.Form):
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7"))
+    near_our_sites = forms.BooleanField(label=_("Near our sites"), required=False)
+    headcount = forms.IntegerField(label=_("Headcount"), min_value=0, required=False)
+    volunteering_days_per_year = forms.IntegerField(label=_("Volunteering days per year"), min_value=0, required=False)
+    notify_new_needs = forms.BooleanField(label=_("Tell us about new needs that fit"), required=False)
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = themes
+
+    def clean_sdgs(self):
+        codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]
+        try:
+            return validate_codes(codes)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class OfferForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    label = forms.CharField(label=_("What"), max_length=200)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, required=False, help_text=_("Hours, items or days; leave empty for money")
+    )
+    amount_eur = forms.CharField(label=_("Amount or estimated value (EUR)"))
+    available_from = forms.DateField(
+        label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    available_until = forms.DateField(
+        label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    wants_visibility = forms.BooleanField(label=_("We would like visibility"), required=False)
+    wants_employee_involvement = forms.BooleanField(label=_("We want our employees involved"), required=False)
+
+    def clean_amount_eur(self):
+        try:
+            cents = euros_to_cents(self.cleaned_data["amount_eur"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter an amount in euros, e.g. 5000 or 5000.50.")) from None
+        if cents <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        return cents
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != ResourceKind.MONEY and not data.get("quantity"):
+            self.add_error("quantity", _("How many hours, items or days?"))
+        if (
+            data.get("available_from")
+            and data.get("available_until")
+            and data["available_until"] < data["available_from"]
+        ):
+            self.add_error("available_until", _("The end is before the start."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        amount = data.pop("amount_eur")
+        if data["kind"] == ResourceKind.MONEY:
+            data["quantity"] = amount
+        else:
+            data["value_cents"] = amount
+        return data

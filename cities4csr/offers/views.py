@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from cities4csr.core.states import targets_for
+from cities4csr.needs.selectors import needs_of_organisation, themes_of_city
+from cities4csr.organisations.selectors import organisations_represented
+from cities4csr.pledges.selectors import pledges_of_organisations
+from cities4csr.pledges.services import pledge_roles
+from cities4csr.pledges.states import TRANSITIONS
+from cities4csr.web.mixins import CityMixin
+
+from . import selectors, services
+from .forms import OfferForm, ProfileForm
+
+
+class CompanyWorkspaceView(CityMixin, TemplateView):
+    """A representative's workspace: profile, offers, pledges and their next step."""
+
+    template_name = "offers/company_workspace.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = request.city
+        self.organisations = list(organisations_represented(actor=request.user, city=self.city))
+        if not self.organisations:
+            raise PermissionDenied
+        chosen = request.GET.get("organisation") or request.POST.get("organisation")
+        self.organisation = next((o for o in self.organisations if str(o.pk) == chosen), self.organisations[0])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        profile = selectors.profile_of(organisation=self.organisation)
+        initial = {"near_our_sites": True, "notify_new_needs": True}
+        if profile:
+            initial = {
+                "themes": profile.themes.all(),
+                "sdgs": ", ".join(profile.sdgs),
+                "headcount": profile.headcount,
+                "near_our_sites": profile.near_our_sites,
+                "notify_new_needs": profile.notify_new_needs,
+                "volunteering_days_per_year": profile.volunteering_days_per_year,
+            }
+        pledges = list(pledges_of_organisations(city=self.city, organisations=[self.organisation]))
+        for pledge in pledges:
+            pledge.next_steps = targets_for(TRANSITIONS, pledge.state, pledge_roles(self.request.user, pledge))
+        return super().get_context_data(
+            organisation=self.organisation,
+            organisations=self.organisations,
+            profile_form=kwargs.pop(
+                "profile_form", ProfileForm(initial=initial, themes=themes_of_city(city=self.city))
+            ),
+            offer_form=kwargs.pop("offer_form", OfferForm()),
+            offers=selectors.offers_of(city=self.city, organisations=[self.organisation]),
+            pledges=pledges,
+            needs=needs_of_organisation(city=self.city, organisation=self.organisation),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("form") == "offer":
+            form = OfferForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.offer_create(actor=request.user, organisation=self.organisation, **form.service_kwargs())
+                    messages.success(request, _("Offer added."))
+                    return redirect(f"{request.path}?organisation={self.organisation.pk}")
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(offer_form=form), status=400)
+        form = ProfileForm(request.POST, themes=themes_of_city(city=self.city))
+        if form.is_valid():
+            try:
+                services.profile_update(actor=request.user, organisation=self.organisation, **form.cleaned_data)
+                messages.success(request, _("Profile saved."))
+                return redirect(f"{request.path}?organisation={self.organisation.pk}")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        return self.render_to_response(self.get_context_data(profile_form=form), status=400)

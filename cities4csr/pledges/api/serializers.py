@@ -1,0 +1,63 @@
+from rest_framework import serializers
+
+from cities4csr.pledges.models import Evidence, Pledge, PledgeItem
+
+
+class PledgeItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PledgeItem
+        fields = ["line", "quantity", "value_cents"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "file", "description", "volunteer_hours", "created_at"]
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    items = PledgeItemSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "need",
+            "organisation",
+            "state",
+            "is_public",
+            "message",
+            "instrument",
+            "reason",
+            "value_cents",
+            "verified_at",
+            "items",
+            "evidence",
+        ]
+
+
+class ItemWriteSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1, help_text="cents for money; hours, items or days otherwise")
+
+
+class PledgeWriteSerializer(serializers.Serializer):
+    need = serializers.IntegerField()
+    organisation = serializers.IntegerField()
+    items = ItemWriteSerializer(many=True, allow_empty=False)
+    is_public = serializers.BooleanField(default=True)
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PledgeTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Pledge.State.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    instrument = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+
+
+class EvidenceWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    volunteer_hours = serializers.IntegerField(required=False, allow_null=True, min_value=0)

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.core.money import euros_to_cents
+from cities4csr.needs.models import ResourceKind
+
+from .models import Evidence
+
+
+class PledgeForm(forms.Form):
+    """One field per open line of the need: euros for money, units (hours, items, days) otherwise."""
+
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
+    is_public = forms.BooleanField(label=_("Show our name on the public pages"), required=False, initial=True)
+    message = forms.CharField(label=_("Message to the city"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lines, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.lines = [line for line in lines if line.remaining > 0]
+        for line in self.lines:
+            if line.kind == ResourceKind.MONEY:
+                field = forms.CharField(
+                    label=_("%(label)s: amount in EUR (still needed: %(left)s)")
+                    % {"label": line.label, "left": f"{line.remaining / 100:.2f}"},
+                    required=False,
+                )
+            else:
+                field = forms.IntegerField(
+                    label=_("%(label)s: %(unit)s (still needed: %(left)s)")
+                    % {"label": line.label, "unit": line.unit, "left": line.remaining},
+                    min_value=0,
+                    required=False,
+                )
+            self.fields[f"line_{line.pk}"] = field
+
+    def clean(self):
+        data = super().clean()
+        items = []
+        for line in self.lines:
+            raw = data.get(f"line_{line.pk}")
+            if raw in (None, ""):
+                continue
+            if line.kind == ResourceKind.MONEY:
+                try:
+                    raw = euros_to_cents(raw)
+                except ValueError:
+                    self.add_error(f"line_{line.pk}", _("Enter an amount in euros, e.g. 5000 or 5000.50."))
+                    continue
+            if raw:
+                items.append((line, raw))
+        if not items and not self.errors:
+            raise forms.ValidationError(_("Say how much of at least one line you pledge."))
+        data["items"] = items
+        return data
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Evidence.Kind.choices)
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+    volunteer_hours = forms.IntegerField(label=_("Volunteer hours recorded"), min_value=0, required=False)
+
+
+class PledgeTransitionForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    instrument = forms.CharField(label=_("Legal instrument"), required=False, max_length=40)

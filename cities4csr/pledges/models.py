@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.core.models import CityScopedModel
+
+
+class Pledge(CityScopedModel):
+    """An organisation (or several, as a collective action) commits resources to a need's lines."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        AGREED = "agreed", _("Agreed")
+        IN_DELIVERY = "in_delivery", _("In delivery")
+        DELIVERED = "delivered", _("Delivered")
+        VERIFIED = "verified", _("Verified")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, related_name="pledges")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="pledges",
+        verbose_name=_("lead organisation"),
+    )
+    partners = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="partner_pledges",
+        verbose_name=_("partners in a collective action"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PROPOSED, db_index=True)
+    is_public = models.BooleanField(_("show our name on the public pages"), default=True)
+    message = models.TextField(_("message"), blank=True)
+    instrument = models.CharField(_("legal instrument"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True, help_text="Why it was declined or returned")
+    value_cents = models.BigIntegerField(_("value (EUR cents)"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+
+    def __str__(self):
+        return f"{self.organisation} → {self.need}"
+
+    @property
+    def holds_capacity(self) -> bool:
+        """Whether this pledge's quantities count against its lines."""
+        return self.state not in (self.State.DECLINED, self.State.WITHDRAWN)
+
+
+class PledgeItem(CityScopedModel):
+    """How much of one resource line a pledge covers, valued at cost to the giver (B4SI)."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="items")
+    line = models.ForeignKey("needs.ResourceLine", on_delete=models.PROTECT, related_name="pledge_items")
+    quantity = models.PositiveBigIntegerField(_("quantity"))
+    value_cents = models.PositiveBigIntegerField(_("value at cost (EUR cents)"))
+
+    class Meta:
+        ordering = ["pledge", "line"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pledgeitem_quantity_positive"),
+            models.UniqueConstraint(fields=["pledge", "line"], name="pledgeitem_unique_line"),
+        ]
+
+
+class Evidence(CityScopedModel):
+    """Proof of delivery: a photo, a receipt, a volunteer attendance list, a file."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        RECEIPT = "receipt", _("Receipt")
+        ATTENDANCE = "attendance", _("Volunteer attendance list")
+        FILE = "file", _("Other document")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    volunteer_hours = models.PositiveIntegerField(_("volunteer hours recorded"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pledge", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")

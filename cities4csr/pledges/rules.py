@@ -1,0 +1,26 @@
+import rules
+
+from cities4csr.needs.rules import is_owner_member
+from cities4csr.organisations.rules import is_city_officer, is_org_member, is_org_representative
+
+
+@rules.predicate
+def is_pledger(user, pledge):
+    return is_org_representative(user, pledge.organisation)
+
+
+@rules.predicate
+def is_pledger_member(user, pledge):
+    return is_org_member(user, pledge.organisation)
+
+
+@rules.predicate
+def is_need_owner_member(user, pledge):
+    return is_owner_member(user, pledge.need)
+
+
+# add_pledge is asked on the pledging organisation
+rules.add_perm("pledges.add_pledge", is_org_representative | is_city_officer)
+rules.add_perm("pledges.view_pledge", is_city_officer | is_pledger_member | is_need_owner_member)
+rules.add_perm("pledges.add_evidence", is_pledger | is_city_officer)
+rules.add_perm("pledges.allow_overcommit", is_city_officer)

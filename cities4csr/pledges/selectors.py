@@ -1,0 +1,66 @@
+"""Reads for pledges: a need's public pledgers, an organisation's contributions, work queues."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import Evidence, Pledge, PledgeItem
+
+SHOWN_ON_NEED = [
+    Pledge.State.ACCEPTED,
+    Pledge.State.AGREED,
+    Pledge.State.IN_DELIVERY,
+    Pledge.State.DELIVERED,
+    Pledge.State.VERIFIED,
+]
+
+
+def _full(queryset, city):
+    return queryset.select_related("need", "organisation", "need__area").prefetch_related(
+        Prefetch("items", queryset=PledgeItem.objects.filter(city=city).select_related("line").order_by("line_id")),
+        Prefetch("evidence", queryset=Evidence.objects.filter(city=city).order_by("id")),
+    )
+
+
+def pledges_public_for_need(*, city, need) -> QuerySet[Pledge]:
+    """Pledgers who agreed to be named, once the city accepted their pledge."""
+    return _full(Pledge.objects.filter(city=city, need=need, is_public=True, state__in=SHOWN_ON_NEED), city).order_by(
+        "-value_cents", "id"
+    )
+
+
+def contributions_of_organisation(*, city, organisation) -> QuerySet[Pledge]:
+    """Verified, public contributions of an organisation (as lead or partner)."""
+    qs = Pledge.objects.filter(city=city, state=Pledge.State.VERIFIED, is_public=True).filter(
+        Q(organisation=organisation) | Q(partners=organisation)
+    )
+    return _full(qs.distinct(), city).order_by("-verified_at", "-id")
+
+
+def pledge_get(*, actor, city, pk) -> Pledge:
+    try:
+        pledge = _full(Pledge.objects.filter(city=city), city).get(pk=pk)
+    except (Pledge.DoesNotExist, ValueError):
+        raise Http404("No such pledge") from None
+    if not actor.has_perm("pledges.view_pledge", pledge):
+        raise Http404("No such pledge")
+    return pledge
+
+
+def pledges_in_state(*, city, states) -> QuerySet[Pledge]:
+    return _full(Pledge.objects.filter(city=city, state__in=states), city).order_by("created_at", "id")
+
+
+def pledges_of_organisations(*, city, organisations) -> QuerySet[Pledge]:
+    return _full(Pledge.objects.filter(city=city, organisation__in=organisations), city).order_by("-created_at")
+
+
+def pledges_visible(*, actor, city) -> QuerySet[Pledge]:
+    """Officers: every pledge of the city; others: those of organisations they belong to."""
+    from cities4csr.organisations.rules import is_city_officer
+
+    qs = Pledge.objects.filter(city=city)
+    if not is_city_officer(actor, city):
+        if not actor.is_authenticated:
+            return Pledge.objects.none()
+        qs = qs.filter(Q(organisation__memberships__user=actor) | Q(need__owner__memberships__user=actor)).distinct()
+    return _full(qs, city).order_by("-created_at", "-id")

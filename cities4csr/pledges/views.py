@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from cities4csr.core.states import targets_for
+from cities4csr.needs.selectors import need_get, needs_to_review
+from cities4csr.needs.views import NeedDetailView
+from cities4csr.organisations.selectors import organisations_represented
+from cities4csr.web.mixins import CityMixin, CityPermissionMixin
+
+from . import selectors, services
+from .forms import EvidenceForm, PledgeForm, PledgeTransitionForm
+from .models import Pledge
+from .states import TRANSITIONS
+
+
+class PledgeCreateView(CityMixin, View):
+    """POST from the need page: pledge quantities of its lines."""
+
+    def post(self, request, city_slug, pk):
+        need = need_get(actor=request.user, city=self.city, pk=pk)
+        form = PledgeForm(
+            request.POST,
+            lines=need.lines.all(),
+            organisations=organisations_represented(actor=request.user, city=self.city),
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pledge = services.pledge_propose(
+                    actor=request.user,
+                    need=need,
+                    organisation=data["organisation"],
+                    items=data["items"],
+                    is_public=data["is_public"],
+                    message=data["message"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Thank you: your pledge is sent to the city for acceptance."))
+                return redirect("pledge_detail", city_slug=city_slug, pk=pledge.pk)
+        view = NeedDetailView(request=request, kwargs=self.kwargs)
+        view.city = self.city
+        return view.render_to_response(view.get_context_data(pledge_form=form), status=400)
+
+
+class PledgeDetailView(CityMixin, TemplateView):
+    template_name = "pledges/pledge_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        pledge = selectors.pledge_get(actor=user, city=self.city, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            pledge=pledge,
+            transitions=targets_for(TRANSITIONS, pledge.state, services.pledge_roles(user, pledge)),
+            can_add_evidence=user.has_perm("pledges.add_evidence", pledge)
+            and pledge.state
+            in (Pledge.State.ACCEPTED, Pledge.State.AGREED, Pledge.State.IN_DELIVERY, Pledge.State.DELIVERED),
+            evidence_form=kwargs.pop("evidence_form", EvidenceForm()),
+            **kwargs,
+        )
+
+
+class PledgeTransitionView(CityMixin, View):
+    def post(self, request, city_slug, pk):
+        pledge = selectors.pledge_get(actor=request.user, city=self.city, pk=pk)
+        form = PledgeTransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.pledge_transition(actor=request.user, pledge=pledge, **form.cleaned_data)
+                messages.success(
+                    request, _("Done: the pledge is now “%(state)s”.") % {"state": pledge.get_state_display()}
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        return redirect("pledge_detail", city_slug=city_slug, pk=pk)
+
+
+class EvidenceAddView(CityMixin, View):
+    def post(self, request, city_slug, pk):
+        pledge = selectors.pledge_get(actor=request.user, city=self.city, pk=pk)
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.evidence_add(actor=request.user, pledge=pledge, **form.cleaned_data)
+                messages.success(request, _("Evidence added."))
+                return redirect("pledge_detail", city_slug=city_slug, pk=pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        view = PledgeDetailView(request=request, kwargs=self.kwargs)
+        view.city = self.city
+        return view.render_to_response(view.get_context_data(evidence_form=form), status=400)
+
+
+class OfficerWorkspaceView(CityPermissionMixin, TemplateView):
+    """The officer's queues: needs to review, pledges to accept, deliveries to verify."""
+
+    permission_required = "needs.review_need"
+    template_name = "pledges/officer_workspace.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            needs_to_review=needs_to_review(city=self.city),
+            pledges_to_accept=selectors.pledges_in_state(city=self.city, states=[Pledge.State.PROPOSED]),
+            deliveries_to_verify=selectors.pledges_in_state(city=self.city, states=[Pledge.State.DELIVERED]),
+            **kwargs,
+        )
