@@ -14,16 +14,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 install: $(VENV)/.installed
 
-## make demo: install, migrate the embedded SQLite database under var/, load the demo cities, serve.
+## make demo: install, migrate the embedded SQLite database under var/, load the demo cities, serve
+## (with the background task worker).
 demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Milan: http://127.0.0.1:$(PORT)/it/milano/)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# the background queue (e-mails, recomputation) runs beside the web server and stops with it
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, Django checks, migrations and OpenAPI drift, translations, the whole pytest suite.
 test: install lint check
-	$(PY) -m pytest -n 2 -m "not e2e" -q
+	$(PY) -m pytest -n 2 -m "not e2e and not concurrency" -q
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -49,7 +52,8 @@ messages: install
 
 ## The suite against PostgreSQL (DATABASE_URL must point at a server; the test database is created).
 test-postgres: install
-	$(PY) -m pytest -n 2 -m "not e2e" -q
+	$(PY) -m pytest -n 2 -m "not e2e and not concurrency" -q --create-db
+	$(PY) -m pytest -p no:xdist -m concurrency -q --create-db
 
 ## Browser tests: Playwright driving Debian's chromium (apt-get install chromium).
 test-browser: install

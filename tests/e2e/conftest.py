@@ -111,6 +111,13 @@ class Visitor:
         check_a11y(self.page)
         return response
 
+    def click(self, locator):
+        """Click something that loads a new page, then check the new page."""
+        with self.page.expect_navigation():
+            locator.click()
+        self.page.wait_for_load_state("networkidle")
+        check_a11y(self.page)
+
     def submit(self, button_name: str):
         with self.page.expect_navigation():
             self.page.get_by_role("button", name=button_name).click()
@@ -128,3 +135,21 @@ class Visitor:
 @pytest.fixture
 def visitor(page, server):
     return Visitor(page, server)
+
+
+@pytest.fixture
+def people(browser, server):
+    """One browser context per person, so several can be logged in at once."""
+    contexts = []
+
+    def person(email=None, lang="it"):
+        context = browser.new_context()
+        contexts.append(context)
+        visitor = Visitor(context.new_page(), server)
+        if email:
+            visitor.login(email, lang=lang)
+        return visitor
+
+    yield person
+    for context in contexts:
+        context.close()

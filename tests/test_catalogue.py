@@ -1,0 +1,174 @@
+"""The menu of opportunities: filters, search, pages, workspaces, API, and query budgets."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope, scopes_disabled
+
+from cities4csr.needs.models import Need, ResourceKind
+from cities4csr.needs.services import line_add, need_create, need_transition, themes_ensure_defaults
+from cities4csr.organisations.models import Organisation
+from cities4csr.pledges.models import Pledge
+
+
+def client_for(user=None):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def titles(response):
+    return {n["title"] for n in response.json()["results"]}
+
+
+def add_needs(city, count):
+    """``count`` more published needs, each with two lines and two themes."""
+    with scope(city=city.pk):
+        owner = Organisation.objects.get(name="Comune di Milano")
+        themes = themes_ensure_defaults(actor=None, city=city)[:2]
+        for i in range(count):
+            need = need_create(actor=None, city=city, owner=owner, title=f"Extra need {i}", description="…",
+                               lat=45.4403, lon=9.2235, themes=themes, sdgs=["4"])
+            line_add(actor=None, need=need, kind=ResourceKind.MONEY, label="M", quantity=1000)
+            line_add(actor=None, need=need, kind=ResourceKind.GOODS, label="G", quantity=3, value_cents=300)
+            need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/it/milano/needs/", "/api/v1/cities/milano/needs.geojson",
+                                 "/api/v1/cities/milano/needs/", "/it/milano/needs/?open=true&sort=gap"])
+def test_query_count_does_not_grow_with_rows(milano, url):
+    client = client_for()
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    add_needs(milano, 15)
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
+
+
+@pytest.mark.django_db
+def test_need_page_query_count_does_not_grow_with_pledges(corvetto_need, company_rep):
+    from cities4csr.pledges.services import pledge_propose
+
+    rep, company = company_rep
+    url = f"/it/milano/needs/{corvetto_need.pk}/"
+    client = client_for()
+    money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
+    pledge_propose(actor=rep, need=corvetto_need, organisation=company, items=[(money, 100)])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(5):
+        pledge_propose(actor=rep, need=corvetto_need, organisation=company, items=[(money, 100)])
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected", "unexpected"),
+    [
+        ("nil=35", "Cortile della scuola di via Polesine", "Aule all'aperto"),
+        ("municipio=4", "Cortile della scuola di via Polesine", "Aule all'aperto"),
+        ("q=CORTILE polesine", "Cortile della scuola di via Polesine", "Aule all'aperto"),
+        ("q=cittadinanza", None, "Cortile della scuola di via Polesine"),
+        ("kind=goods", "Computer e connessione per le famiglie – NIL 57", "Cortile della scuola di via Polesine"),
+        ("sdg=11", "Cortile della scuola di via Polesine", "Computer e connessione per le famiglie – NIL 57"),
+        ("action=2", "Computer e connessione per le famiglie – NIL 57", "Cortile della scuola di via Polesine"),
+        ("theme=innovation", "Computer e connessione per le famiglie – NIL 57", "Cortile della scuola di via Polesine"),
+        ("status=published&open=true", "Cortile della scuola di via Polesine", None),
+    ],
+)
+def test_filters_are_the_same_on_the_page_and_the_api(corvetto_need, query, expected, unexpected):
+    page = client_for().get(f"/en/milano/needs/?{query}").content.decode()
+    api = titles(client_for().get(f"/api/v1/cities/milano/needs/?{query}&limit=200"))
+    for present in [expected] if expected else []:
+        assert present in api
+        assert present.replace("'", "&#x27;") in page
+    if unexpected:
+        assert unexpected not in api
+
+
+@pytest.mark.django_db
+def test_search_ignores_accents_and_case(in_milano, users):
+    owner = Organisation.objects.get(name="Comune di Milano")
+    need = need_create(actor=users["milano", "officer"], city=in_milano, owner=owner, title="Attività in Città Studi",
+                       description="Perché sì", lat=45.4403, lon=9.2235)
+    line_add(actor=None, need=need, kind=ResourceKind.MONEY, label="M", quantity=100)
+    need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
+    assert "Attività in Città Studi" in titles(client_for().get("/api/v1/cities/milano/needs/?q=attivita citta"))
+    assert "Attività in Città Studi" in titles(client_for().get("/api/v1/cities/milano/needs/?q=PERCHE"))
+
+
+@pytest.mark.django_db
+def test_bad_filters_are_reported_not_ignored():
+    response = client_for().get("/en/milano/needs/?kind=rockets&sort=whatever")
+    assert response.status_code == 200
+    assert "Some filters were not understood" in response.content.decode()
+    assert client_for().get("/api/v1/cities/milano/needs/?kind=rockets").status_code == 400
+
+
+@pytest.mark.django_db
+def test_drafts_are_not_in_the_catalogue_nor_visible(in_milano, users):
+    owner = Organisation.objects.get(name="Comune di Milano")
+    draft = need_create(actor=None, city=in_milano, owner=owner, title="Bozza", description="…")
+    assert "Bozza" not in client_for().get("/it/milano/needs/").content.decode()
+    assert client_for().get(f"/it/milano/needs/{draft.pk}/").status_code == 404
+    assert client_for(users["milano", "officer"]).get(f"/it/milano/needs/{draft.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_need_page_shows_lines_gap_and_only_public_pledgers(corvetto_need, company_rep, users):
+    from cities4csr.accounts.models import User
+    from cities4csr.organisations.services import membership_add
+    from cities4csr.pledges.services import pledge_propose, pledge_transition
+
+    rep, company = company_rep
+    shy = Organisation.objects.exclude(pk=company.pk).filter(kind="company").first()
+    shy_rep = User.objects.create_user("shy@test.example")
+    membership_add(actor=None, organisation=shy, user=shy_rep, role="representative")
+    money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
+    public = pledge_propose(actor=rep, need=corvetto_need, organisation=company, items=[(money, 500_000)])
+    hidden = pledge_propose(actor=shy_rep, need=corvetto_need, organisation=shy, items=[(money, 100_000)],
+                            is_public=False)
+    for pledge in (public, hidden):
+        pledge_transition(actor=users["milano", "officer"], pledge=pledge, to=Pledge.State.ACCEPTED)
+    body = client_for().get(f"/en/milano/needs/{corvetto_need.pk}/").content.decode()
+    assert company.name in body and shy.name not in body
+    assert 'aria-valuenow="60"' in body  # €6,000 of €10,000
+    assert "Still missing" in body
+
+
+@pytest.mark.django_db
+def test_officer_workspace_queues_and_company_workspace(users):
+    officer_page = client_for(users["milano", "officer"]).get("/en/milano/workspace/officer/")
+    assert officer_page.status_code == 200
+    body = officer_page.content.decode()
+    assert "Pledges to accept" in body and "Deliveries to verify" in body
+    assert client_for(users["milano", "public"]).get("/en/milano/workspace/officer/").status_code == 403
+    company_page = client_for(users["milano", "representative"]).get("/en/milano/workspace/company/")
+    assert company_page.status_code == 200
+    assert "Verified" in company_page.content.decode()  # the demo company's verified pledge
+    assert client_for(users["milano", "public"]).get("/en/milano/workspace/company/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_company_page_shows_verified_contributions(users):
+    with scopes_disabled():
+        pledge = Pledge.objects.filter(city__slug="milano", state=Pledge.State.VERIFIED).select_related(
+            "organisation", "need").first()
+    body = client_for().get(f"/it/milano/organisations/{pledge.organisation.pk}/").content.decode()
+    assert pledge.need.title.replace("'", "&#x27;") in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang,word", [("it", "Menu delle opportunità"), ("en", "Menu of opportunities"),
+                                       ("fr", "Menu des opportunités")])
+def test_catalogue_in_three_languages(lang, word):
+    body = client_for().get(f"/{lang}/milano/needs/").content.decode()
+    assert word in body
