@@ -33,6 +33,7 @@ class NeedForm(forms.ModelForm):
             "beneficiaries_expected",
             "starts_on",
             "ends_on",
+            "photo",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),

@@ -43,3 +43,21 @@ def test_organisation_page_from_the_directory(visitor):
     visitor.page.get_by_role("link", name="Fondazione Cariplo").click()
     visitor.page.wait_for_load_state()
     assert visitor.page.get_by_role("heading", level=1).inner_text() == "Fondazione Cariplo"
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_need_and_company_pages_pass_axe(visitor, lang):
+    visitor.goto(f"/{lang}/milano/needs/?sort=title")
+    visitor.click(visitor.page.locator("main ul[aria-labelledby=needs-heading] h3 a").first)
+    assert visitor.page.locator(".progress").count() >= 1
+    visitor.goto(f"/{lang}/milano/organisations/")
+    visitor.click(visitor.page.locator("main table a").first)
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_workspaces_pass_axe(people, lang):
+    officer = people("officer@milano.example", lang=lang)
+    officer.goto(f"/{lang}/milano/workspace/officer/")
+    officer.goto(f"/{lang}/milano/needs/new/")
+    company = people("representative@milano.example", lang=lang)
+    company.goto(f"/{lang}/milano/workspace/company/")
