@@ -29,16 +29,32 @@ def add_needs(city, count):
         owner = Organisation.objects.get(name="Comune di Milano")
         themes = themes_ensure_defaults(actor=None, city=city)[:2]
         for i in range(count):
-            need = need_create(actor=None, city=city, owner=owner, title=f"Extra need {i}", description="…",
-                               lat=45.4403, lon=9.2235, themes=themes, sdgs=["4"])
+            need = need_create(
+                actor=None,
+                city=city,
+                owner=owner,
+                title=f"Extra need {i}",
+                description="…",
+                lat=45.4403,
+                lon=9.2235,
+                themes=themes,
+                sdgs=["4"],
+            )
             line_add(actor=None, need=need, kind=ResourceKind.MONEY, label="M", quantity=1000)
             line_add(actor=None, need=need, kind=ResourceKind.GOODS, label="G", quantity=3, value_cents=300)
             need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/it/milano/needs/", "/api/v1/cities/milano/needs.geojson",
-                                 "/api/v1/cities/milano/needs/", "/it/milano/needs/?open=true&sort=gap"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/it/milano/needs/",
+        "/api/v1/cities/milano/needs.geojson",
+        "/api/v1/cities/milano/needs/",
+        "/it/milano/needs/?open=true&sort=gap",
+    ],
+)
 def test_query_count_does_not_grow_with_rows(milano, url):
     client = client_for()
     client.get(url)  # warm caches (content types, sessions)
@@ -97,8 +113,15 @@ def test_filters_are_the_same_on_the_page_and_the_api(corvetto_need, query, expe
 @pytest.mark.django_db
 def test_search_ignores_accents_and_case(in_milano, users):
     owner = Organisation.objects.get(name="Comune di Milano")
-    need = need_create(actor=users["milano", "officer"], city=in_milano, owner=owner, title="Attività in Città Studi",
-                       description="Perché sì", lat=45.4403, lon=9.2235)
+    need = need_create(
+        actor=users["milano", "officer"],
+        city=in_milano,
+        owner=owner,
+        title="Attività in Città Studi",
+        description="Perché sì",
+        lat=45.4403,
+        lon=9.2235,
+    )
     line_add(actor=None, need=need, kind=ResourceKind.MONEY, label="M", quantity=100)
     need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
     assert "Attività in Città Studi" in titles(client_for().get("/api/v1/cities/milano/needs/?q=attivita citta"))
@@ -134,8 +157,9 @@ def test_need_page_shows_lines_gap_and_only_public_pledgers(corvetto_need, compa
     membership_add(actor=None, organisation=shy, user=shy_rep, role="representative")
     money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
     public = pledge_propose(actor=rep, need=corvetto_need, organisation=company, items=[(money, 500_000)])
-    hidden = pledge_propose(actor=shy_rep, need=corvetto_need, organisation=shy, items=[(money, 100_000)],
-                            is_public=False)
+    hidden = pledge_propose(
+        actor=shy_rep, need=corvetto_need, organisation=shy, items=[(money, 100_000)], is_public=False
+    )
     for pledge in (public, hidden):
         pledge_transition(actor=users["milano", "officer"], pledge=pledge, to=Pledge.State.ACCEPTED)
     body = client_for().get(f"/en/milano/needs/{corvetto_need.pk}/").content.decode()
@@ -160,15 +184,90 @@ def test_officer_workspace_queues_and_company_workspace(users):
 @pytest.mark.django_db
 def test_company_page_shows_verified_contributions(users):
     with scopes_disabled():
-        pledge = Pledge.objects.filter(city__slug="milano", state=Pledge.State.VERIFIED).select_related(
-            "organisation", "need").first()
+        pledge = (
+            Pledge.objects.filter(city__slug="milano", state=Pledge.State.VERIFIED)
+            .select_related("organisation", "need")
+            .first()
+        )
     body = client_for().get(f"/it/milano/organisations/{pledge.organisation.pk}/").content.decode()
     assert pledge.need.title.replace("'", "&#x27;") in body
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang,word", [("it", "Menu delle opportunità"), ("en", "Menu of opportunities"),
-                                       ("fr", "Menu des opportunités")])
+@pytest.mark.parametrize(
+    "lang,word", [("it", "Menu delle opportunità"), ("en", "Menu of opportunities"), ("fr", "Menu des opportunités")]
+)
 def test_catalogue_in_three_languages(lang, word):
     body = client_for().get(f"/{lang}/milano/needs/").content.decode()
     assert word in body
+
+
+@pytest.mark.django_db
+def test_collective_pledge_from_the_need_page_shows_on_the_partners_page(corvetto_need, company_rep, users):
+    rep, company = company_rep
+    partner = Organisation.objects.get(name="Fondazione Cariplo")
+    money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
+    client = client_for(rep)
+    response = client.post(
+        f"/it/milano/needs/{corvetto_need.pk}/pledge/",
+        {"organisation": company.pk, "partners": [partner.pk], "is_public": "on", f"line_{money.pk}": "2500,50"},
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    pledge = Pledge.objects.filter(need=corvetto_need).latest("id")
+    assert list(pledge.partners.all()) == [partner]
+    assert pledge.value_cents == 250_050
+    refused = client.post(
+        f"/it/milano/needs/{corvetto_need.pk}/pledge/", {"organisation": company.pk, f"line_{money.pk}": "-5"}
+    )
+    assert refused.status_code == 400
+    officer = users["milano", "officer"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cities4csr.pledges.services import evidence_add, pledge_transition
+    from cities4csr.pledges.tests.test_pledges import PNG
+
+    pledge_transition(actor=officer, pledge=pledge, to=Pledge.State.ACCEPTED)
+    evidence_add(actor=rep, pledge=pledge, kind="photo", file=SimpleUploadedFile("p.png", PNG))
+    pledge_transition(actor=rep, pledge=pledge, to=Pledge.State.DELIVERED)
+    pledge_transition(actor=officer, pledge=pledge, to=Pledge.State.VERIFIED)
+    body = client_for().get(f"/en/milano/organisations/{partner.pk}/").content.decode()
+    assert corvetto_need.title in body
+
+
+@pytest.mark.django_db
+def test_company_profile_with_preferred_neighbourhoods(company_rep, in_milano):
+    from cities4csr.cities.models import Area
+    from cities4csr.offers.models import CsrProfile
+
+    rep, company = company_rep
+    nil = Area.objects.get(kind="nil", code="35")
+    response = client_for(rep).post(
+        "/en/milano/workspace/company/",
+        {
+            "form": "profile",
+            "organisation": company.pk,
+            "preferred_areas": [nil.pk],
+            "sdgs": "4, 11.7",
+            "headcount": "120",
+            "near_our_sites": "",
+        },
+    )
+    assert response.status_code == 302
+    profile = CsrProfile.objects.get(organisation=company)
+    assert list(profile.preferred_areas.all()) == [nil] and profile.sdgs == ["4", "11.7"]
+    bad = client_for(rep).post(
+        "/en/milano/workspace/company/", {"form": "profile", "organisation": company.pk, "sdgs": "99"}
+    )
+    assert bad.status_code == 400 and "unknown SDG code" in bad.content.decode()
+    offer = client_for(rep).post(
+        "/en/milano/workspace/company/",
+        {
+            "form": "offer",
+            "organisation": company.pk,
+            "kind": "goods",
+            "label": "Sedie",
+            "quantity": "",
+            "amount_eur": "300",
+        },
+    )
+    assert offer.status_code == 400 and "How many hours, items or days?" in offer.content.decode()

@@ -19,22 +19,30 @@ def test_pledge_accept_deliver_verify_through_the_api(corvetto_need, company_rep
     money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
     time = corvetto_need.lines.get(kind=ResourceKind.VOLUNTEER_TIME)
     api = client_for(rep)
-    response = api.post("/api/v1/cities/milano/pledges/", {
-        "need": corvetto_need.pk, "organisation": company.pk,
-        "items": [{"line": money.pk, "quantity": 500_000}, {"line": time.pk, "quantity": 40}]},
-        content_type="application/json")
+    response = api.post(
+        "/api/v1/cities/milano/pledges/",
+        {
+            "need": corvetto_need.pk,
+            "organisation": company.pk,
+            "items": [{"line": money.pk, "quantity": 500_000}, {"line": time.pk, "quantity": 40}],
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
     pledge = response.json()
     assert pledge["state"] == "proposed" and pledge["value_cents"] == 500_000 + 40 * 2_500
     url = f"/api/v1/cities/milano/pledges/{pledge['id']}/"
     assert api.post(url + "transition/", {"to": "accepted"}, content_type="application/json").status_code == 403
     officer = client_for(users["milano", "officer"])
-    assert officer.post(url + "transition/", {"to": "accepted"}, content_type="application/json").json()[
-        "state"] == "accepted"
+    assert (
+        officer.post(url + "transition/", {"to": "accepted"}, content_type="application/json").json()["state"]
+        == "accepted"
+    )
     refused = api.post(url + "transition/", {"to": "delivered"}, content_type="application/json")
     assert refused.status_code == 400 and "evidence" in str(refused.json())
-    from cities4csr.pledges.tests.test_pledges import PNG
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cities4csr.pledges.tests.test_pledges import PNG
 
     upload = api.post(url + "evidence/", {"kind": "photo", "file": SimpleUploadedFile("p.png", PNG)})
     assert upload.status_code == 201, upload.json()
@@ -47,15 +55,22 @@ def test_pledge_accept_deliver_verify_through_the_api(corvetto_need, company_rep
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("items", "message"),
-    [([{"line": 0, "quantity": 1}], "not a line of this need"), ([], "items"),
-     ([{"line": "LINE", "quantity": 0}], "quantity"), ([{"line": "LINE", "quantity": 2_000_000}], "Only")],
+    [
+        ([{"line": 0, "quantity": 1}], "not a line of this need"),
+        ([], "items"),
+        ([{"line": "LINE", "quantity": 0}], "quantity"),
+        ([{"line": "LINE", "quantity": 2_000_000}], "Only"),
+    ],
 )
 def test_bad_pledges_are_refused_with_a_message(corvetto_need, company_rep, items, message):
     rep, company = company_rep
     money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
     items = [{**i, "line": money.pk if i["line"] == "LINE" else i["line"]} for i in items]
-    response = client_for(rep).post("/api/v1/cities/milano/pledges/", {
-        "need": corvetto_need.pk, "organisation": company.pk, "items": items}, content_type="application/json")
+    response = client_for(rep).post(
+        "/api/v1/cities/milano/pledges/",
+        {"need": corvetto_need.pk, "organisation": company.pk, "items": items},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert message in str(response.json())
     money.refresh_from_db()
@@ -68,46 +83,84 @@ def test_cannot_pledge_for_someone_elses_organisation(corvetto_need, users):
 
     other = Organisation.objects.get(name="Fondazione Cariplo")
     money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
-    response = client_for(users["milano", "representative"]).post("/api/v1/cities/milano/pledges/", {
-        "need": corvetto_need.pk, "organisation": other.pk, "items": [{"line": money.pk, "quantity": 1}]},
-        content_type="application/json")
+    response = client_for(users["milano", "representative"]).post(
+        "/api/v1/cities/milano/pledges/",
+        {"need": corvetto_need.pk, "organisation": other.pk, "items": [{"line": money.pk, "quantity": 1}]},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
 def test_officer_creates_and_publishes_a_need_through_the_api(users):
     api = client_for(users["milano", "officer"])
-    from cities4csr.organisations.models import Organisation
     from django_scopes import scopes_disabled
+
+    from cities4csr.organisations.models import Organisation
 
     with scopes_disabled():
         owner = Organisation.objects.get(city__slug="milano", name="Comune di Milano")
-    need = api.post("/api/v1/cities/milano/needs/", {"owner": owner.pk, "title": "Via API", "description": "…",
-                                                     "lat": 45.4403, "lon": 9.2235, "themes": ["education"],
-                                                     "sdgs": ["4.a"], "action": 1}, content_type="application/json")
+    need = api.post(
+        "/api/v1/cities/milano/needs/",
+        {
+            "owner": owner.pk,
+            "title": "Via API",
+            "description": "…",
+            "lat": 45.4403,
+            "lon": 9.2235,
+            "themes": ["education"],
+            "sdgs": ["4.a"],
+            "action": 1,
+        },
+        content_type="application/json",
+    )
     assert need.status_code == 201, need.json()
     assert need.json()["area"]["code"] == "35" and need.json()["state"] == "draft"
     pk = need.json()["id"]
-    line = api.post(f"/api/v1/cities/milano/needs/{pk}/lines/", {"kind": "money", "label": "M", "quantity": 100_00},
-                    content_type="application/json")
+    line = api.post(
+        f"/api/v1/cities/milano/needs/{pk}/lines/",
+        {"kind": "money", "label": "M", "quantity": 100_00},
+        content_type="application/json",
+    )
     assert line.status_code == 201
-    published = api.post(f"/api/v1/cities/milano/needs/{pk}/transition/", {"to": "published"},
-                         content_type="application/json")
+    published = api.post(
+        f"/api/v1/cities/milano/needs/{pk}/transition/", {"to": "published"}, content_type="application/json"
+    )
     assert published.json()["state"] == "published"
-    bad = api.post("/api/v1/cities/milano/needs/", {"owner": owner.pk, "title": "X", "description": "…",
-                                                    "sdgs": ["42"]}, content_type="application/json")
+    bad = api.post(
+        "/api/v1/cities/milano/needs/",
+        {"owner": owner.pk, "title": "X", "description": "…", "sdgs": ["42"]},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "sdgs" in bad.json()
 
 
 @pytest.mark.django_db
 def test_offers_api(users, company_rep):
     rep, company = company_rep
-    response = client_for(rep).post("/api/v1/cities/milano/offers/", {
-        "organisation": company.pk, "kind": "volunteer_time", "label": "Giornata di volontariato",
-        "quantity": 16, "value_cents": 16 * 3000}, content_type="application/json")
+    response = client_for(rep).post(
+        "/api/v1/cities/milano/offers/",
+        {
+            "organisation": company.pk,
+            "kind": "volunteer_time",
+            "label": "Giornata di volontariato",
+            "quantity": 16,
+            "value_cents": 16 * 3000,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
-    assert any(o["label"] == "Giornata di volontariato" for o in client_for().get(
-        "/api/v1/cities/milano/offers/?limit=500").json()["results"])
-    assert client_for(users["milano", "public"]).post("/api/v1/cities/milano/offers/", {
-        "organisation": company.pk, "kind": "money", "label": "X", "quantity": 1},
-        content_type="application/json").status_code == 403
+    assert any(
+        o["label"] == "Giornata di volontariato"
+        for o in client_for().get("/api/v1/cities/milano/offers/?limit=500").json()["results"]
+    )
+    assert (
+        client_for(users["milano", "public"])
+        .post(
+            "/api/v1/cities/milano/offers/",
+            {"organisation": company.pk, "kind": "money", "label": "X", "quantity": 1},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )

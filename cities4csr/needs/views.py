@@ -9,7 +9,11 @@ from django.views.generic import FormView, TemplateView
 
 from cities4csr.cities.selectors import areas_of_kind
 from cities4csr.core.states import targets_for
-from cities4csr.organisations.selectors import organisations_for_needs, organisations_represented
+from cities4csr.organisations.selectors import (
+    organisations_for_needs,
+    organisations_in_city,
+    organisations_represented,
+)
 from cities4csr.pledges.forms import PledgeForm
 from cities4csr.pledges.selectors import pledges_public_for_need
 from cities4csr.web.mixins import CityMixin
@@ -68,7 +72,12 @@ class NeedDetailView(CityMixin, TemplateView):
         organisations = organisations_represented(actor=user, city=self.city)
         can_pledge = need.state in (Need.State.PUBLISHED, Need.State.IN_PROGRESS) and organisations.exists()
         kwargs.setdefault(
-            "pledge_form", PledgeForm(lines=need.lines.all(), organisations=organisations) if can_pledge else None
+            "pledge_form",
+            PledgeForm(
+                lines=need.lines.all(), organisations=organisations, partners=organisations_in_city(city=self.city)
+            )
+            if can_pledge
+            else None,
         )
         return super().get_context_data(
             need=need,

@@ -11,14 +11,21 @@ class ProfileForm(forms.Form):
         label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7"))
+    preferred_areas = forms.ModelMultipleChoiceField(
+        label=_("Preferred neighbourhoods"),
+        queryset=None,
+        required=False,
+        help_text=_("Hold Ctrl to choose several; or tick “near our sites”."),
+    )
     near_our_sites = forms.BooleanField(label=_("Near our sites"), required=False)
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0, required=False)
     volunteering_days_per_year = forms.IntegerField(label=_("Volunteering days per year"), min_value=0, required=False)
     notify_new_needs = forms.BooleanField(label=_("Tell us about new needs that fit"), required=False)
 
-    def __init__(self, *args, themes, **kwargs):
+    def __init__(self, *args, themes, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = themes
+        self.fields["preferred_areas"].queryset = areas
 
     def clean_sdgs(self):
         codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]

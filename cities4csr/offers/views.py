@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from cities4csr.cities.selectors import areas_of_kind
 from cities4csr.core.states import targets_for
 from cities4csr.needs.selectors import needs_of_organisation, themes_of_city
 from cities4csr.organisations.selectors import organisations_represented
@@ -30,12 +31,19 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
         self.organisation = next((o for o in self.organisations if str(o.pk) == chosen), self.organisations[0])
         return super().dispatch(request, *args, **kwargs)
 
+    def profile_choices(self) -> dict:
+        return {
+            "themes": themes_of_city(city=self.city),
+            "areas": areas_of_kind(city=self.city, kind=self.city.settings.primary_area_kind),
+        }
+
     def get_context_data(self, **kwargs):
         profile = selectors.profile_of(organisation=self.organisation)
         initial = {"near_our_sites": True, "notify_new_needs": True}
         if profile:
             initial = {
                 "themes": profile.themes.all(),
+                "preferred_areas": profile.preferred_areas.all(),
                 "sdgs": ", ".join(profile.sdgs),
                 "headcount": profile.headcount,
                 "near_our_sites": profile.near_our_sites,
@@ -48,9 +56,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
         return super().get_context_data(
             organisation=self.organisation,
             organisations=self.organisations,
-            profile_form=kwargs.pop(
-                "profile_form", ProfileForm(initial=initial, themes=themes_of_city(city=self.city))
-            ),
+            profile_form=kwargs.pop("profile_form", ProfileForm(initial=initial, **self.profile_choices())),
             offer_form=kwargs.pop("offer_form", OfferForm()),
             offers=selectors.offers_of(city=self.city, organisations=[self.organisation]),
             pledges=pledges,
@@ -69,7 +75,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
                 except ValidationError as exc:
                     form.add_error(None, exc)
             return self.render_to_response(self.get_context_data(offer_form=form), status=400)
-        form = ProfileForm(request.POST, themes=themes_of_city(city=self.city))
+        form = ProfileForm(request.POST, **self.profile_choices())
         if form.is_valid():
             try:
                 services.profile_update(actor=request.user, organisation=self.organisation, **form.cleaned_data)

@@ -58,5 +58,9 @@ def organisations_represented(*, actor, city) -> QuerySet[Organisation]:
 def organisations_for_needs(*, actor, city) -> QuerySet[Organisation]:
     """Who a need can belong to, for this actor: any organisation for officers, else their own."""
     if is_city_officer(actor, city):
-        return Organisation.objects.filter(city=city).order_by("name")
+        return organisations_in_city(city=city)
     return organisations_represented(actor=actor, city=city)
+
+
+def organisations_in_city(*, city) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(city=city).order_by("name")

@@ -11,12 +11,19 @@ class PledgeForm(forms.Form):
     """One field per open line of the need: euros for money, units (hours, items, days) otherwise."""
 
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Together with (collective action)"),
+        queryset=None,
+        required=False,
+        help_text=_("Other organisations that join this pledge; hold Ctrl to choose several."),
+    )
     is_public = forms.BooleanField(label=_("Show our name on the public pages"), required=False, initial=True)
     message = forms.CharField(label=_("Message to the city"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, lines, organisations, **kwargs):
+    def __init__(self, *args, lines, organisations, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["partners"].queryset = partners
         self.lines = [line for line in lines if line.remaining > 0]
         for line in self.lines:
             if line.kind == ResourceKind.MONEY:
@@ -52,6 +59,8 @@ class PledgeForm(forms.Form):
         if not items and not self.errors:
             raise forms.ValidationError(_("Say how much of at least one line you pledge."))
         data["items"] = items
+        if data.get("organisation") in (data.get("partners") or []):
+            self.add_error("partners", _("The lead organisation cannot also be its own partner."))
         return data
 
 

@@ -46,6 +46,12 @@ class PledgeWriteSerializer(serializers.Serializer):
     need = serializers.IntegerField()
     organisation = serializers.IntegerField()
     items = ItemWriteSerializer(many=True, allow_empty=False)
+    partners = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="ids of organisations joining as a collective action",
+    )
     is_public = serializers.BooleanField(default=True)
     message = serializers.CharField(required=False, allow_blank=True, default="")
 

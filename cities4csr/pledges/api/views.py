@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -6,9 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cities4csr.api.mixins import CityAPIMixin
-from cities4csr.needs.models import ResourceLine
 from cities4csr.needs.selectors import need_get
-from cities4csr.organisations.models import Organisation
+from cities4csr.organisations.selectors import organisation_get, organisations_in_city
 from cities4csr.pledges import selectors, services
 
 from .serializers import (
@@ -35,15 +33,19 @@ class PledgeListView(CityAPIMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         need = need_get(actor=request.user, city=self.city, pk=fields["need"])
-        organisation = get_object_or_404(Organisation, city=self.city, pk=fields["organisation"])
-        lines = {line.pk: line for line in ResourceLine.objects.filter(city=self.city, need=need)}
+        organisation = organisation_get(actor=request.user, city=self.city, pk=fields["organisation"])
+        lines = {line.pk: line for line in need.lines.all()}
         missing = [item["line"] for item in fields["items"] if item["line"] not in lines]
         if missing:
             return Response({"items": [f"line {pk} is not a line of this need" for pk in missing]}, status=400)
+        partners = list(organisations_in_city(city=self.city).filter(pk__in=fields["partners"]))
+        if len(partners) != len(set(fields["partners"])):
+            return Response({"partners": ["unknown organisation id"]}, status=400)
         pledge = services.pledge_propose(
             actor=request.user,
             need=need,
             organisation=organisation,
+            partners=partners,
             is_public=fields["is_public"],
             message=fields["message"],
             items=[(lines[i["line"]], i["quantity"]) for i in fields["items"]],

@@ -33,10 +33,12 @@ def test_concurrent_pledges_never_over_commit_a_line():
     with scope(city=city.pk):
         owner = Organisation.objects.get(name="Comune di Milano")
         rep = Membership.objects.filter(role="representative").select_related("user", "organisation").first()
-        need = need_create(actor=None, city=city, owner=owner, title="Banchi per la scuola", description="…",
-                           lat=45.4403, lon=9.2235)
-        line = line_add(actor=None, need=need, kind=ResourceKind.GOODS, label="Banchi", quantity=ROOM,
-                        value_cents=ROOM * 8_000)
+        need = need_create(
+            actor=None, city=city, owner=owner, title="Banchi per la scuola", description="…", lat=45.4403, lon=9.2235
+        )
+        line = line_add(
+            actor=None, need=need, kind=ResourceKind.GOODS, label="Banchi", quantity=ROOM, value_cents=ROOM * 8_000
+        )
         need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
 
     barrier = threading.Barrier(PEOPLE)
