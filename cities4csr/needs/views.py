@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -16,10 +17,13 @@ from cities4csr.organisations.selectors import (
 )
 from cities4csr.pledges.forms import PledgeForm
 from cities4csr.pledges.selectors import pledges_public_for_need
+from cities4csr.web.imports import ImportView
 from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
+from .exporting import export_response
 from .forms import LineForm, NeedForm, TransitionForm
+from .importing import COLUMNS, REQUIRED, needs_import
 from .models import Need
 from .states import TRANSITIONS
 
@@ -153,3 +157,44 @@ class NeedTransitionView(CityMixin, View):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
         return redirect("need_detail", city_slug=city_slug, pk=pk)
+
+
+class NeedImportView(ImportView):
+    permission_required = "needs.change_action"
+    template_name = "needs/need_import.html"
+
+    def run_import(self, *, file, dry_run):
+        return needs_import(actor=self.request.user, city=self.city, file=file, dry_run=dry_run)
+
+    def summary(self, report):
+        counts = {"needs": report.counts.get("needs", 0), "lines": report.counts.get("lines", 0)}
+        if report.written:
+            return (
+                ngettext(
+                    "Imported %(needs)d need with %(lines)d resource line(s), as a draft.",
+                    "Imported %(needs)d needs with %(lines)d resource lines, as drafts.",
+                    counts["needs"],
+                )
+                % counts
+            )
+        return (
+            ngettext(
+                "The file is valid: %(needs)d need with %(lines)d resource line(s) would be imported as a draft.",
+                "The file is valid: %(needs)d needs with %(lines)d resource lines would be imported as drafts.",
+                counts["needs"],
+            )
+            % counts
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=COLUMNS, required=REQUIRED, **kwargs)
+
+
+class NeedExportView(CityMixin, View):
+    """The catalogue, with the same filters as its page, as a download: one row per resource line."""
+
+    fmt = "csv"
+
+    def get(self, request, city_slug):
+        needs = selectors.needs_catalogue(city=self.city, params=request.GET).qs
+        return export_response(city=self.city, needs=needs, fmt=self.fmt)

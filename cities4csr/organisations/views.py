@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
 from cities4csr.pledges.selectors import contributions_of_organisation
+from cities4csr.web.imports import ImportView
 from cities4csr.web.mixins import CityMixin, CityPermissionMixin
 
 from . import selectors, services
 from .forms import MemberForm, OrganisationForm, SiteForm
+from .importing import COLUMNS, REQUIRED, organisations_import
 from .models import Organisation
 
 
@@ -149,3 +152,24 @@ class OrganisationMembersView(OrganisationObjectMixin, CityPermissionMixin, Form
             return self.form_invalid(form)
         messages.success(self.request, _("Member added."))
         return redirect("organisation_members", city_slug=self.city.slug, pk=organisation.pk)
+
+
+class OrganisationImportView(ImportView):
+    permission_required = "organisations.add_organisation"
+    template_name = "organisations/organisation_import.html"
+
+    def run_import(self, *, file, dry_run):
+        return organisations_import(actor=self.request.user, city=self.city, file=file, dry_run=dry_run)
+
+    def summary(self, report):
+        n = report.counts.get("organisations", 0)
+        if report.written:
+            return ngettext("Imported %(n)d organisation.", "Imported %(n)d organisations.", n) % {"n": n}
+        return ngettext(
+            "The file is valid: %(n)d organisation would be imported.",
+            "The file is valid: %(n)d organisations would be imported.",
+            n,
+        ) % {"n": n}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=COLUMNS, required=REQUIRED, **kwargs)

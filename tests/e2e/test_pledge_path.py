@@ -28,8 +28,10 @@ def test_from_published_need_to_verified_contribution(people):
     officer.click(page.locator("main form button[type=submit]"))
     assert page.get_by_role("heading", level=1).inner_text() == TITLE
     assert "LODI - CORVETTO" in page.locator("main .lead").inner_text()
-    for kind, label, quantity, amount in [("money", "Attrezzi e piante", "", "8000"),
-                                          ("volunteer_time", "Volontari per il giardino", "60", "1500")]:
+    for kind, label, quantity, amount in [
+        ("money", "Attrezzi e piante", "", "8000"),
+        ("volunteer_time", "Volontari per il giardino", "60", "1500"),
+    ]:
         page.locator("#id_kind").select_option(kind)
         page.locator("#id_label").fill(label)
         page.locator("#id_quantity").fill(quantity)
@@ -61,8 +63,10 @@ def test_from_published_need_to_verified_contribution(people):
 
     # 4. the company delivers with a photo and an attendance list
     company.goto(pledge_url.replace(company.base, ""))
-    for kind, name, mime, content in [("photo", "giardino.png", "image/png", PNG),
-                                      ("attendance", "presenze.csv", "text/csv", b"nome,ore\nAnna,8\nLuca,8\n")]:
+    for kind, name, mime, content in [
+        ("photo", "giardino.png", "image/png", PNG),
+        ("attendance", "presenze.csv", "text/csv", b"nome,ore\nAnna,8\nLuca,8\n"),
+    ]:
         company.page.locator("#id_kind").select_option(kind)
         company.page.locator("#id_file").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
         company.click(company.page.locator("form[action$='/evidence/'] button[type=submit]"))

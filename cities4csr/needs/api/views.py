@@ -1,15 +1,19 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cities4csr.api.mixins import CityAPIMixin
 from cities4csr.api.renderers import GeoJSONRenderer
 from cities4csr.needs import selectors, services
+from cities4csr.needs.exporting import FORMATS, export_response
 from cities4csr.needs.filters import NeedFilter
+from cities4csr.needs.importing import needs_import
 from cities4csr.needs.models import Action, Theme
 from cities4csr.organisations.models import Organisation
 
@@ -102,3 +106,135 @@ class NeedTransitionView(CityAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         services.need_transition(actor=request.user, need=need, **data.validated_data)
         return Response(NeedSerializer(selectors.need_get(actor=request.user, city=self.city, pk=pk)).data)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, at most 5 MB; the first row names the columns.")
+    dry_run = serializers.BooleanField(
+        required=False, default=True, help_text="Only check the file and report (the default). false to import."
+    )
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row number in the spreadsheet; the header is row 1.")
+    values = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class ImportRowErrorsSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class ImportReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField(help_text="True when the needs were created (as drafts).")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text='e.g. {"needs": 3, "lines": 5}')
+    file_errors = serializers.ListField(child=serializers.CharField())
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = ImportRowSerializer(many=True)
+    errors = ImportRowErrorsSerializer(many=True, help_text="Only the bad rows, with every reason.")
+
+
+class NeedImportView(CityAPIMixin, APIView):
+    """Import needs from a CSV or XLSX table, as drafts. Nothing is written if any row is bad."""
+
+    rules_permissions = {"POST": "needs.change_action"}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportReportSerializer, 201: ImportReportSerializer, 400: ImportReportSerializer},
+        description="200: dry run, the file is good. 201: the needs were created. 400: the file or rows have "
+        "errors (listed in `errors` and `file_errors`); nothing was written.",
+    )
+    def post(self, request, city_slug):
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # an HTML form leaves out an unchecked box: only an explicit "false" imports
+        dry_run = data.validated_data["dry_run"] if "dry_run" in request.data else True
+        report = needs_import(actor=request.user, city=self.city, file=data.validated_data["file"], dry_run=dry_run)
+        if not report.ok:
+            code = status.HTTP_400_BAD_REQUEST
+        else:
+            code = status.HTTP_201_CREATED if report.written else status.HTTP_200_OK
+        return Response(report.as_dict(), status=code)
+
+
+class _DownloadRenderer(BaseRenderer):
+    """Lets content negotiation accept the file's media type; the view returns the bytes itself."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CSVRenderer(_DownloadRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_DownloadRenderer):
+    media_type = FORMATS["xlsx"]
+    format = "xlsx"
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, kind, description=description)
+    for name, kind, description in (
+        ("q", OpenApiTypes.STR, "Words to search in the title, description, beneficiaries and neighbourhood"),
+        ("theme", OpenApiTypes.STR, "Theme key, e.g. education"),
+        ("sdg", OpenApiTypes.INT, "SDG goal number, 1 to 17"),
+        ("municipio", OpenApiTypes.STR, "District code"),
+        ("nil", OpenApiTypes.STR, "Neighbourhood code (of the city's primary area kind)"),
+        ("kind", OpenApiTypes.STR, "Needs with a line of this kind: money, goods, volunteer_time, expertise, space"),
+        ("action", OpenApiTypes.INT, "Action plan number"),
+        ("status", OpenApiTypes.STR, "State of the need, e.g. published"),
+        ("open", OpenApiTypes.BOOL, "true: still open needs only; false: the others"),
+        ("sort", OpenApiTypes.STR, "newest (default), gap, ending or title"),
+    )
+]
+
+
+class NeedExportView(CityAPIMixin, APIView):
+    """The public catalogue, with the catalogue's filters, one row per resource line."""
+
+    rules_permissions = {"GET": None}
+    fmt = "csv"
+
+    def get(self, request, city_slug):
+        needs = selectors.needs_catalogue(city=self.city, params=request.query_params).qs
+        return export_response(city=self.city, needs=needs, fmt=self.fmt)
+
+
+class NeedExportCSVView(NeedExportView):
+    renderer_classes = [CSVRenderer]
+    fmt = "csv"
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, city_slug):
+        return super().get(request, city_slug)
+
+
+class NeedExportXLSXView(NeedExportView):
+    renderer_classes = [XLSXRenderer]
+    fmt = "xlsx"
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, FORMATS["xlsx"]): OpenApiTypes.BINARY})
+    def get(self, request, city_slug):
+        return super().get(request, city_slug)
+
+
+class NeedExportGeoJSONView(NeedExportView):
+    renderer_classes = [GeoJSONRenderer]
+    fmt = "geojson"
+
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+        description="A FeatureCollection: one Point per need with a place, its resource lines in its properties.",
+    )
+    def get(self, request, city_slug):
+        return super().get(request, city_slug)

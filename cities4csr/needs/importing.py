@@ -1,0 +1,355 @@
+"""Import of needs from a CSV or XLSX table: validate every row, then write all or nothing.
+
+One row is one need with one resource line; consecutive rows with the same title and owner
+add further lines to the same need (their need columns may be left empty). Imported needs
+are drafts: an officer reviews and publishes them as usual.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cities4csr.cities.selectors import areas_locate, areas_of_kind
+from cities4csr.core.money import euros_to_cents
+from cities4csr.core.permissions import require
+from cities4csr.core.services import audit_log
+from cities4csr.core.tabular import ImportReport, read_report, split_list
+from cities4csr.organisations.models import Organisation
+
+from . import sdg
+from .models import Need, ResourceKind, ResourceLine
+from .selectors import actions_of_city, themes_of_city
+from .services import line_add, need_create
+
+COLUMNS = (
+    "title",
+    "description",
+    "owner",
+    "action",
+    "nil",
+    "lat",
+    "lon",
+    "themes",
+    "sdgs",
+    "beneficiary_group",
+    "beneficiaries_expected",
+    "starts_on",
+    "ends_on",
+    "kind",
+    "label",
+    "quantity",
+    "amount_eur",
+    "skills",
+)
+REQUIRED = ("title", "description", "owner", "kind", "label", "amount_eur")
+#: columns describing the need rather than the line: read from the need's first row
+NEED_COLUMNS = (
+    "description",
+    "action",
+    "nil",
+    "lat",
+    "lon",
+    "themes",
+    "sdgs",
+    "beneficiary_group",
+    "beneficiaries_expected",
+    "starts_on",
+    "ends_on",
+)
+
+
+@dataclass
+class PlannedNeed:
+    row: int
+    owner: Organisation
+    fields: dict
+    themes: list = field(default_factory=list)
+    sdgs: list = field(default_factory=list)
+    lines: list[tuple[int, dict]] = field(default_factory=list)
+
+
+def problem(column: str, message: str) -> str:
+    return f"{column}: {message}"
+
+
+class _Context:
+    """The city's names and codes a file may refer to, each loaded with one query."""
+
+    def __init__(self, city):
+        self.city = city
+        self.primary_kind = city.settings.primary_area_kind
+        areas = areas_of_kind(city=city, kind=self.primary_kind).defer("geometry", "parent__geometry")
+        self.areas = {a.code.casefold(): a for a in areas}
+        self.actions = {a.number: a for a in actions_of_city(city=city)}
+        self.themes = {t.key.casefold(): t for t in themes_of_city(city=city)}
+        organisations = list(Organisation.objects.filter(city=city).order_by("name"))
+        self.owners_exact = {o.name: o for o in organisations}
+        self.owners = {o.name.casefold(): o for o in organisations}
+
+    def owner(self, name: str):
+        return self.owners_exact.get(name) or self.owners.get(name.casefold())
+
+
+def _model_field(model, name: str, value, errors: list[str], column: str | None = None):
+    """Clean ``value`` with the model field's own validation (length, blank, type)."""
+    try:
+        return model._meta.get_field(name).clean(value, None)
+    except ValidationError as exc:
+        errors.extend(problem(column or name, m) for m in exc.messages)
+        return None
+
+
+def _whole_number(value: str, column: str, errors: list[str], *, minimum: int) -> int | None:
+    try:
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        errors.append(problem(column, _("“%(value)s” is not a whole number.") % {"value": value}))
+        return None
+    if number < minimum:
+        errors.append(
+            problem(column, _("must be at least %(minimum)d, not %(value)s.") % {"minimum": minimum, "value": value})
+        )
+        return None
+    return int(number)
+
+
+def _coordinate(value: str, column: str, limit: int, errors: list[str]) -> float | None:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > limit:
+        errors.append(problem(column, _("“%(value)s” is not a coordinate in decimal degrees.") % {"value": value}))
+        return None
+    return number
+
+
+def _need_fields(values: dict, ctx: _Context, errors: list[str]) -> tuple[dict, list, list]:
+    """The need_create() arguments of a need's first row, with every problem found."""
+    fields = {
+        "title": _model_field(Need, "title", values.get("title", ""), errors),
+        "description": _model_field(Need, "description", values.get("description", ""), errors),
+        "beneficiary_group": _model_field(Need, "beneficiary_group", values.get("beneficiary_group", ""), errors),
+    }
+    if values.get("action"):
+        number = _whole_number(values["action"], "action", errors, minimum=1)
+        if number is not None:
+            fields["action"] = ctx.actions.get(number)
+            if fields["action"] is None:
+                errors.append(problem("action", _("the action plan has no action %(n)d.") % {"n": number}))
+    if values.get("beneficiaries_expected"):
+        fields["beneficiaries_expected"] = _whole_number(
+            values["beneficiaries_expected"], "beneficiaries_expected", errors, minimum=0
+        )
+    for column in ("starts_on", "ends_on"):
+        if values.get(column):
+            fields[column] = _model_field(Need, column, values[column], errors)
+    if fields.get("starts_on") and fields.get("ends_on") and fields["ends_on"] < fields["starts_on"]:
+        errors.append(problem("ends_on", _("the need ends before it starts.")))
+    _place(values, ctx, fields, errors)
+    themes = []
+    for key in split_list(values.get("themes", "")):
+        theme = ctx.themes.get(key.casefold())
+        if theme is None:
+            errors.append(
+                problem(
+                    "themes",
+                    _("unknown theme “%(key)s” (known: %(known)s).")
+                    % {"key": key, "known": ", ".join(t.key for t in ctx.themes.values())},
+                )
+            )
+        elif theme not in themes:
+            themes.append(theme)
+    sdgs = []
+    try:
+        sdgs = sdg.validate_codes(split_list(values.get("sdgs", "")))
+    except ValueError as exc:
+        errors.append(problem("sdgs", str(exc)))
+    return fields, themes, sdgs
+
+
+def _place(values: dict, ctx: _Context, fields: dict, errors: list[str]) -> None:
+    """The need's neighbourhood from ``nil``, or its point from ``lat``/``lon`` (both must agree)."""
+    area = None
+    if values.get("nil"):
+        area = ctx.areas.get(values["nil"].casefold())
+        if area is None:
+            errors.append(
+                problem("nil", _("no neighbourhood of the city has the code “%(code)s”.") % {"code": values["nil"]})
+            )
+    lat_text, lon_text = values.get("lat", ""), values.get("lon", "")
+    if bool(lat_text) != bool(lon_text):
+        errors.append(problem("lat/lon", _("give both latitude and longitude, or neither.")))
+        return
+    if not lat_text:
+        if not values.get("nil"):
+            errors.append(problem("nil", _("give the neighbourhood code, or the latitude and longitude.")))
+        fields["area"] = area
+        return
+    lat = _coordinate(lat_text, "lat", 90, errors)
+    lon = _coordinate(lon_text, "lon", 180, errors)
+    if lat is None or lon is None:
+        return
+    found = {a.kind: a for a in areas_locate(city=ctx.city, lon=lon, lat=lat)}.get(ctx.primary_kind)
+    if found is None:
+        errors.append(problem("lat/lon", _("this place is outside the city's neighbourhoods.")))
+    elif area is not None and found.pk != area.pk:
+        errors.append(
+            problem(
+                "nil",
+                _("the point lies in %(found)s, not in %(given)s.") % {"found": found, "given": area},
+            )
+        )
+    fields.update(lat=lat, lon=lon)
+
+
+def _line_fields(values: dict, errors: list[str]) -> dict:
+    """The line_add() arguments of one row."""
+    kind = values.get("kind", "").lower()
+    if kind not in ResourceKind.values:
+        errors.append(
+            problem(
+                "kind",
+                _("“%(kind)s” is not a kind of resource (one of: %(kinds)s).")
+                % {"kind": values.get("kind", ""), "kinds": ", ".join(ResourceKind.values)},
+            )
+        )
+    label = _model_field(ResourceLine, "label", values.get("label", ""), errors)
+    skills = _model_field(ResourceLine, "skills", values.get("skills", ""), errors)
+    cents = None
+    try:
+        cents = euros_to_cents(values.get("amount_eur", ""))
+    except ValueError:
+        errors.append(
+            problem(
+                "amount_eur",
+                _("“%(value)s” is not a positive amount in euros (e.g. 5000 or 5000.50).")
+                % {"value": values.get("amount_eur", "")},
+            )
+        )
+    if cents == 0:
+        errors.append(problem("amount_eur", _("the amount must be more than zero.")))
+        cents = None
+    if cents is not None:
+        cents = _model_field(ResourceLine, "value_cents", cents, errors, "amount_eur")
+    line = {"kind": kind, "label": label, "skills": skills}
+    if kind == ResourceKind.MONEY:
+        line["quantity"] = cents
+    elif kind:
+        line["value_cents"] = cents
+        if not values.get("quantity"):
+            errors.append(problem("quantity", _("how many hours, items or days? Required for this kind.")))
+        else:
+            quantity = _whole_number(values["quantity"], "quantity", errors, minimum=1)
+            if quantity is not None:
+                line["quantity"] = _model_field(ResourceLine, "quantity", quantity, errors)
+    return line
+
+
+def _plan(table, report: ImportReport, ctx: _Context) -> list[PlannedNeed]:
+    planned: list[PlannedNeed] = []
+    started: dict[tuple, int] = {}  # (title, owner) -> first row of that need
+    seen_lines: dict[tuple, int] = {}  # (title, owner, kind, label) -> row
+    current: PlannedNeed | None = None
+    current_key = None
+    current_values: dict = {}
+    for row, out in zip(table.rows, report.rows, strict=True):
+        errors = out.errors
+        values = row.values
+        title, owner_name = values.get("title", ""), values.get("owner", "")
+        owner = ctx.owner(owner_name) if owner_name else None
+        if owner_name and owner is None:
+            errors.append(
+                problem("owner", _("no organisation of the city is called “%(name)s”.") % {"name": owner_name})
+            )
+        elif not owner_name:
+            errors.append(problem("owner", _("This field cannot be blank.")))
+        key = (title.casefold(), (owner.pk if owner else owner_name.casefold()))
+        if key == current_key and current is not None:  # a further line of the need above
+            for column in NEED_COLUMNS:
+                if values.get(column) and values[column] != current_values.get(column, ""):
+                    errors.append(
+                        problem(
+                            column,
+                            _("differs from row %(row)d of the same need; leave it empty or repeat it.")
+                            % {"row": current.row},
+                        )
+                    )
+        else:
+            if key in started:
+                errors.append(
+                    _("The need “%(title)s” of this owner already started at row %(row)d: keep its rows together.")
+                    % {"title": title, "row": started[key]}
+                )
+            started.setdefault(key, row.number)
+            fields, themes, sdgs = _need_fields(values, ctx, errors)
+            current = PlannedNeed(row=row.number, owner=owner, fields=fields, themes=themes, sdgs=sdgs)
+            current_key, current_values = key, values
+            planned.append(current)
+        current.lines.append((row.number, _line_fields(values, errors)))
+        line_key = (*key, values.get("kind", "").lower(), values.get("label", "").casefold())
+        if line_key in seen_lines:
+            errors.append(
+                _("Duplicate of row %(row)d (same title, owner, kind and label).") % {"row": seen_lines[line_key]}
+            )
+        else:
+            seen_lines[line_key] = row.number
+    return planned
+
+
+def _validate(*, city, file, dry_run: bool) -> tuple[ImportReport, list[PlannedNeed]]:
+    report, table = read_report(file, columns=COLUMNS, required=REQUIRED, dry_run=dry_run)
+    if table is None:
+        return report, []
+    planned = _plan(table, report, _Context(city))
+    report.counts = {"needs": len(planned), "lines": sum(len(p.lines) for p in planned)}
+    return report, planned
+
+
+def needs_validate(*, city, file) -> ImportReport:
+    """Check a file without writing anything: every row, with its problems."""
+    return _validate(city=city, file=file, dry_run=True)[0]
+
+
+def needs_import(*, actor, city, file, dry_run: bool) -> ImportReport:
+    """Import the needs of ``file`` as drafts, all in one transaction, only if every row is good."""
+    require(actor, "needs.change_action", city)
+    report, planned = _validate(city=city, file=file, dry_run=dry_run)
+    if dry_run or not report.ok:
+        return report
+    row = None
+    try:
+        with transaction.atomic():
+            for need_plan in planned:
+                row = need_plan.row
+                need = need_create(
+                    actor=actor,
+                    city=city,
+                    owner=need_plan.owner,
+                    themes=need_plan.themes,
+                    sdgs=need_plan.sdgs,
+                    **{k: v for k, v in need_plan.fields.items() if v is not None},
+                )
+                for line_row, line in need_plan.lines:
+                    row = line_row
+                    line_add(actor=actor, need=need, **line)
+            audit_log(
+                actor=actor,
+                city=city,
+                verb="needs.import",
+                obj=city,
+                payload={**report.counts, "rows": len(report.rows), "file": str(getattr(file, "name", ""))[:200]},
+            )
+    except ValidationError as exc:  # a rule the checks above missed: nothing was written
+        report.row(row).errors.extend(exc.messages)
+        return report
+    report.written = True
+    return report
