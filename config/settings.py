@@ -173,6 +173,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "cities4csr.organisations.models.Organisation.Kind",
+        "ResourceKindEnum": "cities4csr.needs.models.ResourceKind",
+        "EvidenceKindEnum": "cities4csr.pledges.models.Evidence.Kind",
+        "NeedStateEnum": "cities4csr.needs.models.Need.State",
+        "PledgeStateEnum": "cities4csr.pledges.models.Pledge.State",
+    },
 }
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
