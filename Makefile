@@ -60,5 +60,15 @@ test-browser: install
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 	$(PY) -m pytest -m e2e -q -p no:xdist
 
+## make bench: the catalogue's pages timed on PostgreSQL with a 20,000-need, 300,000-organisation
+## city (seed_scale), figures merged into bench/results.json. DATABASE_URL may name another
+## PostgreSQL database of its own (never postgres, test or test_*).
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cities4csr_bench)
+bench: install
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_catalogue.py --prepare-database
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --no-input
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py seed_scale --needs 20000 --organisations 300000
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_catalogue.py
+
 clean:
 	rm -rf $(VENV) var

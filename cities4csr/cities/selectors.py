@@ -26,12 +26,25 @@ def area_layers(*, city: City) -> list[AreaLayer]:
     return list(AreaLayer.objects.filter(city=city).order_by("level", "kind"))
 
 
-def areas_of_kind(*, city: City, kind: str) -> QuerySet[Area]:
-    return Area.objects.filter(city=city, kind=kind).select_related("parent").order_by("code")
+def _geometry(queryset: QuerySet[Area], with_geometry: bool) -> QuerySet[Area]:
+    # Polygons are large GeoJSON: read and decoded only by those who draw or test them.
+    return queryset if with_geometry else queryset.defer("geometry", "parent__geometry")
 
 
-def areas_all(*, city: City) -> QuerySet[Area]:
-    return Area.objects.filter(city=city).select_related("parent").order_by("kind", "code")
+def areas_of_kind(*, city: City, kind: str, with_geometry: bool = False) -> QuerySet[Area]:
+    qs = Area.objects.filter(city=city, kind=kind).select_related("parent").order_by("code")
+    return _geometry(qs, with_geometry)
+
+
+def area_choices(*, city: City, kind: str) -> list[tuple[str, str]]:
+    """(code, name) of the areas of one kind, for a filter's drop-down."""
+    rows = Area.objects.filter(city=city, kind=kind).values_list("code", "name")
+    return sorted(rows, key=lambda row: (len(row[0]), row[0]) if row[0].isdigit() else (0, row[0]))
+
+
+def areas_all(*, city: City, with_geometry: bool = False) -> QuerySet[Area]:
+    qs = Area.objects.filter(city=city).select_related("parent").order_by("kind", "code")
+    return _geometry(qs, with_geometry)
 
 
 def area_get(*, city: City, kind: str, code: str) -> Area:

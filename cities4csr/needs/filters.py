@@ -1,13 +1,14 @@
 """The catalogue's filters, shared by the public pages and the API."""
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from cities4csr.core.text import fold
 
 from . import sdg
-from .models import Need, ResourceKind
+from .models import OPEN_GAP, Need, ResourceKind, ResourceLine
 
 PUBLIC_STATES = [
     Need.State.PUBLISHED,
@@ -20,7 +21,7 @@ PUBLIC_STATES = [
 
 SORTS = {
     "newest": ("-published_at", "-id"),
-    "gap": ("-open_gap", "-id"),
+    "gap": ("-open_gap", "-id"),  # open_gap is OPEN_GAP (selectors.needs_public)
     "ending": (F("ends_on").asc(nulls_last=True), "-id"),
     "title": ("title", "id"),
 }
@@ -28,11 +29,11 @@ SORTS = {
 
 class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__key")
+    theme = django_filters.CharFilter(label=_("Theme"), method="by_theme")
     sdg = django_filters.ChoiceFilter(label=_("SDG"), method="by_sdg", choices=[(str(g), f"{g}") for g in sdg.GOALS])
     municipio = django_filters.CharFilter(label=_("District"), field_name="district__code")
     nil = django_filters.CharFilter(label=_("Neighbourhood"), field_name="area__code")
-    kind = django_filters.ChoiceFilter(label=_("Resource"), field_name="lines__kind", choices=ResourceKind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Resource"), method="by_kind", choices=ResourceKind.choices)
     action = django_filters.NumberFilter(label=_("Action"), field_name="action__number")
     status = django_filters.ChoiceFilter(
         label=_("Status"), field_name="state", choices=[(s.value, s.label) for s in PUBLIC_STATES]
@@ -59,13 +60,23 @@ class NeedFilter(django_filters.FilterSet):
             queryset = queryset.filter(search_text__contains=word)
         return queryset
 
+    # Themes and lines are "has one such" tests: EXISTS keeps one row per need, so the queryset
+    # needs no DISTINCT (which would sort every matching row before the page could be cut).
+    def by_theme(self, queryset, name, value):
+        tagged = Need.themes.through.objects.filter(need_id=OuterRef("pk"), theme__key=value)
+        return queryset.filter(Exists(tagged))
+
+    def by_kind(self, queryset, name, value):
+        return queryset.filter(Exists(ResourceLine.objects.filter(need_id=OuterRef("pk"), kind=value)))
+
     def by_sdg(self, queryset, name, value):
         return queryset.filter(sdg_goals__contains=f"|{value}|")
 
     def still_open(self, queryset, name, value):
-        open_ = Q(state__in=[Need.State.PUBLISHED, Need.State.IN_PROGRESS]) & Q(
-            value_committed_cents__lt=F("value_requested_cents")
-        )
+        # "committed < requested", written as the gap the need_catalogue_gap index holds: PostgreSQL
+        # keeps statistics of an indexed expression, where it can only guess (a third) at a
+        # comparison of two columns, and a bad guess here picks bad plans for the whole page.
+        open_ = Q(state__in=[Need.State.PUBLISHED, Need.State.IN_PROGRESS]) & GreaterThan(OPEN_GAP, 0)
         return queryset.filter(open_) if value else queryset.exclude(open_)
 
     def sort_by(self, queryset, name, value):
@@ -76,4 +87,4 @@ class NeedFilter(django_filters.FilterSet):
         queryset = super().qs
         if self.form.is_valid() and not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*SORTS["newest"])
-        return queryset.distinct()
+        return queryset

@@ -84,7 +84,7 @@ class _Context:
     def __init__(self, city):
         self.city = city
         self.primary_kind = city.settings.primary_area_kind
-        areas = areas_of_kind(city=city, kind=self.primary_kind).defer("geometry", "parent__geometry")
+        areas = areas_of_kind(city=city, kind=self.primary_kind)
         self.areas = {a.code.casefold(): a for a in areas}
         self.actions = {a.number: a for a in actions_of_city(city=city)}
         self.themes = {t.key.casefold(): t for t in themes_of_city(city=city)}

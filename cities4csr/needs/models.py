@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cities4csr.core.i18n import pick
@@ -72,6 +73,10 @@ KIND_UNITS = {
 }
 
 
+#: what a need still misses, in EUR cents (negative never, in practice): the catalogue's "gap"
+OPEN_GAP = F("value_requested_cents") - F("value_committed_cents")
+
+
 class Need(CityScopedModel):
     """What a neighbourhood needs, published by the city or a partner, in resource lines."""
 
@@ -131,7 +136,25 @@ class Need(CityScopedModel):
         ordering = ["-published_at", "-id"]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
-        indexes = [models.Index(fields=["city", "state", "area"])]
+        indexes = [
+            # The catalogue's default order: its first page is read off the index, not sorted.
+            # Partial, over the public states (filters.PUBLIC_STATES): drafts, whose published_at
+            # is empty, would otherwise come first in a descending scan and be skipped one by one.
+            models.Index(
+                fields=["city", "-published_at", "-id"],
+                condition=models.Q(
+                    state__in=["published", "in_progress", "fulfilled", "delivered", "verified", "closed"]
+                ),
+                name="need_catalogue_newest",
+            ),
+            # The catalogue sorted by gap; and the statistics of the gap, for "still open" filters.
+            models.Index(F("city"), OPEN_GAP.desc(), F("id").desc(), name="need_catalogue_gap"),
+            # the choropleth's open gap per area (and state / area filters): an index-only scan
+            models.Index(
+                fields=["city", "state", "area", "value_requested_cents", "value_committed_cents"],
+                name="need_state_area_totals",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)

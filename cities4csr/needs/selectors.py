@@ -1,16 +1,22 @@
 """Reads for the action plan, the catalogue of needs and a need's page."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 
 from cities4csr.cities.models import Area
 
 from .filters import PUBLIC_STATES, NeedFilter
-from .models import Action, Need, ResourceLine, Theme
+from .models import OPEN_GAP, Action, Need, ResourceLine, Theme
+
+#: needs per page of the catalogue (its list, and the dots on its map)
+CATALOGUE_PAGE_SIZE = 20
 
 
 def actions_of_city(*, city) -> QuerySet[Action]:
-    areas = Prefetch("target_areas", queryset=Area.objects.filter(city=city).order_by("code"))
+    # the areas' geometry (large GeoJSON) is left in the database: callers show codes and names
+    areas = Prefetch("target_areas", queryset=Area.objects.filter(city=city).defer("geometry").order_by("code"))
     return Action.objects.filter(city=city).prefetch_related(areas).order_by("number")
 
 
@@ -19,7 +25,12 @@ def themes_of_city(*, city) -> QuerySet[Theme]:
 
 
 def _with_lines(queryset, city):
-    return queryset.select_related("area", "district", "action", "owner").prefetch_related(
+    # A need shows its area's and district's names, not their polygons (large GeoJSON): leave
+    # those in the database, they would be most of the bytes read and decoded.
+    related = queryset.select_related("area", "district", "action", "owner").defer(
+        "area__geometry", "district__geometry"
+    )
+    return related.prefetch_related(
         Prefetch("lines", queryset=ResourceLine.objects.filter(city=city).order_by("id")),
         Prefetch("themes", queryset=Theme.objects.filter(city=city).order_by("key")),
     )
@@ -27,9 +38,7 @@ def _with_lines(queryset, city):
 
 def needs_public(*, city) -> QuerySet[Need]:
     """Every need the public may see, with what the catalogue shows of each."""
-    base = Need.objects.filter(city=city, state__in=PUBLIC_STATES).annotate(
-        open_gap=F("value_requested_cents") - F("value_committed_cents")
-    )
+    base = Need.objects.filter(city=city, state__in=PUBLIC_STATES).annotate(open_gap=OPEN_GAP)
     return _with_lines(base, city)
 
 
@@ -60,16 +69,62 @@ def needs_of_organisation(*, city, organisation) -> QuerySet[Need]:
 
 def open_gap_by_area(*, city, kind: str, measure: str = "gap") -> dict[str, float]:
     """{area code: open gap in EUR, or number of open needs} for the catalogue's choropleth."""
-    field = "area__code" if kind == city.settings.primary_area_kind else "district__code"
+    field = "area_id" if kind == city.settings.primary_area_kind else "district_id"
+    # Grouped by the area's id, without a join (an index-only scan of need_state_area_totals),
+    # then named by the areas' codes.
     rows = (
         Need.objects.filter(city=city, state__in=[Need.State.PUBLISHED, Need.State.IN_PROGRESS])
+        .exclude(**{field: None})
         .values(field)
-        .annotate(gap=Sum(F("value_requested_cents") - F("value_committed_cents")), count=Count("id"))
-        .order_by(field)
+        .annotate(gap=Sum(OPEN_GAP), count=Count("*"))
+        .order_by()
+    )
+    totals = {row[field]: row for row in rows}
+    codes = sorted(
+        (code, pk) for pk, code in Area.objects.filter(city=city, pk__in=totals).order_by().values_list("pk", "code")
     )
     if measure == "count":
-        return {row[field]: row["count"] for row in rows if row[field]}
-    return {row[field]: round(row["gap"] / 100, 2) for row in rows if row[field]}
+        return {code: totals[pk]["count"] for code, pk in codes if code}
+    return {code: round(totals[pk]["gap"] / 100, 2) for code, pk in codes if code}
+
+
+def need_points(*, city, params, page_size: int | None = None) -> dict:
+    """The catalogue's needs that have a place, as a GeoJSON FeatureCollection for its map: same
+    filters and order as ``needs_catalogue``. With ``page_size``, only the needs of the page the
+    ``page`` parameter names (as the catalogue's Paginator cuts it): the dots of the needs listed.
+
+    Built from plain rows, each need's URL from one reversed template: at tens of thousands
+    of needs, a reverse() per row and model instances would be most of the time.
+    """
+    needs = needs_catalogue(city=city, params=params).qs
+    if page_size:
+        page = Paginator(needs.prefetch_related(None).values_list("pk", flat=True), page_size).get_page(
+            params.get("page")
+        )
+        needs = needs.filter(pk__in=list(page.object_list))
+    marker = 999_999_999
+    url = reverse("need_detail", kwargs={"city_slug": city.slug, "pk": marker})
+    rows = (
+        needs.filter(lat__isnull=False)
+        .prefetch_related(None)
+        .values_list("id", "title", "state", "lat", "lon", "area__code", "open_gap")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "id": pk,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "title": title,
+                "state": state,
+                "area_code": area_code,
+                "value_open_cents": max(open_gap, 0),
+                "url": url.replace(str(marker), str(pk)),
+            },
+        }
+        for pk, title, state, lat, lon, area_code, open_gap in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def need_counts(*, city) -> dict:

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from cities4csr.cities.selectors import areas_of_kind
+from cities4csr.cities.selectors import area_choices
 from cities4csr.core.states import targets_for
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
@@ -32,19 +32,19 @@ class NeedCatalogueView(CityMixin, TemplateView):
     """The public menu of opportunities: filters, list, map."""
 
     template_name = "needs/catalogue.html"
-    page_size = 20
 
     def get_context_data(self, **kwargs):
         city = self.city
         catalogue = selectors.needs_catalogue(city=city, params=self.request.GET)
-        page = Paginator(catalogue.qs, self.page_size).get_page(self.request.GET.get("page"))
+        page = Paginator(catalogue.qs, selectors.CATALOGUE_PAGE_SIZE).get_page(self.request.GET.get("page"))
         primary = city.settings.primary_area_kind
         measure = "count" if self.request.GET.get("measure") == "count" else "gap"
         query = self.request.GET.copy()
         query.pop("page", None)
         map_config = {
             "geojson": reverse("api:area-geojson", kwargs={"city_slug": city.slug}) + f"?kind={primary}",
-            "points": reverse("api:need-geojson", kwargs={"city_slug": city.slug}) + "?" + query.urlencode(),
+            "points": reverse("api:need-geojson", kwargs={"city_slug": city.slug})
+            + f"?{query.urlencode()}&page={page.number}",
             "values": selectors.open_gap_by_area(city=city, kind=primary, measure=measure),
             "label": _("Open needs") if measure == "count" else _("Open gap"),
             "unit": "" if measure == "count" else "EUR",
@@ -59,8 +59,8 @@ class NeedCatalogueView(CityMixin, TemplateView):
             query=query.urlencode(),
             themes=selectors.themes_of_city(city=city),
             actions=selectors.actions_of_city(city=city),
-            nils=areas_of_kind(city=city, kind=primary),
-            districts=areas_of_kind(city=city, kind=city.settings.district_area_kind),
+            nils=area_choices(city=city, kind=primary),
+            districts=area_choices(city=city, kind=city.settings.district_area_kind),
             map_config=map_config,
             measure=measure,
             **kwargs,

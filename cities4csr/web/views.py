@@ -4,6 +4,7 @@ from django.utils.translation import get_language_from_request
 from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import cities_listed
+from cities4csr.web.mixins import CityMixin
 
 
 def root_redirect(request):
@@ -28,3 +29,10 @@ class NetworkHomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(cities=cities_listed(), **kwargs)
+
+
+class PingView(CityMixin, TemplateView):
+    """A trivial city page: the same stack as every page (language prefix, tenancy, session, base
+    template) and no query of its own. The benchmarks' reference (bench/run_catalogue.py)."""
+
+    template_name = "web/ping.html"

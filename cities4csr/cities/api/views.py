@@ -72,7 +72,11 @@ class AreaGeoJSONView(CityAPIMixin, APIView):
         query = KindQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         kind = query.validated_data.get("kind")
-        areas = selectors.areas_of_kind(city=self.city, kind=kind) if kind else selectors.areas_all(city=self.city)
+        areas = (
+            selectors.areas_of_kind(city=self.city, kind=kind, with_geometry=True)
+            if kind
+            else selectors.areas_all(city=self.city, with_geometry=True)
+        )
         features = [
             {
                 "type": "Feature",

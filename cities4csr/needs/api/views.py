@@ -1,5 +1,4 @@
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -45,31 +44,19 @@ class NeedListView(CityAPIMixin, generics.ListAPIView):
 
 
 class NeedGeoJSONView(CityAPIMixin, APIView):
-    """The catalogue's needs (same filters) as GeoJSON points."""
+    """The catalogue's needs (same filters) as GeoJSON points; with ``page``, those of that page
+    of the catalogue (what its map shows)."""
 
     rules_permissions = {"GET": None}
     renderer_classes = [GeoJSONRenderer]
 
-    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int, description="only the needs of this page of the catalogue")],
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+    )
     def get(self, request, city_slug):
-        needs = selectors.needs_catalogue(city=self.city, params=request.query_params).qs.filter(lat__isnull=False)
-        rows = needs.values("id", "title", "state", "lat", "lon", "area__code", "open_gap")
-        features = [
-            {
-                "type": "Feature",
-                "id": row["id"],
-                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                "properties": {
-                    "title": row["title"],
-                    "state": row["state"],
-                    "area_code": row["area__code"],
-                    "value_open_cents": max(row["open_gap"], 0),
-                    "url": reverse("need_detail", kwargs={"city_slug": city_slug, "pk": row["id"]}),
-                },
-            }
-            for row in rows
-        ]
-        return Response({"type": "FeatureCollection", "features": features})
+        page_size = selectors.CATALOGUE_PAGE_SIZE if "page" in request.query_params else None
+        return Response(selectors.need_points(city=self.city, params=request.query_params, page_size=page_size))
 
 
 class NeedDetailView(CityAPIMixin, APIView):
