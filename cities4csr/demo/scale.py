@@ -34,11 +34,11 @@ from django_scopes import scope
 from shapely.geometry import shape
 
 from cities4csr.cities.models import Area, AreaLayer, City
-from cities4csr.cities.services import area_layer_import, city_create
+from cities4csr.cities.services import city_create
 from cities4csr.core.services import audit_log
-from cities4csr.demo.seed import CITIES, LAYERS, NAME_PARTS, SECTORS, _features
+from cities4csr.demo.seed import CITIES, LAYERS, NAME_PARTS, SECTORS, load_layer
 from cities4csr.needs.models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
-from cities4csr.needs.services import _search_text, sdg_index, themes_ensure_defaults
+from cities4csr.needs.services import need_search_text, sdg_index, themes_ensure_defaults
 from cities4csr.organisations.models import Organisation, Site
 
 BATCH = 5_000
@@ -210,19 +210,7 @@ def _areas(city: City, say) -> None:
             _copy_layer(city, source, areas)
             say(f"{city.slug} {layer.kind}: {len(areas)} areas copied from {GEOGRAPHY}")
             continue
-        counts = area_layer_import(
-            actor=None,
-            city=city,
-            kind=layer.kind,
-            features=_features(layer),
-            names=layer.names,
-            level=layer.level,
-            parent_kind=layer.parent_kind,
-            source=layer.source,
-            licence=layer.licence,
-            attribution=layer.attribution,
-        )
-        say(f"{city.slug} {layer.kind}: {counts['created']} areas")
+        load_layer(city, layer, say)
 
 
 def _copy_layer(city: City, source: AreaLayer, areas: list[Area]) -> None:
@@ -486,7 +474,7 @@ def _needs(city: City, geography: Geography, themes: dict, actions: list, count:
                 if state in UNPUBLISHED
                 else EPOCH + dt.timedelta(minutes=index * 20 + rng.randint(0, 19)),
             )
-            need.search_text = _search_text(need)
+            need.search_text = need_search_text(need)
             lines = [_line(need, rng) for _ in range(rng.randint(1, 3))]
             need.value_requested_cents = sum(line.value_cents for line in lines)
             need.value_committed_cents = sum(

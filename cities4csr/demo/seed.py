@@ -279,21 +279,25 @@ def _features(layer: Layer):
 
 def _layers(city: City, say) -> None:
     for layer in LAYERS[city.slug]:
-        if AreaLayer.objects.filter(kind=layer.kind).exists():
-            continue
-        counts = area_layer_import(
-            actor=None,
-            city=city,
-            kind=layer.kind,
-            features=_features(layer),
-            names=layer.names,
-            level=layer.level,
-            parent_kind=layer.parent_kind,
-            source=layer.source,
-            licence=layer.licence,
-            attribution=layer.attribution,
-        )
-        say(f"{city.slug} {layer.kind}: {counts['created']} areas")
+        if not AreaLayer.objects.filter(kind=layer.kind).exists():
+            load_layer(city, layer, say)
+
+
+def load_layer(city: City, layer: Layer, say) -> None:
+    """Import one layer of the demo's boundary files into ``city`` (through the audited service)."""
+    counts = area_layer_import(
+        actor=None,
+        city=city,
+        kind=layer.kind,
+        features=_features(layer),
+        names=layer.names,
+        level=layer.level,
+        parent_kind=layer.parent_kind,
+        source=layer.source,
+        licence=layer.licence,
+        attribution=layer.attribution,
+    )
+    say(f"{city.slug} {layer.kind}: {counts['created']} areas")
 
 
 def _milan_indicators(city: City, say) -> None:

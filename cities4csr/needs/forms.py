@@ -61,14 +61,16 @@ class NeedForm(forms.ModelForm):
         return data
 
 
-class LineForm(forms.Form):
+class ResourceAmountForm(forms.Form):
+    """What, how much and its value in euros: the fields a need's line and a company's offer share.
+    Money is its amount (in cents for the services); other kinds need a quantity and a value."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
     label = forms.CharField(label=_("What"), max_length=200)
     quantity = forms.IntegerField(
         label=_("Quantity"), min_value=1, required=False, help_text=_("Hours, items or days; leave empty for money")
     )
     amount_eur = forms.CharField(label=_("Amount or estimated value (EUR)"))
-    skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
 
     def clean_amount_eur(self):
         try:
@@ -86,21 +88,17 @@ class LineForm(forms.Form):
         return data
 
     def service_kwargs(self) -> dict:
-        data = self.cleaned_data
+        data = dict(self.cleaned_data)
+        amount = data.pop("amount_eur")
         if data["kind"] == ResourceKind.MONEY:
-            return {
-                "kind": data["kind"],
-                "label": data["label"],
-                "quantity": data["amount_eur"],
-                "skills": data["skills"],
-            }
-        return {
-            "kind": data["kind"],
-            "label": data["label"],
-            "quantity": data["quantity"],
-            "value_cents": data["amount_eur"],
-            "skills": data["skills"],
-        }
+            data["quantity"] = amount
+        else:
+            data["value_cents"] = amount
+        return data
+
+
+class LineForm(ResourceAmountForm):
+    skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
 
 
 class TransitionForm(forms.Form):

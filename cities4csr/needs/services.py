@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cities4csr.cities.selectors import areas_locate
 from cities4csr.core.notifications import notify
@@ -90,7 +91,7 @@ def sdg_index(codes: list[str]) -> str:
     return "|" + "|".join(str(g) for g in goals) + "|" if goals else ""
 
 
-def _search_text(need: Need) -> str:
+def need_search_text(need: Need) -> str:
     parts = [need.title, need.description, need.beneficiary_group, need.area.name if need.area else ""]
     return fold(" ".join(parts))
 
@@ -107,7 +108,7 @@ def need_create(*, actor, city, owner, themes=(), sdgs=(), **fields) -> Need:
         raise ValidationError({"sdgs": str(exc)}) from None
     need = Need(city=city, owner=owner, sdgs=sdgs, sdg_goals=sdg_index(sdgs), **fields)
     _locate(need)
-    need.search_text = _search_text(need)
+    need.search_text = need_search_text(need)
     need.full_clean()
     with transaction.atomic():
         need.save()
@@ -133,10 +134,7 @@ def line_add(
     require(actor, "needs.change_need", need)
     if need.state not in (Need.State.DRAFT, Need.State.UNDER_REVIEW, Need.State.PUBLISHED, Need.State.IN_PROGRESS):
         raise ValidationError("Lines can no longer be added to this need.")
-    if kind == ResourceKind.MONEY:
-        value_cents = quantity
-    if value_cents is None:
-        raise ValidationError({"value_cents": "Give an estimated value in EUR."})
+    value_cents, unit = resource_valuation(kind=kind, quantity=quantity, value_cents=value_cents, unit=unit)
     line = ResourceLine(
         city=need.city,
         need=need,
@@ -144,7 +142,7 @@ def line_add(
         label=label,
         quantity=quantity,
         value_cents=value_cents,
-        unit=unit or KIND_UNITS.get(kind, "units"),
+        unit=unit,
         skills=skills,
         available_from=available_from,
         available_until=available_until,
@@ -161,6 +159,16 @@ def line_add(
             payload={"kind": kind, "quantity": quantity, "value_cents": value_cents},
         )
     return line
+
+
+def resource_valuation(*, kind: str, quantity: int, value_cents: int | None, unit: str = "") -> tuple[int, str]:
+    """(value in EUR cents, unit) of a quantity of a resource kind, for a need's line or an offer:
+    money is counted in cents and is its own value; other kinds need an estimated value."""
+    if kind == ResourceKind.MONEY:
+        value_cents = quantity
+    if value_cents is None:
+        raise ValidationError({"value_cents": _("Give an estimated value in EUR.")})
+    return value_cents, unit or KIND_UNITS.get(kind, "units")
 
 
 def need_refresh_totals(need: Need) -> None:

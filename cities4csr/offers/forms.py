@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.money import euros_to_cents
-from cities4csr.needs.models import ResourceKind
+from cities4csr.needs.forms import ResourceAmountForm
 from cities4csr.needs.sdg import validate_codes
 
 
@@ -35,13 +34,7 @@ class ProfileForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class OfferForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
-    label = forms.CharField(label=_("What"), max_length=200)
-    quantity = forms.IntegerField(
-        label=_("Quantity"), min_value=1, required=False, help_text=_("Hours, items or days; leave empty for money")
-    )
-    amount_eur = forms.CharField(label=_("Amount or estimated value (EUR)"))
+class OfferForm(ResourceAmountForm):
     available_from = forms.DateField(
         label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -51,32 +44,9 @@ class OfferForm(forms.Form):
     wants_visibility = forms.BooleanField(label=_("We would like visibility"), required=False)
     wants_employee_involvement = forms.BooleanField(label=_("We want our employees involved"), required=False)
 
-    def clean_amount_eur(self):
-        try:
-            cents = euros_to_cents(self.cleaned_data["amount_eur"])
-        except ValueError:
-            raise forms.ValidationError(_("Enter an amount in euros, e.g. 5000 or 5000.50.")) from None
-        if cents <= 0:
-            raise forms.ValidationError(_("The amount must be more than zero."))
-        return cents
-
     def clean(self):
         data = super().clean()
-        if data.get("kind") and data["kind"] != ResourceKind.MONEY and not data.get("quantity"):
-            self.add_error("quantity", _("How many hours, items or days?"))
-        if (
-            data.get("available_from")
-            and data.get("available_until")
-            and data["available_until"] < data["available_from"]
-        ):
+        start, end = data.get("available_from"), data.get("available_until")
+        if start and end and end < start:
             self.add_error("available_until", _("The end is before the start."))
-        return data
-
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        amount = data.pop("amount_eur")
-        if data["kind"] == ResourceKind.MONEY:
-            data["quantity"] = amount
-        else:
-            data["value_cents"] = amount
         return data

@@ -6,7 +6,7 @@ from django.db import transaction
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.needs import sdg
-from cities4csr.needs.models import KIND_UNITS, ResourceKind
+from cities4csr.needs.services import resource_valuation
 
 from .models import CsrProfile, Offer
 
@@ -51,10 +51,7 @@ def offer_create(
     **fields,
 ) -> Offer:
     require(actor, "offers.change_profile", organisation)
-    if kind == ResourceKind.MONEY:
-        value_cents = quantity
-    if value_cents is None:
-        raise ValidationError({"value_cents": "Give an estimated value in EUR."})
+    value_cents, unit = resource_valuation(kind=kind, quantity=quantity, value_cents=value_cents, unit=unit)
     offer = Offer(
         city=organisation.city,
         organisation=organisation,
@@ -62,7 +59,7 @@ def offer_create(
         label=label,
         quantity=quantity,
         value_cents=value_cents,
-        unit=unit or KIND_UNITS.get(kind, "units"),
+        unit=unit,
         **fields,
     )
     offer.full_clean()
