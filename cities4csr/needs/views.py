@@ -20,7 +20,7 @@ from cities4csr.pledges.selectors import pledges_public_for_need
 from cities4csr.web.imports import ImportView
 from cities4csr.web.mixins import CityMixin
 
-from . import selectors, services
+from . import sdg, selectors, services
 from .exporting import export_response
 from .forms import LineForm, NeedForm, TransitionForm
 from .importing import COLUMNS, REQUIRED, needs_import
@@ -57,8 +57,9 @@ class NeedCatalogueView(CityMixin, TemplateView):
             page_obj=page,
             needs=page.object_list,
             query=query.urlencode(),
-            themes=selectors.themes_of_city(city=city),
-            actions=selectors.actions_of_city(city=city),
+            theme_choices=[(t.key, t.label) for t in selectors.themes_of_city(city=city)],
+            action_choices=[(a.number, str(a)) for a in selectors.actions_of_city(city=city)],
+            sdg_choices=[(goal, f"{_('Goal')} {goal}") for goal in sdg.GOALS],
             nils=area_choices(city=city, kind=primary),
             districts=area_choices(city=city, kind=city.settings.district_area_kind),
             map_config=map_config,
