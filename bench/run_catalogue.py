@@ -2,7 +2,7 @@
 
 Each page is requested through Django's test Client, so the whole URL stack runs (middleware,
 tenancy, views, templates, renderers) without a network server in the way. After a warm-up,
-each page is requested ``--requests`` times; the medians and 95th percentiles (milliseconds)
+the pages are requested in turn, ``--requests`` rounds; the medians and 95th percentiles (milliseconds)
 are merged into bench/results.json, beside any other keys already there, with the machine, a
 timestamp, the targets and whether each is met.
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 TARGET_MS = 100  # each page at the median
 TARGET_FACTOR = 10  # … and at most this many times the trivial view
-PAGES = ("catalogue_list", "catalogue_filtered", "needs_geojson", "need_detail")
+PAGES = ("catalogue_list", "catalogue_filtered", "needs_geojson", "needs_by_area", "need_detail")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -38,22 +38,37 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure(client, url: str, requests: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url} answered {response.status_code}")
-    timings = []
+def get(client, url: str) -> tuple[float, int]:
+    """(milliseconds, bytes) of one request, the whole body read as a server would send it."""
+    start = time.perf_counter()
+    response = client.get(url)
+    body = b"".join(response) if response.streaming else response.content
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return elapsed, len(body)
+
+
+def measure(client, pages: dict[str, str], requests: int, warmup: int) -> dict:
+    """Each page's median and 95th percentile. The pages are requested in turn, round after
+    round, so that anything else the machine does in the meantime weighs on all of them alike
+    (the reference "hello" too)."""
+    for url in pages.values():
+        for _ in range(warmup):
+            get(client, url)
+    timings = {name: [] for name in pages}
+    sizes = {}
     for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        b"".join(response) if response.streaming else response.content  # the whole body, as a server sends it
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+        for name, url in pages.items():
+            elapsed, sizes[name] = get(client, url)
+            timings[name].append(elapsed)
     return {
-        "p50": round(statistics.median(timings), 1),
-        "p95": round(percentile(timings, 95), 1),
-        "bytes": len(response.content),
+        name: {
+            "p50": round(statistics.median(values), 1),
+            "p95": round(percentile(values, 95), 1),
+            "bytes": sizes[name],
+        }
+        for name, values in timings.items()
     }
 
 
@@ -82,6 +97,8 @@ def urls(city) -> dict[str, str]:
         "catalogue_filtered": catalogue + "?theme=education&kind=money&open=true&q=scuola&sort=gap",
         # as the catalogue's map asks for it: the dots of the page listed
         "needs_geojson": reverse("api:need-geojson", kwargs={"city_slug": city.slug}) + "?page=1",
+        # … and the shade of its neighbourhoods, the open gap in EUR
+        "needs_by_area": reverse("api:need-gap-by-area", kwargs={"city_slug": city.slug}) + "?kind=nil",
         "need_detail": f"/it/{city.slug}/needs/{detail}/",
         # the same stack as the pages (language prefix, tenancy, session, base template), no query
         "hello": f"/it/{city.slug}/ping/",
@@ -156,7 +173,7 @@ def main(argv=None) -> int:
         print("warning: DEBUG is on; the figures include its overhead", file=sys.stderr)
 
     client = Client()
-    figures = {name: measure(client, url, args.requests, args.warmup) for name, url in urls(city).items()}
+    figures = measure(client, urls(city), args.requests, args.warmup)
     hello = figures["hello"]["p50"]
     results = json.loads(args.output.read_text()) if args.output.exists() else {}
     for name, figure in figures.items():

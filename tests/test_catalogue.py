@@ -53,6 +53,8 @@ def add_needs(city, count):
         "/api/v1/cities/milano/needs.geojson",
         "/api/v1/cities/milano/needs/",
         "/it/milano/needs/?open=true&sort=gap",
+        "/it/milano/needs/?theme=education&kind=money&q=scuola",
+        "/api/v1/cities/milano/needs/by-area/?kind=nil",
     ],
 )
 def test_query_count_does_not_grow_with_rows(milano, url):
@@ -130,10 +132,59 @@ def test_search_ignores_accents_and_case(in_milano, users):
 
 @pytest.mark.django_db
 def test_bad_filters_are_reported_not_ignored():
-    response = client_for().get("/en/milano/needs/?kind=rockets&sort=whatever")
+    response = client_for().get("/en/milano/needs/?kind=rockets&sort=whatever&theme=a|b")
     assert response.status_code == 200
-    assert "Some filters were not understood" in response.content.decode()
+    body = response.content.decode()
+    assert "Some filters were not understood" in body
+    assert "theme:" in body and "kind:" in body
     assert client_for().get("/api/v1/cities/milano/needs/?kind=rockets").status_code == 400
+    assert client_for().get("/api/v1/cities/milano/needs/?theme=%25").status_code == 400
+
+
+@pytest.mark.django_db
+def test_theme_and_kind_filters_follow_the_needs_themes_and_lines(in_milano):
+    """The filters read the need's own theme_keys and kinds, which the services keep."""
+    owner = Organisation.objects.get(name="Comune di Milano")
+    themes = {t.key: t for t in themes_ensure_defaults(actor=None, city=in_milano)}
+    need = need_create(
+        actor=None,
+        city=in_milano,
+        owner=owner,
+        title="Orti condivisi",
+        description="…",
+        lat=45.4403,
+        lon=9.2235,
+        themes=[themes["greening"], themes["culture"]],
+    )
+    assert need.theme_keys == "|culture|greening|"
+    line_add(actor=None, need=need, kind=ResourceKind.SPACE, label="Serra", quantity=30, value_cents=9000)
+    need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
+    api = "/api/v1/cities/milano/needs/?limit=200&"
+    assert "Orti condivisi" in titles(client_for().get(api + "theme=greening&kind=space"))
+    assert "Orti condivisi" not in titles(client_for().get(api + "kind=goods"))
+    line_add(actor=None, need=need, kind=ResourceKind.GOODS, label="Vanghe", quantity=10, value_cents=2000)
+    assert "Orti condivisi" in titles(client_for().get(api + "kind=goods"))
+    assert Need.objects.get(pk=need.pk).kinds == "|goods|space|"
+
+
+@pytest.mark.django_db
+def test_open_needs_by_area_for_the_map(corvetto_need):
+    """The catalogue's map shades the areas from the API, by open gap in EUR or by open needs."""
+    page = client_for().get("/en/milano/needs/?measure=count").content.decode()
+    assert "/api/v1/cities/milano/needs/by-area/?kind=nil\\u0026measure=count" in page
+    gap = client_for().get("/api/v1/cities/milano/needs/by-area/?kind=nil").json()
+    assert gap["unit"] == "EUR" and gap["measure"] == "gap"
+    expected = sum(
+        n.value_open_cents
+        for n in Need.objects.filter(city=corvetto_need.city, area__code="35", state__in=["published", "in_progress"])
+    )
+    assert gap["values"]["35"] == round(expected / 100, 2) > 0
+    count = client_for().get("/api/v1/cities/milano/needs/by-area/?kind=municipio&measure=count").json()
+    assert count["values"]["4"] >= 1
+    for bad in ("kind=quartier", "measure=sum"):
+        response = client_for().get(f"/api/v1/cities/milano/needs/by-area/?{bad}")
+        assert response.status_code == 400, bad
+        assert bad.split("=")[0] in response.json()
 
 
 @pytest.mark.django_db
@@ -271,3 +322,14 @@ def test_company_profile_with_preferred_neighbourhoods(company_rep, in_milano):
         },
     )
     assert offer.status_code == 400 and "How many hours, items or days?" in offer.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_has_a_trigram_index_on_postgresql():
+    """On PostgreSQL the catalogue's substring search is served by a pg_trgm index (migration
+    needs 0004); SQLite scans."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'need_search_trgm'")
+        assert "gin_trgm_ops" in cursor.fetchone()[0]

@@ -15,7 +15,7 @@ from cities4csr.core.text import fold
 from cities4csr.needs.filters import PUBLIC_STATES
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine, Theme
 from cities4csr.needs.selectors import need_points, needs_catalogue
-from cities4csr.needs.services import sdg_index
+from cities4csr.needs.services import sdg_index, tags_index
 from cities4csr.organisations.models import Organisation, Site
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,8 @@ def test_totals_places_and_search_text_are_consistent():
             )
             assert need.sdg_goals == sdg_index(need.sdgs)
             assert need.themes.exists()
+            assert need.theme_keys == tags_index(sorted(theme.key for theme in need.themes.all()))
+            assert need.kinds == tags_index(sorted({line.kind for line in lines}))
             assert (need.published_at is None) == (need.state in ("draft", "under_review"))
             states.add(need.state)
         assert {"published", "in_progress"} <= states

@@ -24,6 +24,7 @@ city_patterns = [
     path("audit/", core_api.AuditEventListView.as_view(), name="audit-list"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),
     path("needs.geojson", need_api.NeedGeoJSONView.as_view(), name="need-geojson"),
+    path("needs/by-area/", need_api.NeedGapByAreaView.as_view(), name="need-gap-by-area"),
     path("needs/import/", need_api.NeedImportView.as_view(), name="need-import"),
     path("needs/export.csv", need_api.NeedExportCSVView.as_view(), name="need-export-csv"),
     path("needs/export.xlsx", need_api.NeedExportXLSXView.as_view(), name="need-export-xlsx"),

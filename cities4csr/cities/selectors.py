@@ -38,7 +38,7 @@ def areas_of_kind(*, city: City, kind: str, with_geometry: bool = False) -> Quer
 
 def area_choices(*, city: City, kind: str) -> list[tuple[str, str]]:
     """(code, name) of the areas of one kind, for a filter's drop-down."""
-    rows = Area.objects.filter(city=city, kind=kind).values_list("code", "name")
+    rows = Area.objects.filter(city=city, kind=kind).order_by().values_list("code", "name")
     return sorted(rows, key=lambda row: (len(row[0]), row[0]) if row[0].isdigit() else (0, row[0]))
 
 

@@ -7,7 +7,7 @@ with fictitious organisations, their sites and needs with resource lines.
 Rows are written in batches of 5,000 straight into the tables (COPY on PostgreSQL), not through
 the per-row services, too slow for hundreds of thousands of rows; so this module keeps what the
 services would: the needs' EUR totals (as ``need_refresh_totals``), ``search_text`` and
-``sdg_goals`` (the services' own functions), area and district, the sites' areas (as
+``sdg_goals``, ``theme_keys`` and ``kinds`` (the services' own functions), area and district, the sites' areas (as
 ``areas_locate``: every area covering the point). One audit event, ``scale.seed``, records the
 load, in the same transaction.
 
@@ -38,7 +38,7 @@ from cities4csr.cities.services import city_create
 from cities4csr.core.services import audit_log
 from cities4csr.demo.seed import CITIES, LAYERS, NAME_PARTS, SECTORS, load_layer
 from cities4csr.needs.models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
-from cities4csr.needs.services import need_search_text, sdg_index, themes_ensure_defaults
+from cities4csr.needs.services import need_search_text, sdg_index, tags_index, themes_ensure_defaults
 from cities4csr.organisations.models import Organisation, Site
 
 BATCH = 5_000
@@ -461,6 +461,7 @@ def _needs(city: City, geography: Geography, themes: dict, actions: list, count:
                 description=description,
                 sdgs=sdgs,
                 sdg_goals=sdg_index(sdgs),
+                theme_keys=tags_index(sorted(key for key in theme_keys if key in themes)),
                 lat=lat,
                 lon=lon,
                 area=nil,
@@ -477,6 +478,7 @@ def _needs(city: City, geography: Geography, themes: dict, actions: list, count:
             need.search_text = need_search_text(need)
             lines = [_line(need, rng) for _ in range(rng.randint(1, 3))]
             need.value_requested_cents = sum(line.value_cents for line in lines)
+            need.kinds = tags_index(sorted({line.kind for line in lines}))
             need.value_committed_cents = sum(
                 round(line.value_cents * min(line.committed, line.quantity) / line.quantity) for line in lines
             )

@@ -102,6 +102,10 @@ class Need(CityScopedModel):
     themes = models.ManyToManyField(Theme, blank=True, related_name="needs", verbose_name=_("themes"))
     sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text="UN SDG goal or target codes")
     sdg_goals = models.CharField(max_length=80, editable=False, default="", help_text="'|4|11|', for filtering")
+    # The catalogue's "has one such" filters, one short column each (kept by the services, as
+    # sdg_goals): counting thousands of matches then reads one row per need, no join.
+    theme_keys = models.TextField(editable=False, default="", help_text="'|culture|education|', for filtering")
+    kinds = models.CharField(max_length=80, editable=False, default="", help_text="'|goods|money|', for filtering")
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     area = models.ForeignKey(
@@ -172,6 +176,11 @@ class Need(CityScopedModel):
         return max(self.value_requested_cents - self.value_committed_cents, 0)
 
     @property
+    def state_label(self) -> str:
+        """``get_state_display()`` without rebuilding the choices' dict on each call (catalogue cards)."""
+        return self.State(self.state).label
+
+    @property
     def is_public(self) -> bool:
         return self.state not in (self.State.DRAFT, self.State.UNDER_REVIEW, self.State.WITHDRAWN)
 
@@ -202,6 +211,11 @@ class ResourceLine(CityScopedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.label}"
+
+    @property
+    def kind_label(self) -> str:
+        """``get_kind_display()`` without rebuilding the choices' dict on each call (catalogue cards)."""
+        return ResourceKind(self.kind).label
 
     @property
     def remaining(self) -> int:

@@ -1,6 +1,6 @@
 """Reads for the action plan, the catalogue of needs and a need's page."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -12,12 +12,28 @@ from .models import OPEN_GAP, Action, Need, ResourceLine, Theme
 
 #: needs per page of the catalogue (its list, and the dots on its map)
 CATALOGUE_PAGE_SIZE = 20
+#: what a need's card in the catalogue shows (of the need, and of each line)
+CARD_FIELDS = (
+    "title",
+    "state",
+    "theme_keys",
+    "value_requested_cents",
+    "value_committed_cents",
+    "area__name",
+    "district__name",
+)
+CARD_LINE_FIELDS = ("need", "kind", "label", "unit", "quantity", "committed")
 
 
 def actions_of_city(*, city) -> QuerySet[Action]:
     # the areas' geometry (large GeoJSON) is left in the database: callers show codes and names
     areas = Prefetch("target_areas", queryset=Area.objects.filter(city=city).defer("geometry").order_by("code"))
     return Action.objects.filter(city=city).prefetch_related(areas).order_by("number")
+
+
+def action_choices(*, city) -> list[tuple[int, str]]:
+    """(number, "number. title") of the city's actions, for a filter's drop-down."""
+    return [(action.number, str(action)) for action in Action.objects.filter(city=city).order_by("number")]
 
 
 def themes_of_city(*, city) -> QuerySet[Theme]:
@@ -36,16 +52,39 @@ def _with_lines(queryset, city):
     )
 
 
+def _public(city) -> QuerySet[Need]:
+    return Need.objects.filter(city=city, state__in=PUBLIC_STATES).annotate(open_gap=OPEN_GAP)
+
+
 def needs_public(*, city) -> QuerySet[Need]:
-    """Every need the public may see, with what the catalogue shows of each."""
-    base = Need.objects.filter(city=city, state__in=PUBLIC_STATES).annotate(open_gap=OPEN_GAP)
-    return _with_lines(base, city)
+    """Every need the public may see, with all of each (the API's list)."""
+    return _with_lines(_public(city), city)
 
 
 def needs_catalogue(*, city, params) -> NeedFilter:
     """The public menu of opportunities, filtered by ``params`` (GET parameters). The filter's
-    ``qs`` is the page's queryset; its ``form`` carries the choices and any error."""
+    ``qs`` is the needs' queryset; its ``form`` carries the choices and any error."""
     return NeedFilter(params, queryset=needs_public(city=city))
+
+
+def catalogue_page(*, city, params, themes) -> tuple[NeedFilter, Page]:
+    """The catalogue page: its filter (form, errors) and the page of needs ``params`` asks for,
+    with only what a card shows: the names of area and district, the lines, the labels of the
+    themes (from ``themes``, the city's, by the need's ``theme_keys``: no query)."""
+    catalogue = NeedFilter(params, queryset=_public(city))
+    cards = (
+        catalogue.qs.select_related("area", "district")
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch("lines", queryset=ResourceLine.objects.filter(city=city).only(*CARD_LINE_FIELDS).order_by("id"))
+        )
+    )
+    page = Paginator(cards, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+    labels = {theme.key: theme.label for theme in themes}
+    page.object_list = list(page.object_list)
+    for need in page.object_list:
+        need.theme_labels = [labels[key] for key in need.theme_keys.split("|") if key in labels]
+    return catalogue, page
 
 
 def need_get(*, actor, city, pk) -> Need:

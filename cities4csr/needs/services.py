@@ -86,9 +86,13 @@ def _locate(need: Need) -> None:
         need.district = need.area.parent if need.area.kind == policy.primary_area_kind else None
 
 
+def tags_index(tags) -> str:
+    """'|a|b|': a set of tags in one column, in the given order, each found by LIKE '%|a|%'."""
+    return "|" + "|".join(str(tag) for tag in tags) + "|" if tags else ""
+
+
 def sdg_index(codes: list[str]) -> str:
-    goals = sorted({sdg.goal_of(code) for code in codes})
-    return "|" + "|".join(str(g) for g in goals) + "|" if goals else ""
+    return tags_index(sorted({sdg.goal_of(code) for code in codes}))
 
 
 def need_search_text(need: Need) -> str:
@@ -106,7 +110,14 @@ def need_create(*, actor, city, owner, themes=(), sdgs=(), **fields) -> Need:
         sdgs = sdg.validate_codes(list(sdgs))
     except ValueError as exc:
         raise ValidationError({"sdgs": str(exc)}) from None
-    need = Need(city=city, owner=owner, sdgs=sdgs, sdg_goals=sdg_index(sdgs), **fields)
+    need = Need(
+        city=city,
+        owner=owner,
+        sdgs=sdgs,
+        sdg_goals=sdg_index(sdgs),
+        theme_keys=tags_index(sorted({theme.key for theme in themes})),
+        **fields,
+    )
     _locate(need)
     need.search_text = need_search_text(need)
     need.full_clean()
@@ -172,12 +183,16 @@ def resource_valuation(*, kind: str, quantity: int, value_cents: int | None, uni
 
 
 def need_refresh_totals(need: Need) -> None:
-    """Recompute the need's EUR totals from its lines (pledge services call this under lock)."""
-    lines = ResourceLine.objects.filter(need=need).values_list("value_cents", "quantity", "committed")
-    need.value_requested_cents = sum(v for v, _q, _c in lines)
-    need.value_committed_cents = sum(round(v * min(c, q) / q) for v, q, c in lines if q)
+    """Recompute the need's EUR totals and resource kinds from its lines (pledge services call
+    this under lock)."""
+    lines = ResourceLine.objects.filter(need=need).values_list("kind", "value_cents", "quantity", "committed")
+    need.value_requested_cents = sum(v for _k, v, _q, _c in lines)
+    need.value_committed_cents = sum(round(v * min(c, q) / q) for _k, v, q, c in lines if q)
+    need.kinds = tags_index(sorted({k for k, _v, _q, _c in lines}))
     Need.objects.filter(pk=need.pk).update(
-        value_requested_cents=need.value_requested_cents, value_committed_cents=need.value_committed_cents
+        value_requested_cents=need.value_requested_cents,
+        value_committed_cents=need.value_committed_cents,
+        kinds=need.kinds,
     )
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,20 +34,22 @@ class NeedCatalogueView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         city = self.city
-        catalogue = selectors.needs_catalogue(city=city, params=self.request.GET)
-        page = Paginator(catalogue.qs, selectors.CATALOGUE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        themes = list(selectors.themes_of_city(city=city))
+        catalogue, page = selectors.catalogue_page(city=city, params=self.request.GET, themes=themes)
         primary = city.settings.primary_area_kind
         measure = "count" if self.request.GET.get("measure") == "count" else "gap"
         query = self.request.GET.copy()
         query.pop("page", None)
+        api = {"city_slug": city.slug}
+        # The map draws itself from the API after the page has loaded: the areas, their shade
+        # (open needs per area) and the dots of the needs listed.
         map_config = {
-            "geojson": reverse("api:area-geojson", kwargs={"city_slug": city.slug}) + f"?kind={primary}",
-            "points": reverse("api:need-geojson", kwargs={"city_slug": city.slug})
-            + f"?{query.urlencode()}&page={page.number}",
-            "values": selectors.open_gap_by_area(city=city, kind=primary, measure=measure),
+            "geojson": reverse("api:area-geojson", kwargs=api) + f"?kind={primary}",
+            "valuesUrl": reverse("api:need-gap-by-area", kwargs=api) + f"?kind={primary}&measure={measure}",
+            "points": reverse("api:need-geojson", kwargs=api) + f"?{query.urlencode()}&page={page.number}",
             "label": _("Open needs") if measure == "count" else _("Open gap"),
             "unit": "" if measure == "count" else "EUR",
-            "areaUrl": reverse("need_catalogue", kwargs={"city_slug": city.slug}) + "?nil=CODE",
+            "areaUrl": reverse("need_catalogue", kwargs=api) + "?nil=CODE",
             "tileUrl": city.settings.map_tile_url,
             "tileAttribution": city.settings.map_tile_attribution,
         }
@@ -57,8 +58,8 @@ class NeedCatalogueView(CityMixin, TemplateView):
             page_obj=page,
             needs=page.object_list,
             query=query.urlencode(),
-            theme_choices=[(t.key, t.label) for t in selectors.themes_of_city(city=city)],
-            action_choices=[(a.number, str(a)) for a in selectors.actions_of_city(city=city)],
+            theme_choices=[(t.key, t.label) for t in themes],
+            action_choices=selectors.action_choices(city=city),
             sdg_choices=[(goal, f"{_('Goal')} {goal}") for goal in sdg.GOALS],
             nils=area_choices(city=city, kind=primary),
             districts=area_choices(city=city, kind=city.settings.district_area_kind),

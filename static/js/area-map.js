@@ -1,6 +1,7 @@
 /* The city's areas on a Leaflet map, shaded by the chosen indicator.
    No tile layer unless the city configured one: the polygons are the base map.
-   Config comes from the page (json_script "map-config"); geometry from the API. */
+   Config comes from the page (json_script "map-config"); geometry from the API, and the values
+   that shade the areas either from the page ("values") or from the API ("valuesUrl"). */
 (function () {
   "use strict";
   var el = document.getElementById("area-map");
@@ -9,12 +10,18 @@
   var cfg = JSON.parse(cfgEl.textContent);
   // Sequential palette (ColorBrewer Blues, 5 classes); the darkest classes get white outlines.
   var palette = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
-  var values = Object.keys(cfg.values).map(function (k) { return cfg.values[k]; }).sort(function (a, b) { return a - b; });
+  var values = [];
   var breaks = [];
-  if (values.length) {
-    for (var i = 1; i < palette.length; i++) {
+  function classify(byCode) {
+    cfg.values = byCode;
+    values = Object.keys(byCode).map(function (k) { return byCode[k]; }).sort(function (a, b) { return a - b; });
+    breaks = [];
+    for (var i = 1; values.length && i < palette.length; i++) {
       breaks.push(values[Math.min(values.length - 1, Math.floor(i * values.length / palette.length))]);
     }
+  }
+  function getJSON(url, accept) {
+    return fetch(url, { headers: { Accept: accept || "application/json" } }).then(function (r) { return r.json(); });
   }
   function colour(v) {
     if (v === undefined || v === null) { return "#f8f9fa"; }
@@ -26,8 +33,7 @@
 
   function addPoints(map, url) {
     // The needs as dots, each linking to its page.
-    fetch(url, { headers: { Accept: "application/geo+json" } })
-      .then(function (r) { return r.json(); })
+    getJSON(url, "application/geo+json")
       .then(function (fc) {
         L.geoJSON(fc, {
           pointToLayer: function (f, latlng) {
@@ -49,9 +55,11 @@
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 18 }).addTo(map);
   }
-  fetch(cfg.geojson, { headers: { Accept: "application/geo+json" } })
-    .then(function (r) { return r.json(); })
-    .then(function (fc) {
+  var shades = cfg.valuesUrl ? getJSON(cfg.valuesUrl).then(function (r) { return r.values; }) : Promise.resolve(cfg.values);
+  Promise.all([getJSON(cfg.geojson, "application/geo+json"), shades])
+    .then(function (loaded) {
+      var fc = loaded[0];
+      classify(loaded[1] || {});
       var layer = L.geoJSON(fc, {
         style: function (f) {
           return { color: "#343a40", weight: 1, fillOpacity: 0.85, fillColor: colour(cfg.values[f.properties.code]) };

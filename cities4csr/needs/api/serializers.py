@@ -88,3 +88,28 @@ class LineWriteSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     to = serializers.CharField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GapByAreaQuerySerializer(serializers.Serializer):
+    kind = serializers.SlugField(
+        required=False,
+        help_text="The city's neighbourhood or district kind (e.g. nil, municipio); its neighbourhoods if absent.",
+    )
+    measure = serializers.ChoiceField(
+        choices=["gap", "count"], default="gap", help_text="Open gap in EUR, or open needs."
+    )
+
+    def validate_kind(self, value):
+        settings = self.context["city"].settings
+        if value not in (settings.primary_area_kind, settings.district_area_kind):
+            raise serializers.ValidationError(
+                f"Choose {settings.primary_area_kind} or {settings.district_area_kind}."  # area kinds are codes
+            )
+        return value
+
+
+class GapByAreaSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    measure = serializers.CharField()
+    unit = serializers.CharField(help_text="EUR, or empty for a number of needs")
+    values = serializers.DictField(child=serializers.FloatField(), help_text="{area code: value}")

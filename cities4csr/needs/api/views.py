@@ -16,7 +16,15 @@ from cities4csr.needs.importing import needs_import
 from cities4csr.needs.models import Action, Theme
 from cities4csr.organisations.models import Organisation
 
-from .serializers import LineSerializer, LineWriteSerializer, NeedSerializer, NeedWriteSerializer, TransitionSerializer
+from .serializers import (
+    GapByAreaQuerySerializer,
+    GapByAreaSerializer,
+    LineSerializer,
+    LineWriteSerializer,
+    NeedSerializer,
+    NeedWriteSerializer,
+    TransitionSerializer,
+)
 
 
 class NeedListView(CityAPIMixin, generics.ListAPIView):
@@ -57,6 +65,22 @@ class NeedGeoJSONView(CityAPIMixin, APIView):
     def get(self, request, city_slug):
         page_size = selectors.CATALOGUE_PAGE_SIZE if "page" in request.query_params else None
         return Response(selectors.need_points(city=self.city, params=request.query_params, page_size=page_size))
+
+
+class NeedGapByAreaView(CityAPIMixin, APIView):
+    """Published and in-progress needs per area, for the catalogue's choropleth: their open gap in
+    EUR (``measure=gap``) or their number (``measure=count``)."""
+
+    rules_permissions = {"GET": None}
+
+    @extend_schema(parameters=[GapByAreaQuerySerializer], responses=GapByAreaSerializer)
+    def get(self, request, city_slug):
+        query = GapByAreaQuerySerializer(data=request.query_params, context={"city": self.city})
+        query.is_valid(raise_exception=True)
+        kind = query.validated_data.get("kind") or self.city.settings.primary_area_kind
+        measure = query.validated_data["measure"]
+        values = selectors.open_gap_by_area(city=self.city, kind=kind, measure=measure)
+        return Response({"kind": kind, "measure": measure, "unit": "EUR" if measure == "gap" else "", "values": values})
 
 
 class NeedDetailView(CityAPIMixin, APIView):
