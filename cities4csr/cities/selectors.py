@@ -36,10 +36,16 @@ def areas_of_kind(*, city: City, kind: str, with_geometry: bool = False) -> Quer
     return _geometry(qs, with_geometry)
 
 
-def area_choices(*, city: City, kind: str) -> list[tuple[str, str]]:
-    """(code, name) of the areas of one kind, for a filter's drop-down."""
-    rows = Area.objects.filter(city=city, kind=kind).order_by().values_list("code", "name")
-    return sorted(rows, key=lambda row: (len(row[0]), row[0]) if row[0].isdigit() else (0, row[0]))
+def area_choices(*, city: City, kinds: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    """{kind: [(code, name), …]} of the areas of some kinds, for filters' drop-downs (one query)."""
+    choices = {kind: [] for kind in kinds}
+    for kind, code, name in (
+        Area.objects.filter(city=city, kind__in=kinds).order_by().values_list("kind", "code", "name")
+    ):
+        choices[kind].append((code, name))
+    for rows in choices.values():
+        rows.sort(key=lambda row: (len(row[0]), row[0]) if row[0].isdigit() else (0, row[0]))
+    return choices
 
 
 def areas_all(*, city: City, with_geometry: bool = False) -> QuerySet[Area]:

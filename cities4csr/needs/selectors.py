@@ -6,6 +6,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from cities4csr.cities.models import Area
+from cities4csr.core.i18n import pick
 
 from .filters import PUBLIC_STATES, NeedFilter
 from .models import OPEN_GAP, Action, Need, ResourceLine, Theme
@@ -33,7 +34,8 @@ def actions_of_city(*, city) -> QuerySet[Action]:
 
 def action_choices(*, city) -> list[tuple[int, str]]:
     """(number, "number. title") of the city's actions, for a filter's drop-down."""
-    return [(action.number, str(action)) for action in Action.objects.filter(city=city).order_by("number")]
+    rows = Action.objects.filter(city=city).order_by("number").values_list("number", "titles")
+    return [(number, f"{number}. {pick(titles)}") for number, titles in rows]
 
 
 def themes_of_city(*, city) -> QuerySet[Theme]:

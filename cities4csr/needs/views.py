@@ -36,7 +36,8 @@ class NeedCatalogueView(CityMixin, TemplateView):
         city = self.city
         themes = list(selectors.themes_of_city(city=city))
         catalogue, page = selectors.catalogue_page(city=city, params=self.request.GET, themes=themes)
-        primary = city.settings.primary_area_kind
+        primary, district = city.settings.primary_area_kind, city.settings.district_area_kind
+        areas = area_choices(city=city, kinds=(primary, district))
         measure = "count" if self.request.GET.get("measure") == "count" else "gap"
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -61,8 +62,8 @@ class NeedCatalogueView(CityMixin, TemplateView):
             theme_choices=[(t.key, t.label) for t in themes],
             action_choices=selectors.action_choices(city=city),
             sdg_choices=[(goal, f"{_('Goal')} {goal}") for goal in sdg.GOALS],
-            nils=area_choices(city=city, kind=primary),
-            districts=area_choices(city=city, kind=city.settings.district_area_kind),
+            nils=areas[primary],
+            districts=areas[district],
             map_config=map_config,
             measure=measure,
             **kwargs,
