@@ -177,8 +177,8 @@ def seed_scale(
                 say(f"{slug}: {counts['needs']} needs, {counts['lines']} resource lines")
             if counts["organisations"] or counts["needs"]:
                 audit_log(actor=None, city=city, verb="scale.seed", obj=city, payload=counts)
-        if counts["organisations"] or counts["needs"]:
-            _refresh_statistics()
+        # also when nothing was loaded: a migration may just have rewritten the tables
+        _refresh_statistics()
     return city
 
 
