@@ -60,12 +60,15 @@ def test_pledge_accept_deliver_verify_through_the_api(corvetto_need, company_rep
         ([], "items"),
         ([{"line": "LINE", "quantity": 0}], "quantity"),
         ([{"line": "LINE", "quantity": 2_000_000}], "Only"),
+        ([{"line": "LINE", "quantity": 100, "cost_cents": 100}], "Money is its own value"),
+        ([{"line": "TIME", "quantity": 10, "cost_cents": -1}], "cost_cents"),
     ],
 )
 def test_bad_pledges_are_refused_with_a_message(corvetto_need, company_rep, items, message):
     rep, company = company_rep
     money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
-    items = [{**i, "line": money.pk if i["line"] == "LINE" else i["line"]} for i in items]
+    time = corvetto_need.lines.get(kind=ResourceKind.VOLUNTEER_TIME)
+    items = [{**i, "line": {"LINE": money.pk, "TIME": time.pk}.get(i["line"], i["line"])} for i in items]
     response = client_for(rep).post(
         "/api/v1/cities/milano/pledges/",
         {"need": corvetto_need.pk, "organisation": company.pk, "items": items},
@@ -74,7 +77,27 @@ def test_bad_pledges_are_refused_with_a_message(corvetto_need, company_rep, item
     assert response.status_code == 400
     assert message in str(response.json())
     money.refresh_from_db()
-    assert money.committed == 0
+    time.refresh_from_db()
+    assert money.committed == time.committed == 0
+
+
+@pytest.mark.django_db
+def test_time_is_valued_at_the_givers_declared_cost(corvetto_need, company_rep):
+    """B4SI: in-kind and time count at their cost to the giver, when the giver says it."""
+    rep, company = company_rep
+    time = corvetto_need.lines.get(kind=ResourceKind.VOLUNTEER_TIME)
+    response = client_for(rep).post(
+        "/api/v1/cities/milano/pledges/",
+        {
+            "need": corvetto_need.pk,
+            "organisation": company.pk,
+            "items": [{"line": time.pk, "quantity": 40, "cost_cents": 140_000}],  # 40 h at €35
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["items"] == [{"line": time.pk, "quantity": 40, "value_cents": 140_000}]
+    assert response.json()["value_cents"] == 140_000
 
 
 @pytest.mark.django_db

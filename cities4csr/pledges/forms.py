@@ -40,25 +40,42 @@ class PledgeForm(forms.Form):
                     required=False,
                 )
             self.fields[f"line_{line.pk}"] = field
+            if line.kind != ResourceKind.MONEY:
+                self.fields[f"cost_{line.pk}"] = forms.CharField(
+                    label=_("%(label)s: what it costs you, in EUR (optional)") % {"label": line.label},
+                    help_text=_(
+                        "Gifts in kind and time count at their cost to you; without it, at the city's estimate."
+                    ),
+                    required=False,
+                )
+
+    def _cents(self, name):
+        """The field's amount in cents; None if empty or not an amount (then with an error)."""
+        raw = self.cleaned_data.get(name)
+        if raw in (None, ""):
+            return None
+        try:
+            return euros_to_cents(raw)
+        except ValueError:
+            self.add_error(name, _("Enter an amount in euros, e.g. 5000 or 5000.50."))
+            return None
 
     def clean(self):
         data = super().clean()
-        items = []
+        items, costs = [], {}
         for line in self.lines:
-            raw = data.get(f"line_{line.pk}")
-            if raw in (None, ""):
-                continue
             if line.kind == ResourceKind.MONEY:
-                try:
-                    raw = euros_to_cents(raw)
-                except ValueError:
-                    self.add_error(f"line_{line.pk}", _("Enter an amount in euros, e.g. 5000 or 5000.50."))
-                    continue
+                raw = self._cents(f"line_{line.pk}")
+            else:
+                raw = data.get(f"line_{line.pk}")
+                cost = self._cents(f"cost_{line.pk}")
+                if cost is not None and raw:
+                    costs[line.pk] = cost
             if raw:
                 items.append((line, raw))
         if not items and not self.errors:
             raise forms.ValidationError(_("Say how much of at least one line you pledge."))
-        data["items"] = items
+        data["items"], data["costs"] = items, costs
         if data.get("organisation") in (data.get("partners") or []):
             self.add_error("partners", _("The lead organisation cannot also be its own partner."))
         return data

@@ -13,7 +13,7 @@ from cities4csr.core.notifications import notify
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.core.states import TransitionError, transition_check
-from cities4csr.needs.models import Need, ResourceLine
+from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
 from cities4csr.organisations.models import Membership
 from cities4csr.organisations.rules import is_city_officer, is_org_representative
@@ -41,13 +41,18 @@ def pledge_propose(
     need: Need,
     organisation,
     items: list[tuple[ResourceLine, int]],
+    costs: dict[int, int] | None = None,
     partners=(),
     is_public: bool = True,
     message: str = "",
     allow_overcommit: bool = False,
 ) -> Pledge:
     """Commit quantities of the need's lines. Lines are locked (need first, then lines by id), so
-    concurrent pledges can never take more than a line has room for; an officer may allow more."""
+    concurrent pledges can never take more than a line has room for; an officer may allow more.
+
+    Goods, time, expertise and space are valued at their cost to the giver (B4SI): ``costs``
+    maps a line's id to the cost the giver declares, in EUR cents; a line without one is valued
+    at the need's own estimate, pro rata."""
     require(actor, "pledges.add_pledge", organisation)
     if allow_overcommit:
         require(actor, "pledges.allow_overcommit", need)
@@ -60,6 +65,13 @@ def pledge_propose(
         raise ValidationError(_("Quantities must be positive."))
     if any(line.need_id != need.pk for line, _q in items):
         raise ValidationError(_("A resource line does not belong to this need."))
+    costs = {int(pk): cost for pk, cost in (costs or {}).items()}
+    if set(costs) - {line.pk for line, _q in items}:
+        raise ValidationError(_("A cost is given for a line that is not pledged."))
+    if any(line.kind == ResourceKind.MONEY for line, _q in items if line.pk in costs):
+        raise ValidationError(_("Money is its own value: give a cost only for goods, time, expertise or space."))
+    if any(not isinstance(cost, int) or cost < 0 for cost in costs.values()):
+        raise ValidationError(_("A cost is an amount of euro cents, zero or more."))
     with transaction.atomic():
         locked_need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
         if locked_need.state not in OPEN_NEED_STATES:
@@ -87,7 +99,7 @@ def pledge_propose(
         total = 0
         for pk, quantity in wanted.items():
             line = lines[pk]
-            value = line.value_of(quantity)
+            value = costs.get(pk, line.value_of(quantity))
             PledgeItem.objects.create(city=need.city, pledge=pledge, line=line, quantity=quantity, value_cents=value)
             line.committed += quantity
             line.save(update_fields=["committed", "updated_at"])
@@ -104,6 +116,7 @@ def pledge_propose(
             payload={
                 "items": {str(k): v for k, v in wanted.items()},
                 "value_cents": total,
+                "costs_declared": {str(k): v for k, v in costs.items()},
                 "overcommit": allow_overcommit,
             },
         )

@@ -36,6 +36,7 @@ class PledgeCreateView(CityMixin, View):
                     need=need,
                     organisation=data["organisation"],
                     items=data["items"],
+                    costs=data["costs"],
                     is_public=data["is_public"],
                     message=data["message"],
                     partners=data["partners"],

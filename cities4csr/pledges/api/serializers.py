@@ -40,6 +40,12 @@ class PledgeSerializer(serializers.ModelSerializer):
 class ItemWriteSerializer(serializers.Serializer):
     line = serializers.IntegerField()
     quantity = serializers.IntegerField(min_value=1, help_text="cents for money; hours, items or days otherwise")
+    cost_cents = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="what the goods, time, expertise or space cost the giver, in EUR cents (B4SI values them at "
+        "cost); without it, the need's own estimate, pro rata. Not for money.",
+    )
 
 
 class PledgeWriteSerializer(serializers.Serializer):

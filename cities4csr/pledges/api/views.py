@@ -49,6 +49,7 @@ class PledgeListView(CityAPIMixin, generics.ListAPIView):
             is_public=fields["is_public"],
             message=fields["message"],
             items=[(lines[i["line"]], i["quantity"]) for i in fields["items"]],
+            costs={i["line"]: i["cost_cents"] for i in fields["items"] if "cost_cents" in i},
         )
         return Response(PledgeSerializer(pledge).data, status=status.HTTP_201_CREATED)
 

@@ -43,6 +43,26 @@ def test_pledge_commits_capacity_and_values_time_at_cost(pledge, corvetto_need):
 
 
 @pytest.mark.django_db
+def test_the_need_page_takes_the_givers_cost(corvetto_need, company_rep):
+    from django.test import Client
+
+    rep, company = company_rep
+    time_line = lines(corvetto_need)[ResourceKind.VOLUNTEER_TIME]
+    client = Client()
+    client.force_login(rep)
+    page = client.get(f"/en/milano/needs/{corvetto_need.pk}/").content.decode()
+    assert "what it costs you, in EUR" in page
+    url = f"/en/milano/needs/{corvetto_need.pk}/pledge/"
+    form = {"organisation": company.pk, "is_public": "on", f"line_{time_line.pk}": 10}
+    refused = client.post(url, {**form, f"cost_{time_line.pk}": "lots"})
+    assert refused.status_code == 400 and "Enter an amount in euros" in refused.content.decode()
+    assert not Pledge.objects.filter(need=corvetto_need).exists()
+    client.post(url, {**form, f"cost_{time_line.pk}": "300,50"})
+    pledge = Pledge.objects.get(need=corvetto_need)
+    assert pledge.value_cents == 30_050 and pledge.items.get().value_cents == 30_050
+
+
+@pytest.mark.django_db
 def test_a_line_is_never_over_committed(pledge, corvetto_need, company_rep, users):
     rep, company = company_rep
     time_line = lines(corvetto_need)[ResourceKind.VOLUNTEER_TIME]
