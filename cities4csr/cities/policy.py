@@ -5,7 +5,7 @@ Pure Python. ``CityPolicy.from_data`` validates the JSON stored on ``City.policy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class CityPolicy:
     #: optional map tile URL template for online deployments; empty = polygons only
     map_tile_url: str = ""
     map_tile_attribution: str = ""
+    #: activities the city excludes from sponsorship (codes of instruments/packs/common.yaml);
+    #: empty = the country's rule pack default (e.g. Milan's guidelines)
+    sponsor_exclusions: list = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
