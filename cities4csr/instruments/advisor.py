@@ -259,6 +259,8 @@ def evaluate(raw_answers: Any, *, pack: dict | None, on: date, common: dict, exc
             if q["code"] not in seen:
                 seen.add(q["code"])
                 unique.append(q)
+        if not unique:
+            unique = [{"field": "", "code": "describe", "text": questions_text["describe"]}]
         return Advice(recommended=NEEDS_REVIEW, explanation=explanation, rule=rule, questions=unique, **base)
 
     def ask(name: str, code: str | None = None) -> dict:
