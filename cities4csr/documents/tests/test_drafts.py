@@ -13,7 +13,7 @@ from cities4csr.documents.services import draft_generate
 from cities4csr.instruments.adapters import answers_from_pledge
 from cities4csr.instruments.models import ReturnItem
 from cities4csr.instruments.services import agreement_confirm, return_add
-from cities4csr.instruments.tests.conftest import SPONSORSHIP, accepted_pledge  # noqa: F401 (fixture)
+from cities4csr.instruments.tests.conftest import SPONSORSHIP
 
 
 def docx_text(draft) -> str:
