@@ -472,6 +472,7 @@ def test_invalid_input_is_a_400_per_field(milano):
         status=400,
     )
     assert set(response) >= {"contribution_kind", "value_eur", "duration_months", "emergency", "giver_activities"}
+    assert "colour" in advise("milano", {**BASE, "colour": "red"}, status=400)
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ urlpatterns = [
         name="agreement_conclude",
     ),
     path(
-        "pledges/<int:pk>/agreement/steps/<int:step>/done/",
+        "pledges/<int:pk>/agreement/steps/done/",
         views.AgreementActionView.as_view(action="step"),
         name="agreement_step_done",
     ),
@@ -33,9 +33,5 @@ urlpatterns = [
         views.AgreementActionView.as_view(action="drafts"),
         name="agreement_drafts",
     ),
-    path(
-        "pledges/<int:pk>/agreement/drafts/<int:draft>/",
-        views.DraftDownloadView.as_view(),
-        name="agreement_draft_download",
-    ),
+    path("drafts/<int:pk>/", views.DraftDownloadView.as_view(), name="agreement_draft_download"),
 ]

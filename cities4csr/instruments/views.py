@@ -130,7 +130,7 @@ class AgreementActionView(PledgeOfficerMixin, View):
 
     action = ""
 
-    def post(self, request, city_slug, pk, step=None):
+    def post(self, request, city_slug, pk):
         pledge = self.get_pledge()
         agreement = getattr(pledge, "agreement", None)
         if agreement is None:
@@ -148,9 +148,13 @@ class AgreementActionView(PledgeOfficerMixin, View):
                 services.agreement_conclude(actor=request.user, agreement=agreement)
                 messages.success(request, _("The agreement is concluded: the pledge is agreed."))
             elif self.action == "step":
+                if not str(request.POST.get("step", "")).isdigit():
+                    raise Http404("No such step")
                 services.step_done(
                     actor=request.user,
-                    step=get_object_or_404(ChecklistStep.objects.filter(city=self.city, agreement=agreement), pk=step),
+                    step=get_object_or_404(
+                        ChecklistStep.objects.filter(city=self.city, agreement=agreement), pk=request.POST["step"]
+                    ),
                 )
             elif self.action == "return":
                 form = ReturnForm(request.POST)
@@ -184,7 +188,7 @@ class AgreementActionView(PledgeOfficerMixin, View):
 
 
 class DraftDownloadView(CityMixin, View):
-    def get(self, request, city_slug, pk, draft):
-        pledge = pledge_get(actor=request.user, city=self.city, pk=pk)
-        item = get_object_or_404(Draft.objects.filter(city=self.city, agreement__pledge=pledge), pk=draft)
+    def get(self, request, city_slug, pk):
+        item = get_object_or_404(Draft.objects.filter(city=self.city).select_related("agreement"), pk=pk)
+        pledge_get(actor=request.user, city=self.city, pk=item.agreement.pledge_id)  # may the caller see it?
         return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])

@@ -32,6 +32,12 @@ class QuestionnaireSerializer(serializers.Serializer):
     open_procurement_same_office = serializers.BooleanField(required=False, allow_null=True, default=None)
     on = serializers.DateField(required=False, help_text="Advise as of this date (default: today)")
 
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:  # a misspelt field must not silently become an unanswered question
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return attrs
+
     def answers(self) -> dict:
         data = {k: v for k, v in self.validated_data.items() if k != "on" and v is not None}
         if "value_eur" in data:
