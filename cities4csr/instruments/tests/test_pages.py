@@ -52,7 +52,7 @@ def test_instrument_pages(client, milano, lang, words, django_assert_max_num_que
         listing = client.get(f"/{lang}/milano/instruments/")
     assert listing.status_code == 200 and "/instruments/collaboration_pact/" in listing.content.decode()
     page = client.get(f"/{lang}/milano/instruments/collaboration_pact/")
-    assert page.status_code == 200
+    assert page.status_code == 200 and words in page.content.decode().replace("&#x27;", "'")
     assert "20 maggio 2019" in page.content.decode()
     assert client.get(f"/{lang}/milano/instruments/mecenat/").status_code == 404
 
