@@ -396,3 +396,20 @@ def _warnings(rule, instrument, answers, pack, on, common, exclusions) -> list[d
     if answers.get("open_procurement_same_office"):
         out.append({"code": "conflict_of_interest", "blocking": False, "text": common["conflict"]})
     return out
+
+
+def describe_instrument(pack: dict, code: str, on: date) -> dict:
+    """An instrument card as of ``on``: dated parameters filled into its steps and notes."""
+    spec = pack["instruments"][code]
+    steps = []
+    for step in spec.get("steps", []):
+        try:
+            days = _resolve(pack, step.get("days"), on)
+        except MissingParameter:
+            days = None
+        steps.append({"label": _fill(step["label"], pack, on), "days": days, "conditional": bool(step.get("when"))})
+    return {
+        **spec,
+        "steps": steps,
+        "tax_notes": [{"text": _fill(note["text"], pack, on)} for note in spec.get("tax_notes", [])],
+    }

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -65,9 +66,9 @@ class InstrumentDetailView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         pack = load_pack(self.city.country) or {}
-        spec = pack.get("instruments", {}).get(self.kwargs["code"])
-        if spec is None:
+        if self.kwargs["code"] not in pack.get("instruments", {}):
             raise Http404("No such instrument here")
+        spec = advisor.describe_instrument(pack, self.kwargs["code"], timezone.localdate())
         rules = [r for r in pack["rules"] if r.get("instrument") == self.kwargs["code"]]
         kwargs["code"] = self.kwargs["code"]
         return super().get_context_data(spec=spec, rules=rules, pack=pack, **kwargs)

@@ -142,3 +142,12 @@ def test_returns_register_is_published_on_the_company_page(accepted_pledge, user
     page = client.get(f"/en/milano/organisations/{pledge.organisation.pk}/")
     assert page.status_code == 200
     assert "Piazza «Brera»" in page.content.decode() or "Piazza &laquo;Brera&raquo;" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_pledge_agreed_through_the_advisor(in_milano, client):
+    agreement = Agreement.objects.filter(city=in_milano, pledge__state=Pledge.State.AGREED).get()
+    assert agreement.instrument == "sponsorship" and agreement.steps.count() >= 3
+    assert {d.format for d in agreement.drafts.all()} == {"docx", "pdf"}
+    page = client.get(f"/it/milano/organisations/{agreement.pledge.organisation_id}/").content.decode()
+    assert "Logo sul pannello del cantiere" in page

@@ -133,3 +133,16 @@ def test_the_page_says_why_the_pdf_is_missing(officer_client, accepted_pledge, m
     page = officer_client.post(f"/en/milano/pledges/{pledge.pk}/agreement/drafts/", follow=True).content.decode()
     assert 'data-testid="pdf-missing"' in page and "libpango" in page
     assert "DOCX" in page
+
+
+@pytest.mark.django_db
+def test_every_instrument_page_renders_with_dated_figures(client, milano, nantes):
+    from cities4csr.instruments.packs import load_pack
+
+    for city, country in (("milano", "IT"), ("nantes", "FR")):
+        for code in load_pack(country)["instruments"]:
+            body = client.get(f"/en/{city}/instruments/{code}/").content.decode()
+            assert "{" not in body.split("<main", 1)[1].split("</main>", 1)[0], code  # no unfilled parameter
+    art_bonus = client.get("/en/milano/instruments/art_bonus_donation/").content.decode()
+    assert "65% tax credit" in art_bonus
+    assert "30 days" in client.get("/en/milano/instruments/sponsorship/").content.decode()
