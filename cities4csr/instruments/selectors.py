@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from cities4csr.documents.models import Draft
 from cities4csr.pledges.models import Pledge
 
 from .models import Agreement, ChecklistStep, ReturnItem
@@ -17,6 +18,7 @@ def agreement_for_pledge(*, city, pledge) -> Agreement | None:
         .prefetch_related(
             Prefetch("steps", queryset=ChecklistStep.objects.filter(city=city).order_by("position")),
             Prefetch("returns", queryset=ReturnItem.objects.filter(city=city).order_by("id")),
+            Prefetch("drafts", queryset=Draft.objects.filter(city=city).order_by("-created_at", "-id")),
         )
         .first()
     )

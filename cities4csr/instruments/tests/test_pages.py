@@ -146,3 +146,21 @@ def test_every_instrument_page_renders_with_dated_figures(client, milano, nantes
     art_bonus = client.get("/en/milano/instruments/art_bonus_donation/").content.decode()
     assert "65% tax credit" in art_bonus
     assert "30 days" in client.get("/en/milano/instruments/sponsorship/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pledge_page_with_agreement_query_budget(officer_client, accepted_pledge, django_assert_max_num_queries):
+    from cities4csr.documents.services import draft_generate
+    from cities4csr.instruments.adapters import answers_from_pledge
+    from cities4csr.instruments.services import agreement_confirm, return_add
+
+    pledge = accepted_pledge(5_000)
+    answers = {**answers_from_pledge(pledge), "return_expected": "none", "public_asset": "none", "duration_months": 0}
+    agreement = agreement_confirm(actor=None, pledge=pledge, answers=answers, instrument="donation")
+    for n in range(3):
+        return_add(actor=None, agreement=agreement, kind="mention", description=f"Grazie {n}")
+    draft_generate(actor=None, agreement=agreement)
+    officer_client.get(f"/en/milano/pledges/{pledge.pk}/")  # warm the per-user role cache like a real session
+    with django_assert_max_num_queries(20):
+        page = officer_client.get(f"/en/milano/pledges/{pledge.pk}/")
+    assert page.status_code == 200 and "Grazie 2" in page.content.decode()
