@@ -3,8 +3,11 @@ shared/domain/instruments.md (§2.2) and each French, Spanish and Portuguese rul
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cities4csr.cities.models import City
+from cities4csr.instruments import advisor as engine
 
 ON = "2026-11-23"
 BASE = {
@@ -479,3 +482,25 @@ def test_invalid_input_is_a_400_per_field(milano):
 def test_advisor_query_count(milano, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         advise("milano", {**BASE, "contribution_kind": "money", "return_expected": "none"})
+
+
+# --------------------------------------------------------------- property: never an error, via HTTP
+
+ANY_ANSWERS = st.fixed_dictionaries(
+    {},
+    optional={
+        **{name: st.sampled_from(values) for name, values in engine.CHOICES.items()},
+        "duration_months": st.integers(min_value=0, max_value=600),
+        "value_eur": st.integers(min_value=0, max_value=5_000_000),
+        **{flag: st.booleans() for flag in engine.FLAGS},
+    },
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=ANY_ANSWERS, city=st.sampled_from(["milano", "nantes"]))
+def test_any_valid_questionnaire_gets_an_instrument_or_needs_review_through_the_api(milano, answers, city):
+    result = advise(city, answers)
+    assert result["recommended"] in (*engine.INSTRUMENTS, "needs_review")
+    assert result["questions"] if result["recommended"] == "needs_review" else result["steps"]
