@@ -38,6 +38,22 @@ city_patterns = [
     path("pledges/<int:pk>/transition/", pledge_api.PledgeTransitionView.as_view(), name="pledge-transition"),
     path("pledges/<int:pk>/evidence/", pledge_api.EvidenceView.as_view(), name="pledge-evidence"),
     path("advisor/", instrument_api.AdvisorView.as_view(), name="advisor"),
+    path("pledges/<int:pk>/agreement/", instrument_api.AgreementView.as_view(), name="pledge-agreement"),
+    path(
+        "pledges/<int:pk>/agreement/notice/",
+        instrument_api.AgreementNoticeView.as_view(),
+        name="pledge-agreement-notice",
+    ),
+    path(
+        "pledges/<int:pk>/agreement/conclude/",
+        instrument_api.AgreementConcludeView.as_view(),
+        name="pledge-agreement-conclude",
+    ),
+    path(
+        "pledges/<int:pk>/agreement/returns/",
+        instrument_api.AgreementReturnsView.as_view(),
+        name="pledge-agreement-returns",
+    ),
 ]
 
 urlpatterns = [

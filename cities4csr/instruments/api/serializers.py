@@ -32,11 +32,11 @@ class QuestionnaireSerializer(serializers.Serializer):
     open_procurement_same_office = serializers.BooleanField(required=False, allow_null=True, default=None)
     on = serializers.DateField(required=False, help_text="Advise as of this date (default: today)")
 
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
         if unknown:  # a misspelt field must not silently become an unanswered question
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return attrs
+        return super().to_internal_value(data)
 
     def answers(self) -> dict:
         data = {k: v for k, v in self.validated_data.items() if k != "on" and v is not None}
@@ -78,3 +78,68 @@ class AdviceSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.DictField())
     questions = serializers.ListField(child=serializers.DictField())
     no_rules_loaded = serializers.BooleanField()
+
+
+class ChecklistStepSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    code = serializers.CharField()
+    labels = TextSerializer()
+    days = serializers.IntegerField(allow_null=True)
+    starts_on = serializers.DateField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    blocks_agreement = serializers.BooleanField()
+    uncertain = serializers.BooleanField()
+    done_on = serializers.DateField(allow_null=True)
+
+
+class ReturnItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    value_cents = serializers.IntegerField()
+    starts_on = serializers.DateField(allow_null=True)
+    ends_on = serializers.DateField(allow_null=True)
+
+
+class DraftSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    format = serializers.CharField()
+    sha256 = serializers.CharField()
+    pack_version = serializers.CharField()
+    template_version = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AgreementSerializer(serializers.Serializer):
+    pledge = serializers.IntegerField(source="pledge_id")
+    instrument = serializers.CharField()
+    jurisdiction = serializers.CharField()
+    pack_version = serializers.CharField()
+    answers = serializers.DictField()
+    advice = AdviceSerializer()
+    advised_on = serializers.DateField()
+    notice_starts_on = serializers.DateField(allow_null=True)
+    notice_ends_on = serializers.DateField(allow_null=True)
+    agreed_on = serializers.DateField(allow_null=True)
+    steps = ChecklistStepSerializer(many=True)
+    returns = ReturnItemSerializer(many=True)
+    drafts = DraftSerializer(many=True)
+
+
+class AgreementConfirmSerializer(serializers.Serializer):
+    answers = QuestionnaireSerializer()
+    instrument = serializers.ChoiceField(choices=advisor.INSTRUMENTS)
+    notice_starts_on = serializers.DateField(required=False, allow_null=True, help_text="the day the notice went up")
+
+
+class NoticeSerializer(serializers.Serializer):
+    published_on = serializers.DateField()
+
+
+class ReturnWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["logo", "naming", "event", "mention", "other"])
+    description = serializers.CharField(max_length=255)
+    value_cents = serializers.IntegerField(min_value=0, default=0)
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
