@@ -310,6 +310,7 @@ FRANCE = [
     ("mecenat_competences", {"contribution_kind": "volunteer_time", "return_expected": "recognition"}),
     ("parrainage", {"contribution_kind": "money", "return_expected": "visibility", "value_eur": 20000}),
     ("parrainage", {"contribution_kind": "services", "return_expected": "commercial_rights"}),
+    ("mecenat", {"contribution_kind": "money", "return_expected": "none", "beneficiary": "fund"}),
     (
         "convention_partenariat",
         {"contribution_kind": "money", "return_expected": "none", "counterpart": "mixed", "multi_party": True},
@@ -339,6 +340,13 @@ def test_french_mecenat_figures(nantes):
     skills = advise("nantes", {**BASE, "contribution_kind": "expertise", "return_expected": "none"})
     assert "3 times the social-security ceiling" in skills["tax_notes"][0]["en"]
     assert skills["steps"][0]["code"] == "prior_agreement"
+
+
+@pytest.mark.django_db
+def test_french_endowment_fund_warns_about_public_money(nantes):
+    result = advise("nantes", {**BASE, "contribution_kind": "money", "return_expected": "none", "beneficiary": "fund"})
+    assert result["rule"] == "FR-MECENAT-FUND"
+    assert any(w["code"] == "endowment_fund_public_money" for w in result["warnings"])
 
 
 @pytest.mark.django_db
