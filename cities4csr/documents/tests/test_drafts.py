@@ -1,6 +1,7 @@
 """Agreement drafts: DOCX and PDF parsed back, reproducible SHA-256, and a DOCX without pango."""
 
 import builtins
+import hashlib
 import io
 
 import pytest
@@ -142,3 +143,16 @@ def test_templates_are_reproducible_from_the_script():
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     assert build.build("donation") == (rendering.DOCX_DIR / "donation.docx").read_bytes()
+
+
+@pytest.mark.django_db
+def test_drafts_download_only_for_people_who_see_the_pledge(sponsorship, users, client):
+    drafts, _missing = draft_generate(actor=None, agreement=sponsorship)
+    url = f"/en/milano/drafts/{drafts[0].pk}/"
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(users["nantes", "officer"])
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(users["milano", "representative"])  # the pledging company
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == drafts[0].sha256
