@@ -4,7 +4,7 @@ instrument pages, and inside a pledge the advisor pre-filled from it with the ag
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -78,8 +78,6 @@ class PledgeOfficerMixin(CityMixin):
     def get_pledge(self):
         pledge = pledge_get(actor=self.request.user, city=self.city, pk=self.kwargs["pk"])
         if not self.request.user.has_perm("instruments.confirm_instrument", pledge):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return pledge
 

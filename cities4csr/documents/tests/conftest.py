@@ -1,1 +1,1 @@
-from cities4csr.instruments.tests.conftest import accepted_pledge  # noqa: F401 (the same fixture)
+from cities4csr.instruments.tests.conftest import accepted_pledge, without_pango  # noqa: F401 (the same fixtures)

@@ -39,10 +39,15 @@ class QuestionnaireSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def answers(self) -> dict:
-        data = {k: v for k, v in self.validated_data.items() if k != "on" and v is not None}
-        if "value_eur" in data:
-            data["value_eur"] = float(data["value_eur"])
-        return data
+        return questionnaire_answers(self.validated_data)
+
+
+def questionnaire_answers(validated: dict) -> dict:
+    """The advisor's answers from a validated questionnaire (left-out fields stay out)."""
+    data = {k: v for k, v in validated.items() if k != "on" and v is not None}
+    if "value_eur" in data:
+        data["value_eur"] = float(data["value_eur"])
+    return data
 
 
 class TextSerializer(serializers.Serializer):

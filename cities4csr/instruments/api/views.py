@@ -19,6 +19,7 @@ from .serializers import (
     QuestionnaireSerializer,
     ReturnItemSerializer,
     ReturnWriteSerializer,
+    questionnaire_answers,
 )
 
 
@@ -58,13 +59,10 @@ class AgreementView(CityAPIMixin, APIView):
         pledge = self._pledge(pk)
         data = AgreementConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cleaned = {k: v for k, v in data.validated_data["answers"].items() if k != "on" and v is not None}
-        if "value_eur" in cleaned:
-            cleaned["value_eur"] = float(cleaned["value_eur"])
         services.agreement_confirm(
             actor=request.user,
             pledge=pledge,
-            answers=cleaned,
+            answers=questionnaire_answers(data.validated_data["answers"]),
             instrument=data.validated_data["instrument"],
             notice_starts_on=data.validated_data.get("notice_starts_on"),
         )

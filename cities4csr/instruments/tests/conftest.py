@@ -38,3 +38,18 @@ def accepted_pledge(in_milano, users, company_rep):
         return pledge_transition(actor=officer, pledge=pledge, to=Pledge.State.ACCEPTED)
 
     return make
+
+
+@pytest.fixture
+def without_pango(monkeypatch):
+    """Importing WeasyPrint fails as it does on a machine without the pango library."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)

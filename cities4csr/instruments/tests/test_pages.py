@@ -1,7 +1,6 @@
 """The advisor's pages: the public questionnaire and result, instrument pages in three languages,
 and inside a pledge the advisor pre-filled from it, the confirmation and the checklist."""
 
-import builtins
 from urllib.parse import urlencode
 
 import pytest
@@ -106,7 +105,7 @@ def test_officer_confirms_the_instrument_inside_a_pledge(officer_client, accepte
 
 
 @pytest.mark.django_db
-def test_the_page_says_why_the_pdf_is_missing(officer_client, accepted_pledge, monkeypatch):
+def test_the_page_says_why_the_pdf_is_missing(officer_client, accepted_pledge, without_pango):
     from cities4csr.instruments.adapters import answers_from_pledge
     from cities4csr.instruments.services import agreement_confirm
 
@@ -122,14 +121,6 @@ def test_the_page_says_why_the_pdf_is_missing(officer_client, accepted_pledge, m
         },
         instrument="donation",
     )
-    real_import = builtins.__import__
-
-    def no_weasyprint(name, *args, **kwargs):
-        if name == "weasyprint":
-            raise OSError("cannot load library 'libpango-1.0-0'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
     page = officer_client.post(f"/en/milano/pledges/{pledge.pk}/agreement/drafts/", follow=True).content.decode()
     assert 'data-testid="pdf-missing"' in page and "libpango" in page
     assert "DOCX" in page
