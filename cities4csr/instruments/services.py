@@ -132,6 +132,13 @@ def _record_notice(agreement: Agreement, published_on: date) -> None:
     step.starts_on = published_on
     step.due_on = published_on + timedelta(days=step.days or 0)
     step.save(update_fields=["starts_on", "due_on", "updated_at"])
+    # the steps after the notice (checks, negotiation…) follow it
+    cursor = step.due_on
+    for later in agreement.steps.filter(position__gt=step.position, done_on__isnull=True).order_by("position"):
+        later.starts_on = cursor
+        later.due_on = cursor + timedelta(days=later.days) if later.days is not None else None
+        cursor = later.due_on or cursor
+        later.save(update_fields=["starts_on", "due_on", "updated_at"])
     agreement.notice_starts_on = published_on
     agreement.notice_ends_on = step.due_on
     agreement.save(update_fields=["notice_starts_on", "notice_ends_on", "updated_at"])

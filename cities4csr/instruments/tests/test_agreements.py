@@ -41,6 +41,9 @@ def test_sponsorship_above_40k_cannot_be_agreed_before_its_notice_has_run(accept
     agreement_record_notice(actor=officer, agreement=agreement, published_on=date(2026, 11, 24))
     agreement.refresh_from_db()
     assert agreement.notice_ends_on == date(2026, 12, 24)
+    # negotiation follows the notice: its deadlines move with the publication date
+    assert agreement.steps.get(code="requirements_check").due_on == date(2027, 1, 8)
+    assert agreement.steps.get(code="negotiate").due_on == date(2027, 1, 23)
     for too_early in (date(2026, 11, 24), date(2026, 12, 23)):
         with pytest.raises(ValidationError, match="runs until 2026-12-24"):
             agreement_conclude(actor=officer, agreement=agreement, on=too_early)
