@@ -36,4 +36,7 @@ class CityPolicy:
                 raise ValueError(f"policy {key!r} must be a {expected.__name__}")
         if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
             raise ValueError("policy 'map_tile_url' must be an https:// URL template")
+        exclusions = data.get("sponsor_exclusions", [])
+        if not all(isinstance(code, str) and code.replace("_", "").isalpha() and code.islower() for code in exclusions):
+            raise ValueError("policy 'sponsor_exclusions' must list codes such as 'tobacco' or 'spirits'")
         return cls(**data)
