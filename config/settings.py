@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "cities4csr.needs",
     "cities4csr.offers",
     "cities4csr.pledges",
+    "cities4csr.instruments",
+    "cities4csr.documents",
     "cities4csr.web",
     "cities4csr.api",
     "cities4csr.demo",

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
+from cities4csr.instruments.api import views as instrument_api
 from cities4csr.needs.api import views as need_api
 from cities4csr.offers.api import views as offer_api
 from cities4csr.organisations.api import views as organisation_api
@@ -37,6 +38,23 @@ city_patterns = [
     path("pledges/<int:pk>/", pledge_api.PledgeDetailView.as_view(), name="pledge-detail"),
     path("pledges/<int:pk>/transition/", pledge_api.PledgeTransitionView.as_view(), name="pledge-transition"),
     path("pledges/<int:pk>/evidence/", pledge_api.EvidenceView.as_view(), name="pledge-evidence"),
+    path("advisor/", instrument_api.AdvisorView.as_view(), name="advisor"),
+    path("pledges/<int:pk>/agreement/", instrument_api.AgreementView.as_view(), name="pledge-agreement"),
+    path(
+        "pledges/<int:pk>/agreement/notice/",
+        instrument_api.AgreementNoticeView.as_view(),
+        name="pledge-agreement-notice",
+    ),
+    path(
+        "pledges/<int:pk>/agreement/conclude/",
+        instrument_api.AgreementConcludeView.as_view(),
+        name="pledge-agreement-conclude",
+    ),
+    path(
+        "pledges/<int:pk>/agreement/returns/",
+        instrument_api.AgreementReturnsView.as_view(),
+        name="pledge-agreement-returns",
+    ),
 ]
 
 urlpatterns = [

@@ -5,7 +5,7 @@ Pure Python. ``CityPolicy.from_data`` validates the JSON stored on ``City.policy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class CityPolicy:
     #: optional map tile URL template for online deployments; empty = polygons only
     map_tile_url: str = ""
     map_tile_attribution: str = ""
+    #: activities the city excludes from sponsorship (codes of instruments/packs/common.yaml);
+    #: empty = the country's rule pack default (e.g. Milan's guidelines)
+    sponsor_exclusions: list = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -33,4 +36,7 @@ class CityPolicy:
                 raise ValueError(f"policy {key!r} must be a {expected.__name__}")
         if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
             raise ValueError("policy 'map_tile_url' must be an https:// URL template")
+        exclusions = data.get("sponsor_exclusions", [])
+        if not all(isinstance(code, str) and code.replace("_", "").isalpha() and code.islower() for code in exclusions):
+            raise ValueError("policy 'sponsor_exclusions' must list codes such as 'tobacco' or 'spirits'")
         return cls(**data)

@@ -187,6 +187,11 @@ def _walk(pledge: Pledge, state: str) -> None:
         S.VERIFIED: [(S.ACCEPTED, ""), (S.IN_DELIVERY, ""), ("evidence", ""), (S.DELIVERED, ""), (S.VERIFIED, "")],
     }[state]
     for step, reason in path:
+        if step == S.AGREED:  # through the instrument advisor, as an officer would
+            from cities4csr.instruments.demo import agree_demo_pledge
+
+            agree_demo_pledge(pledge)
+            continue
         if step == "evidence":
             evidence_add(
                 actor=None,
@@ -196,9 +201,7 @@ def _walk(pledge: Pledge, state: str) -> None:
                 description="Foto della consegna",
             )
             continue
-        pledge_transition(
-            actor=None, pledge=pledge, to=step, reason=reason, instrument="donation" if step == S.AGREED else ""
-        )
+        pledge_transition(actor=None, pledge=pledge, to=step, reason=reason)
 
 
 def seed_offers(city, rng: random.Random) -> None:

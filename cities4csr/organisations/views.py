@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
+from cities4csr.instruments.selectors import returns_of_organisation
 from cities4csr.pledges.selectors import contributions_of_organisation
 from cities4csr.web.imports import ImportView
 from cities4csr.web.mixins import CityMixin, CityPermissionMixin
@@ -63,6 +64,7 @@ class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
             organisation=organisation,
             can_change=can_change,
             contributions=contributions_of_organisation(city=self.city, organisation=organisation),
+            returns_register=returns_of_organisation(city=self.city, organisation=organisation),
             **kwargs,
         )
 

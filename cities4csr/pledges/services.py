@@ -156,7 +156,10 @@ def pledge_roles(actor, pledge: Pledge) -> set[str]:
     return roles
 
 
-def pledge_transition(*, actor, pledge: Pledge, to: str, reason: str = "", instrument: str = "") -> Pledge:
+def pledge_transition(*, actor, pledge: Pledge, to: str, reason: str = "", instrument: str = "", on=None) -> Pledge:
+    """Move a pledge along its lifecycle. "agreed" is reached only through the instrument
+    advisor (cities4csr.instruments.services.agreement_conclude): the agreement records the
+    instrument, and a blocking step (the public notice of a large sponsorship) must have run."""
     try:
         transition = transition_check(TRANSITIONS, pledge.state, to, pledge_roles(actor, pledge))
     except PermissionError:
@@ -165,8 +168,8 @@ def pledge_transition(*, actor, pledge: Pledge, to: str, reason: str = "", instr
         raise ValidationError(str(exc)) from None
     if (pledge.state, to) in NEEDS_REASON and not reason.strip():
         raise ValidationError({"reason": _("Say why.")})
-    if to == Pledge.State.AGREED and not instrument.strip():
-        raise ValidationError({"instrument": _("Record the legal instrument of the agreement.")})
+    if to == Pledge.State.AGREED:
+        instrument = _agreed_instrument(pledge, on or timezone.localdate())
     if to == Pledge.State.DELIVERED and not pledge.evidence.exists():
         raise ValidationError(_("Add evidence of delivery (a photo, a receipt, an attendance list) first."))
     source = pledge.state
@@ -191,6 +194,19 @@ def pledge_transition(*, actor, pledge: Pledge, to: str, reason: str = "", instr
             need_transition(actor=None, need=pledge.need, to=Need.State.IN_PROGRESS)
         _notify(pledge, officers=to == Pledge.State.DELIVERED, reason=reason)
     return pledge
+
+
+def _agreed_instrument(pledge: Pledge, on) -> str:
+    from cities4csr.instruments.models import Agreement
+    from cities4csr.instruments.services import agreement_blockers
+
+    agreement = Agreement.objects.filter(city=pledge.city, pledge=pledge).first()
+    blockers = agreement_blockers(agreement, on=on)
+    if blockers:
+        raise ValidationError({"instrument": blockers})
+    if agreement.agreed_on is None:
+        raise ValidationError({"instrument": _("Conclude the agreement from the advisor's checklist.")})
+    return agreement.instrument
 
 
 def _notify(pledge: Pledge, *, officers: bool, reason: str = "") -> None:

@@ -1,5 +1,8 @@
 """The lifecycle of a pledge. Roles: "officer" (of the city), "pledger" (representative of the
-lead organisation). Returning a delivery sends it back to "in delivery" with a reason."""
+lead organisation). Returning a delivery sends it back to "in delivery" with a reason.
+"agree" is reached only through the instrument advisor's agreement (cities4csr.instruments):
+the instrument is recorded, and a blocking step (the 30-day public notice of a sponsorship above
+€40,000) must have run (ADR 0007)."""
 
 from cities4csr.core.states import table
 

@@ -59,6 +59,7 @@ class PledgeDetailView(CityMixin, TemplateView):
         pledge = selectors.pledge_get(actor=user, city=self.city, pk=self.kwargs["pk"])
         return super().get_context_data(
             pledge=pledge,
+            **_agreement_context(user, self.city, pledge),
             transitions=targets_for(TRANSITIONS, pledge.state, services.pledge_roles(user, pledge)),
             can_add_evidence=user.has_perm("pledges.add_evidence", pledge)
             and pledge.state
@@ -66,6 +67,25 @@ class PledgeDetailView(CityMixin, TemplateView):
             evidence_form=kwargs.pop("evidence_form", EvidenceForm()),
             **kwargs,
         )
+
+
+def _agreement_context(user, city, pledge) -> dict:
+    """The agreement panel (instrument, checklist, returns, drafts) of cities4csr.instruments."""
+    from cities4csr.documents.rendering import DRAFTABLE, pdf_unavailable_reason
+    from cities4csr.instruments.forms import ReturnForm
+    from cities4csr.instruments.selectors import agreement_for_pledge
+
+    agreement = agreement_for_pledge(city=city, pledge=pledge)
+    if agreement is None:
+        return {"agreement": None, "can_confirm": user.has_perm("instruments.confirm_instrument", pledge)}
+    return {
+        "agreement": agreement,
+        "can_confirm": user.has_perm("instruments.confirm_instrument", pledge),
+        "has_notice": any(s.blocks_agreement for s in agreement.steps.all()),
+        "return_form": ReturnForm(),
+        "draftable": agreement.instrument in DRAFTABLE,
+        "pdf_missing": pdf_unavailable_reason(),
+    }
 
 
 class PledgeTransitionView(CityMixin, View):

@@ -11,6 +11,7 @@ from cities4csr.cities.services import city_create
 def test_policy_defaults_and_known_keys():
     assert CityPolicy.from_data({}).primary_area_kind == ""
     assert CityPolicy.from_data({"primary_area_kind": "nil"}).primary_area_kind == "nil"
+    assert CityPolicy.from_data({"sponsor_exclusions": ["gambling"]}).sponsor_exclusions == ["gambling"]
 
 
 @pytest.mark.parametrize(
@@ -19,6 +20,8 @@ def test_policy_defaults_and_known_keys():
         ({"colour": "red"}, "unknown policy keys: colour"),
         ({"primary_area_kind": 3}, "must be a str"),
         ({"map_tile_url": "http://tiles.example/{z}/{x}/{y}.png"}, "https://"),
+        ({"sponsor_exclusions": "tobacco"}, "must be a list"),
+        ({"sponsor_exclusions": ["Tobacco!"]}, "sponsor_exclusions"),
     ],
 )
 def test_bad_policy_is_refused(data, message):

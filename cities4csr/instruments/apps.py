@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class InstrumentsConfig(AppConfig):
+    name = "cities4csr.instruments"
+    label = "instruments"
+
+    def ready(self):
+        # a malformed rule pack fails at start-up, not in front of an officer
+        from .packs import available, load_common, load_pack
+
+        load_common()
+        for country in available():
+            load_pack(country)
