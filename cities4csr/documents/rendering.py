@@ -16,27 +16,13 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from cities4csr.instruments.advisor import ITALIAN_INSTRUMENTS
+
 DOCX_DIR = Path(__file__).resolve().parent / "docx"
 #: bump when a template's wording changes (scripts/build_agreement_templates.py writes them)
 TEMPLATE_VERSION = "2026.11.1"
 #: instruments with an agreement template
-DRAFTABLE = (
-    "sponsorship",
-    "technical_sponsorship",
-    "donation",
-    "art_bonus_donation",
-    "social_bonus_donation",
-    "loan_for_use",
-    "concession",
-    "collaboration_agreement",
-    "coproduction_agreement",
-    "partnership_agreement",
-    "ppp_concession",
-    "collaboration_pact",
-    "third_sector_codesign",
-    "fund_donation",
-    "mecenat",
-)
+DRAFTABLE = (*ITALIAN_INSTRUMENTS, "mecenat")
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 FIXED_EPOCH = "946684800"  # 2000-01-01
 

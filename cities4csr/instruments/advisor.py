@@ -41,7 +41,8 @@ CONTEXT = ("giver_activities", "open_procurement_same_office")
 REQUIRED = (*CHOICES, *NUMBERS)
 FIELDS = (*CHOICES, *NUMBERS, *FLAGS, *CONTEXT)
 
-INSTRUMENTS = (
+#: the Italian instruments (the city's agreement drafts cover each of them)
+ITALIAN_INSTRUMENTS = (
     "sponsorship",
     "technical_sponsorship",
     "donation",
@@ -56,6 +57,9 @@ INSTRUMENTS = (
     "collaboration_pact",
     "third_sector_codesign",
     "fund_donation",
+)
+INSTRUMENTS = (
+    *ITALIAN_INSTRUMENTS,
     "mecenat",
     "mecenat_competences",
     "parrainage",
