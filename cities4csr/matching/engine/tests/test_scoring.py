@@ -33,8 +33,8 @@ need_rows = st.fixed_dictionaries(
 SMALL = settings(max_examples=60, deadline=None)
 
 
-def pair_score(company: dict, need: dict, weights=Weights()) -> float:
-    return float(score_matrix(companies([company]), needs([need]), GEO, weights)[0, 0])
+def pair_score(company: dict, need: dict) -> float:
+    return float(score_matrix(companies([company]), needs([need]), GEO, Weights())[0, 0])
 
 
 def pair_components(company: dict, need: dict) -> dict:
