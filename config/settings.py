@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cities4csr.needs",
     "cities4csr.offers",
     "cities4csr.pledges",
+    "cities4csr.matching",
     "cities4csr.web",
     "cities4csr.api",
     "cities4csr.demo",

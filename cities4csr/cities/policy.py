@@ -5,7 +5,7 @@ Pure Python. ``CityPolicy.from_data`` validates the JSON stored on ``City.policy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class CityPolicy:
     #: optional map tile URL template for online deployments; empty = polygons only
     map_tile_url: str = ""
     map_tile_attribution: str = ""
+    #: matching weights and shapes over the defaults (docs/adr/0006-matching-model.md), e.g.
+    #: {"theme": 0.3, "resource": 0.3, "proximity": 0.2, "timing": 0.05, "equity": 0.15}
+    matching: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -33,4 +36,8 @@ class CityPolicy:
                 raise ValueError(f"policy {key!r} must be a {expected.__name__}")
         if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
             raise ValueError("policy 'map_tile_url' must be an https:// URL template")
+        if data.get("matching"):
+            from cities4csr.matching.engine.scoring import Weights  # pure, like this module
+
+            Weights.from_data(data["matching"])
         return cls(**data)

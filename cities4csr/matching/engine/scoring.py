@@ -175,7 +175,7 @@ def need_parts(needs: NeedSet, geo: Geography, weights: Weights) -> dict[str, np
     gap = np.maximum(needs.gap.astype(np.float64), 0)
     total = gap.sum(axis=1, keepdims=True)
     steps = np.minimum(hi, gap[:, :, None]) - np.minimum(lo, gap[:, :, None])  # (N, 5, B)
-    resource = (steps / np.where(total > 0, total, 1)[:, :, None]).reshape(len(needs), -1)
+    resource = (steps / np.where(total > 0, total, 1)[:, :, None]).reshape(len(needs), len(KINDS) * len(lo))
     count = needs.features.sum(axis=1, keepdims=True)
     months = needs.months.astype(np.float64)
     months_count = months.sum(axis=1, keepdims=True)
@@ -195,7 +195,7 @@ def company_parts(companies: CompanySet, geo: Geography, weights: Weights, proxi
     """The unweighted company-side vectors of each component."""
     lo, hi = _ladder()
     offer = np.maximum(companies.offer.astype(np.float64), 0)[:, :, None]
-    resource = np.clip((offer - lo) / (hi - lo), 0, 1).reshape(len(companies), -1)
+    resource = np.clip((offer - lo) / (hi - lo), 0, 1).reshape(len(companies), len(KINDS) * len(lo))
     proximity = area_proximity(geo, weights) if proximity is None else proximity
     near = np.zeros((len(companies), geo.size))
     for slot in range(companies.site_area.shape[1]):

@@ -1,0 +1,153 @@
+"""Reads for matching: stored recommendations (pages, API), and live proposals computed on demand
+for one need (pooling, who to notify) — small, one need against the city's companies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cities4csr.needs.models import Need
+from cities4csr.offers.models import CsrProfile, Offer
+from cities4csr.organisations.models import Organisation, Site
+
+from .adapter import city_weights, load_city
+from .engine import KINDS, Matcher
+from .engine.pooling import PoolOffer, pool_need
+from .models import CollectiveAction, Invitation, MatchRun, Recommendation
+
+POOL_CANDIDATES = 10  # the need's stored top-k
+
+
+def last_run(*, city) -> MatchRun | None:
+    return MatchRun.objects.filter(city=city).order_by("-created_at", "-id").first()
+
+
+def recommendations_for_company(*, city, organisation, k: int = 10):
+    return (
+        Recommendation.objects.filter(city=city, organisation=organisation, company_rank__isnull=False)
+        .select_related("need", "need__area", "need__action")
+        .order_by("company_rank", "id")[:k]
+    )
+
+
+def recommendations_for_need(*, city, need, k: int = 10):
+    return (
+        Recommendation.objects.filter(city=city, need=need, need_rank__isnull=False)
+        .select_related("organisation")
+        .order_by("need_rank", "id")[:k]
+    )
+
+
+def sites_by_id(*, city, recommendations) -> dict[int, Site]:
+    """The sites the explanations cite, in one query."""
+    ids = {r.components.get("site") for r in recommendations} - {None}
+    return {s.pk: s for s in Site.objects.filter(city=city, pk__in=ids).order_by("pk")}
+
+
+def live_matcher(*, city, need: Need):
+    data = load_city(city, need_ids=[need.pk])
+    return data, Matcher(data.companies, data.needs, data.geography, city_weights(city))
+
+
+@dataclass
+class Member:
+    organisation: Organisation
+    score: float
+    offers: dict[int, int] = field(default_factory=dict)  # offer id -> cents
+    cents_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Proposal:
+    members: list[Member]
+    method: str
+    lower_bound: int
+    gap: float
+    covered_cents: int
+    target_cents: int
+    missing_cents: int
+
+    def summary(self) -> dict:
+        return {
+            "method": self.method,
+            "lower_bound": self.lower_bound,
+            "gap": round(self.gap, 4),
+            "covered_cents": self.covered_cents,
+            "target_cents": self.target_cents,
+            "missing_cents": self.missing_cents,
+        }
+
+
+def pool_proposal(*, city, need: Need) -> Proposal | None:
+    """The fewest companies, among the need's stored best matches, whose active offers together
+    cover what the need still misses (or as much as they can). None before the first run."""
+    ranked = list(recommendations_for_need(city=city, need=need, k=POOL_CANDIDATES))
+    if not ranked:
+        return None
+    scores = {r.organisation_id: r.score for r in ranked}
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    offers = [
+        PoolOffer(o.pk, o.organisation_id, kind_index[o.kind], o.value_cents, scores[o.organisation_id])
+        for o in Offer.objects.filter(city=city, is_active=True, organisation__in=scores).order_by("pk")
+    ]
+    gap = [0] * len(KINDS)
+    for line in need.lines.all():
+        gap[kind_index[line.kind]] += line.value_of(line.remaining)
+    pool = pool_need(gap, offers)
+    organisations = {r.organisation_id: r.organisation for r in ranked}
+    kind_of = {o.offer_id: KINDS[o.kind] for o in offers}
+    by_company = defaultdict(dict)
+    for offer in offers:
+        if offer.offer_id in pool.allocation:
+            by_company[offer.company_id][offer.offer_id] = pool.allocation[offer.offer_id]
+    members = []
+    for company in sorted(pool.companies, key=lambda c: (-scores[c], c)):
+        cents_by_kind: dict[str, int] = defaultdict(int)
+        for offer_id, cents in by_company[company].items():
+            cents_by_kind[kind_of[offer_id]] += cents
+        members.append(Member(organisations[company], scores[company], by_company[company], dict(cents_by_kind)))
+    return Proposal(
+        members=members,
+        method=pool.method,
+        lower_bound=pool.lower_bound,
+        gap=pool.gap,
+        covered_cents=int(sum(pool.covered_cents)),
+        target_cents=int(sum(pool.target_cents)),
+        missing_cents=int(sum(gap)),
+    )
+
+
+def companies_to_notify(*, city, need: Need, k: int = 20) -> list[Organisation]:
+    """Companies among the need's best matches that asked to hear about new needs that fit them."""
+    data, matcher = live_matcher(city=city, need=need)
+    if not len(matcher.needs) or not len(matcher.companies):
+        return []
+    top = matcher.for_need(0, k=min(k, len(matcher.companies)))
+    good = [
+        int(matcher.companies.ids[c])
+        for c, s in zip(top.index[0], top.score[0], strict=True)
+        if c >= 0 and s >= matcher.weights.notify_min_score
+    ]
+    wanting = set(
+        CsrProfile.objects.filter(city=city, organisation__in=good, notify_new_needs=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return list(Organisation.objects.filter(pk__in=wanting).order_by("pk"))
+
+
+def open_action_for_need(*, city, need):
+    return (
+        CollectiveAction.objects.filter(city=city, need=need)
+        .prefetch_related("invitations__organisation")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def invitations_of(*, city, organisations):
+    return (
+        Invitation.objects.filter(city=city, organisation__in=organisations)
+        .select_related("action__need", "organisation", "pledge")
+        .order_by("-created_at", "-id")
+    )
