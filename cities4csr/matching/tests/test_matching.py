@@ -26,15 +26,6 @@ def run_queued(task_name: str) -> list:
     return results
 
 
-@pytest.fixture
-def fitting_company(company_rep, corvetto_need, in_milano):
-    """The demo representative's company, made to fit the Corvetto need: its themes, money on offer."""
-    rep, company = company_rep
-    profile_update(actor=rep, organisation=company, themes=list(corvetto_need.themes.all()), sdgs=["4", "11"])
-    offer_create(actor=rep, organisation=company, kind="money", label="Contributo", quantity=600_000)
-    return rep, company
-
-
 def test_recompute_keeps_top_k_both_ways_with_components(in_milano, fitting_company, corvetto_need):
     run = recommendations_recompute(city=in_milano)
     assert run.needs >= 1 and run.companies >= 30
@@ -45,7 +36,8 @@ def test_recompute_keeps_top_k_both_ways_with_components(in_milano, fitting_comp
     row = rows.filter(organisation=fitting_company[1], need=corvetto_need).get()
     assert 0 <= row.score <= 1
     assert set(row.components) >= {"theme", "resource", "proximity", "timing", "equity", "coverage", "site"}
-    assert row.components["coverage"] >= 600_000 / (1_000_000 + 250_000) - 1e-3  # its €6,000 at least
+    assert row.components["coverage"] >= 1_000_000 / (1_000_000 + 250_000) - 1e-3  # its €10,000 at least
+    assert row.need_rank == 1 and row.company_rank <= 3
     # a second run replaces the first: pages never see two
     again = recommendations_recompute(city=in_milano)
     assert MatchRun.objects.filter(city=in_milano).get() == again
@@ -101,12 +93,10 @@ def test_collective_action_from_a_pooling_proposal_to_accepted_pledges(
     # the invited companies' representatives hear about it
     run_queued("send_notification")
     rep, company = fitting_company
-    if company.pk in invited:
-        assert any(m.to == [rep.email] for m in mail.outbox)
-    invitation = action.invitations.get(organisation=company) if company.pk in invited else action.invitations.first()
-    member = rep if company.pk in invited else None
-    if member is None:  # act as the system for a company without a demo login
-        member = None
+    assert company.pk in invited
+    assert any(m.to == [rep.email] for m in mail.outbox)
+    invitation = action.invitations.get(organisation=company)
+    member = rep
     invitation = invitation_transition(actor=member, invitation=invitation, to=Invitation.State.ACCEPTED)
     assert invitation.pledge is not None and invitation.pledge.state == Pledge.State.PROPOSED
     assert invitation.pledge.value_cents > 0
