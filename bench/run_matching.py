@@ -157,9 +157,7 @@ def main() -> dict:
     valid = edge_company >= 0
     edge_need, edge_company, edge_score = edge_need[valid], edge_company[valid], edge_score[valid]
     per = count[edge_company]
-    edges_offer = np.repeat(first[edge_company], per) + (
-        np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per)
-    )
+    edges_offer = np.repeat(first[edge_company], per) + (np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per))
     start = time.perf_counter()
     allocation = allocate_city(
         offer_ids=np.arange(len(capacity)),

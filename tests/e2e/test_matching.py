@@ -22,19 +22,24 @@ def wait_for(visitor, path: str, text: str, seconds: float = 60):
 
 
 def test_recommended_who_could_help_and_a_collective_action(people):
-    # 1. the company: its themes, a preferred neighbourhood, €10,000 on offer
+    # 1. the company: its themes, a preferred neighbourhood, €10,000 and 80 volunteer hours on offer
     company = people("representative@milano.example")
     company.goto("/it/milano/workspace/company/")
     page = company.page
     name = page.get_by_role("heading", level=1).inner_text()
     assert page.get_by_role("heading", name="Consigliati per voi").is_visible()
-    page.get_by_label("Istruzione").check()
-    page.locator("#id_preferred_areas").select_option(label="LODI - CORVETTO")
+    page.get_by_label("Istruzione").check(force=True)
+    page.locator("#id_preferred_areas").select_option(label="35 LODI - CORVETTO")
     company.click(page.locator("form:has(input[name=form][value=profile]) button[type=submit]"))
-    page.locator("#id_kind").select_option("money")
-    page.locator("#id_label").fill("Contributo per la scuola")
-    page.locator("#id_amount_eur").fill("10000")
-    company.click(page.locator("form:has(input[name=form][value=offer]) button[type=submit]"))
+    for kind, label, quantity, amount in [
+        ("money", "Contributo per la scuola", "", "10000"),
+        ("volunteer_time", "Volontari aziendali", "80", "2000"),
+    ]:
+        page.locator("#id_kind").select_option(kind)
+        page.locator("#id_label").fill(label)
+        page.locator("#id_quantity").fill(quantity)
+        page.locator("#id_amount_eur").fill(amount)
+        company.click(page.locator("form:has(input[name=form][value=offer]) button[type=submit]"))
 
     # 2. the officer publishes a need that fits it, in LODI - CORVETTO
     officer = people("officer@milano.example")
@@ -43,7 +48,7 @@ def test_recommended_who_could_help_and_a_collective_action(people):
     form.locator("#id_owner").select_option(label="Comune di Milano")
     form.locator("#id_title").fill(TITLE)
     form.locator("#id_description").fill("Merenda e aiuto nei compiti per i ragazzi del quartiere.")
-    form.get_by_label("Istruzione").check()
+    form.get_by_label("Istruzione").check(force=True)
     form.locator("#id_lat").fill("45.4403")
     form.locator("#id_lon").fill("9.2235")
     officer.click(form.locator("main form button[type=submit]"))

@@ -248,7 +248,9 @@ def _top_rows(scores: np.ndarray, k: int, group: int) -> np.ndarray:
     return _top_of_keys(_keys(np.take_along_axis(scores, columns, axis=1), columns), k, axis=1)
 
 
-def _top_columns(scores: np.ndarray, k: int, group: int, offset: int, running: np.ndarray | None) -> np.ndarray:
+def _top_columns(
+    scores: np.ndarray, k: int, group: int, offset: int, running: np.ndarray | None, warm_rows: int = 0
+) -> np.ndarray:
     """Per column, the keys (row index + ``offset``) of the k best rows, merged with the ``running``
     (k, width) keys of earlier blocks. Rows are a multiple of ``group``.
 
@@ -258,29 +260,25 @@ def _top_columns(scores: np.ndarray, k: int, group: int, offset: int, running: n
     rows, width = scores.shape
     groups = rows // group
     maxima = scores.reshape(groups, group, width).max(axis=1)
-    if running is None or len(running) < k:  # the first block: select on its transpose, row-wise
+    if running is None or len(running) < k or offset < warm_rows:
+        # early blocks: most columns still change, select on the transpose, row-wise
         block = (_top_rows(np.ascontiguousarray(scores.T), k, group) - offset).T
         if running is None:
             return block
         return _top_of_keys(np.vstack([running, block]), min(k, len(running) + len(block)), axis=0)
     limit = ((running[-1] >> _SHIFT) + 0.5).astype(np.float32) / np.float32(_QUANTUM)
-    hit_group, hit_column = np.nonzero(maxima >= limit[None, :])
+    hit_column, hit_group = np.nonzero((maxima >= limit[None, :]).T)  # sorted by column
     if not len(hit_column):
         return running
+    touched, first, count = np.unique(hit_column, return_index=True, return_counts=True)
+    slot = np.arange(len(hit_column)) - np.repeat(first, count)  # the hit's place in its column
     rows_hit = hit_group[:, None] * group + np.arange(group)  # (H, group)
-    keys = _keys(scores[rows_hit, hit_column[:, None]], rows_hit + offset).ravel()
-    columns = np.repeat(hit_column, group)
-    touched = np.unique(hit_column)
-    old = running[:, touched]  # (k, T)
-    all_keys = np.concatenate([old.T.ravel(), keys])
-    all_columns = np.concatenate([np.repeat(touched, k), columns])
-    order = np.lexsort((-all_keys, all_columns))
-    all_keys, all_columns = all_keys[order], all_columns[order]
-    first = np.searchsorted(all_columns, touched)
-    rank = np.arange(len(all_columns)) - np.repeat(first, np.diff(np.append(first, len(all_columns))))
-    keep = rank < k
+    keys = _keys(scores[rows_hit, hit_column[:, None]], rows_hit + offset)
+    dense = np.full((len(touched), count.max() * group), -1, dtype=np.int64)
+    where = np.repeat(np.arange(len(touched)), count)
+    dense[where[:, None], slot[:, None] * group + np.arange(group)] = keys
     merged = running.copy()
-    merged[rank[keep], all_columns[keep]] = all_keys[keep]
+    merged[:, touched] = _top_of_keys(np.hstack([running[:, touched].T, dense]), k, axis=1).T
     return merged
 
 
@@ -297,6 +295,7 @@ class Matcher:
 
     ROW_GROUP = 64  # needs per group in the per-company selection
     COLUMN_GROUP = 16  # companies per group in the per-need selection
+    WARM_ROWS = 8192  # the per-need selection works on the transpose until this many companies are seen
 
     def __init__(self, companies: CompanySet, needs: NeedSet, geo: Geography, weights: Weights):
         self.weights = weights
@@ -335,7 +334,7 @@ class Matcher:
             scores = np.matmul(a, B.T, out=out[:padded])
             # the two selections read the same block: one in a helper thread (numpy releases the GIL)
             rows_done = pool.submit(_top_rows, scores, k, self.ROW_GROUP)
-            need_keys = _top_columns(scores, k, self.COLUMN_GROUP, start, need_keys)
+            need_keys = _top_columns(scores, k, self.COLUMN_GROUP, start, need_keys, self.WARM_ROWS)
             company_keys[start:stop] = rows_done.result()[:rows]
         pool.shutdown()
         company_index, company_score = _unkey(company_keys)

@@ -107,11 +107,14 @@ def brute_top(scores: np.ndarray, k: int) -> list[list[int]]:
     return [sorted(range(len(row)), key=lambda j, r=row: (-r[j], j))[:k] for row in quantised]
 
 
-@pytest.mark.parametrize("n_companies,n_needs,block", [(1000, 300, 64), (37, 5, 16), (3, 200, 16)])
-def test_blocked_top_k_equals_brute_force(n_companies, n_needs, block):
+@pytest.mark.parametrize(
+    "n_companies,n_needs,block,warm", [(1000, 300, 64, 0), (1000, 300, 64, 256), (37, 5, 16, 0), (3, 200, 16, 0)]
+)
+def test_blocked_top_k_equals_brute_force(n_companies, n_needs, block, warm):
     geo = synthetic.geography(seed=3)
     c, n = synthetic.companies(n_companies, geo, seed=3), synthetic.needs(n_needs, geo, seed=3)
     m = Matcher(c, n, geo, Weights())
+    m.WARM_ROWS = warm
     by_company, by_need = m.run(k=10, block=block)
     scores = np.clip(m.A.astype(np.float32) @ m.B.T, 0, 1)
     expected = brute_top(scores, 10)
