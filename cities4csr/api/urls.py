@@ -38,6 +38,7 @@ city_patterns = [
         matching_api.OrganisationRecommendationsView.as_view(),
         name="organisation-recommendations",
     ),
+    path("allocation/", matching_api.CityAllocationView.as_view(), name="city-allocation"),
     path("needs/<int:pk>/helpers/", matching_api.NeedHelpersView.as_view(), name="need-helpers"),
     path("needs/<int:pk>/notify/", matching_api.NeedNotifyView.as_view(), name="need-notify"),
     path("needs/<int:pk>/pool/", matching_api.NeedPoolView.as_view(), name="need-pool"),

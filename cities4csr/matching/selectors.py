@@ -151,3 +151,70 @@ def invitations_of(*, city, organisations):
         .select_related("action__need", "organisation", "pledge")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass
+class CityAllocation:
+    rows: list[dict]  # {offer, organisation, need, cents}
+    covered_cents: int
+    gap: float
+    computed_at: object
+
+
+def allocation_proposal(*, city) -> CityAllocation | None:
+    """City-wide: assign every active offer's capacity to open needs, maximising equity-weighted
+    covered EUR (HiGHS LP) over the stored need–company pairs. None before the first run."""
+    import numpy as np
+
+    from .adapter import OPEN_STATES
+    from .engine.pooling import allocate_city
+
+    run = last_run(city=city)
+    if run is None:
+        return None
+    pairs = list(
+        Recommendation.objects.filter(city=city, run=run, need_rank__isnull=False, need__state__in=OPEN_STATES)
+        .order_by("need_id", "need_rank")
+        .values_list("need_id", "organisation_id", "score", "components")
+    )
+    need_ids = sorted({p[0] for p in pairs})
+    need_pos = {n: i for i, n in enumerate(need_ids)}
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    gap = np.zeros((len(need_ids), len(KINDS)), dtype=np.int64)
+    from cities4csr.needs.models import ResourceLine
+
+    for need_id, kind, quantity, committed, value in ResourceLine.objects.filter(
+        city=city, need__in=need_ids
+    ).values_list("need_id", "kind", "quantity", "committed", "value_cents"):
+        gap[need_pos[need_id], kind_index[kind]] += round(value * max(quantity - committed, 0) / quantity)
+    weight = np.zeros(len(need_ids))
+    for need_id, _org, _score, components in pairs:
+        weight[need_pos[need_id]] = 1 + components.get("equity", 0)
+    offers = list(
+        Offer.objects.filter(city=city, is_active=True, organisation__in={p[1] for p in pairs})
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "kind", "value_cents")
+    )
+    by_company = defaultdict(list)
+    for i, (_pk, org, _kind, _value) in enumerate(offers):
+        by_company[org].append(i)
+    edges = [(i, need_pos[n], s) for n, org, s, _c in pairs for i in by_company[org]]
+    if not edges:
+        return CityAllocation([], 0, 0.0, run.created_at)
+    result = allocate_city(
+        offer_ids=np.array([o[0] for o in offers]),
+        offer_kind=np.array([kind_index[o[2]] for o in offers]),
+        offer_capacity=np.array([o[3] for o in offers], dtype=np.int64),
+        need_ids=np.array(need_ids),
+        need_gap=gap,
+        need_weight=weight,
+        edges_offer=np.array([e[0] for e in edges]),
+        edges_need=np.array([e[1] for e in edges]),
+        edges_score=np.array([e[2] for e in edges]),
+    )
+    organisation_of = {o[0]: o[1] for o in offers}
+    rows = [
+        {"offer": offer, "organisation": organisation_of[offer], "need": need, "cents": cents}
+        for (offer, need), cents in sorted(result.amounts.items())
+    ]
+    return CityAllocation(rows, result.covered_cents, result.gap, run.created_at)

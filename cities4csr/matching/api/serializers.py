@@ -77,3 +77,17 @@ class CollectiveActionSerializer(serializers.ModelSerializer):
 
 class InvitationTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[s for s in Invitation.State.values if s != Invitation.State.INVITED])
+
+
+class AllocationRowSerializer(serializers.Serializer):
+    offer = serializers.IntegerField()
+    organisation = serializers.IntegerField()
+    need = serializers.IntegerField()
+    cents = serializers.IntegerField()
+
+
+class AllocationSerializer(serializers.Serializer):
+    rows = AllocationRowSerializer(many=True)
+    covered_cents = serializers.IntegerField()
+    gap = serializers.FloatField(help_text="relative gap of the whole-cents allocation to the LP bound")
+    computed_at = serializers.DateTimeField(help_text="when the recommendations it uses were computed")

@@ -15,6 +15,7 @@ from cities4csr.needs.selectors import need_get
 from cities4csr.organisations.selectors import organisation_get
 
 from .serializers import (
+    AllocationSerializer,
     CollectiveActionSerializer,
     CompanyRecommendationSerializer,
     InvitationSerializer,
@@ -147,3 +148,17 @@ class InvitationTransitionView(CityAPIMixin, APIView):
             actor=request.user, invitation=invitation, to=data.validated_data["to"]
         )
         return Response(InvitationSerializer(invitation).data)
+
+
+class CityAllocationView(CityAPIMixin, APIView):
+    """City-wide allocation proposal (officers): every active offer's capacity assigned to open
+    needs to maximise equity-weighted covered EUR, within capacities and gaps. Nothing is written."""
+
+    rules_permissions = {"GET": "matching.view_allocation"}
+
+    @extend_schema(responses=AllocationSerializer)
+    def get(self, request, city_slug):
+        allocation = selectors.allocation_proposal(city=self.city)
+        if allocation is None:
+            return Response({"detail": "No recommendations computed yet."}, status=404)
+        return Response(AllocationSerializer(allocation).data)

@@ -92,3 +92,15 @@ def test_pages_query_counts(computed, users):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert len(queries) <= 60, len(queries)
+
+
+def test_city_allocation_respects_capacities_and_gaps(computed, users):
+    from cities4csr.offers.models import Offer
+
+    officer = client_for(users["milano", "officer"])
+    result = officer.get(f"{BASE}/allocation/").json()
+    assert result["rows"] and result["covered_cents"] == sum(r["cents"] for r in result["rows"])
+    assert result["gap"] <= 0.01
+    for offer in Offer.objects.filter(pk__in={r["offer"] for r in result["rows"]}):
+        assert sum(r["cents"] for r in result["rows"] if r["offer"] == offer.pk) <= offer.value_cents
+    assert client_for(users["milano", "public"]).get(f"{BASE}/allocation/").status_code == 403
