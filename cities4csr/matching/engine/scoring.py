@@ -236,16 +236,25 @@ def _top_of_keys(keys: np.ndarray, k: int, axis: int) -> np.ndarray:
     return -np.sort(-keys, axis=axis)
 
 
-def _top_rows(scores: np.ndarray, k: int, group: int) -> np.ndarray:
-    """Per row of ``scores`` (width a multiple of ``group``), the keys of the k best columns."""
+def _top_rows(scores: np.ndarray, k: int, group: int, strided: bool = False) -> np.ndarray:
+    """Per row of ``scores`` (width a multiple of ``group``), the keys of the k best columns.
+
+    ``strided``: the columns are laid out so that group g (items g·group … g·group + group − 1,
+    in id order) sits at columns g, g + G, g + 2G…: its maxima are then a reduction across
+    contiguous slices (vectorised), not along short runs. Keys carry the item's id-order index.
+    """
     rows, width = scores.shape
     groups = width // group
-    maxima = scores.reshape(rows, groups, group).max(axis=2)
+    if strided:
+        maxima = scores.reshape(rows, group, groups).max(axis=1)
+    else:
+        maxima = scores.reshape(rows, groups, group).max(axis=2)
     kg = min(k, groups)
     best = _top_of_keys(_keys(maxima, np.arange(groups)[None, :].repeat(rows, 0)), kg, axis=1)
     chosen = _MASK - (best & _MASK)  # group numbers
-    columns = (chosen[:, :, None] * group + np.arange(group)).reshape(rows, kg * group)
-    return _top_of_keys(_keys(np.take_along_axis(scores, columns, axis=1), columns), k, axis=1)
+    items = (chosen[:, :, None] * group + np.arange(group)).reshape(rows, kg * group)
+    columns = (chosen[:, :, None] + groups * np.arange(group)).reshape(rows, kg * group) if strided else items
+    return _top_of_keys(_keys(np.take_along_axis(scores, columns, axis=1), items), k, axis=1)
 
 
 def _top_columns(
@@ -319,6 +328,10 @@ class Matcher:
         n_c, n_n = len(self.companies), len(self.needs)
         pad_n = -n_n % self.ROW_GROUP
         B = np.vstack([self.B, np.zeros((pad_n, self.width), np.float32)]) if pad_n else self.B
+        groups = B.shape[0] // self.ROW_GROUP
+        # column j holds need (j mod G)·group + j div G: see _top_rows(strided=True)
+        layout = (np.arange(B.shape[0]) % groups) * self.ROW_GROUP + np.arange(B.shape[0]) // groups
+        B = B[layout]
         block = max(self.COLUMN_GROUP, block - block % self.COLUMN_GROUP)
         out = np.empty((block, B.shape[0]), dtype=np.float32)
         company_keys = np.empty((n_c, min(k, B.shape[0])), dtype=np.int64)
@@ -333,12 +346,17 @@ class Matcher:
                 a = np.vstack([a, np.zeros((padded - rows, self.width), np.float32)])
             scores = np.matmul(a, B.T, out=out[:padded])
             # the two selections read the same block: one in a helper thread (numpy releases the GIL)
-            rows_done = pool.submit(_top_rows, scores, k, self.ROW_GROUP)
+            rows_done = pool.submit(_top_rows, scores, k, self.ROW_GROUP, True)
             need_keys = _top_columns(scores, k, self.COLUMN_GROUP, start, need_keys, self.WARM_ROWS)
             company_keys[start:stop] = rows_done.result()[:rows]
         pool.shutdown()
         company_index, company_score = _unkey(company_keys)
-        need_index, need_score = _unkey(need_keys.T[:n_n]) if need_keys is not None else (None, None)
+        if need_keys is not None:
+            by_position = np.empty_like(need_keys.T)
+            by_position[layout] = need_keys.T  # back from the strided layout to id order
+            need_index, need_score = _unkey(by_position[:n_n])
+        else:
+            need_index, need_score = None, None
         by_company = _trim(company_index, company_score, n_n, k)
         by_need = _trim(need_index, need_score, n_c, k) if need_index is not None else TopK(np.empty((0, 0)), None)
         return by_company, by_need
