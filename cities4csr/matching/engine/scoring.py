@@ -276,9 +276,11 @@ def _top_columns(
             return block
         return _top_of_keys(np.vstack([running, block]), min(k, len(running) + len(block)), axis=0)
     limit = ((running[-1] >> _SHIFT) + 0.5).astype(np.float32) / np.float32(_QUANTUM)
-    hit_column, hit_group = np.nonzero((maxima >= limit[None, :]).T)  # sorted by column
+    hit_group, hit_column = np.nonzero(maxima >= limit[None, :])
     if not len(hit_column):
         return running
+    order = np.argsort(hit_column, kind="stable")  # by column (few hits: cheaper than a transposed scan)
+    hit_group, hit_column = hit_group[order], hit_column[order]
     touched, first, count = np.unique(hit_column, return_index=True, return_counts=True)
     slot = np.arange(len(hit_column)) - np.repeat(first, count)  # the hit's place in its column
     rows_hit = hit_group[:, None] * group + np.arange(group)  # (H, group)
