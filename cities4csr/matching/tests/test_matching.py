@@ -168,3 +168,24 @@ def test_city_weights_are_policy_data_and_validated(milano):
         CityPolicy.from_data({"matching": {"equity": -1}})
     with pytest.raises(ValueError):
         CityPolicy.from_data({"matching": {"colour": 1}})
+
+
+def test_accepting_after_others_covered_the_need_is_refused_and_writes_nothing(
+    in_milano, fitting_company, corvetto_need, users
+):
+    from cities4csr.pledges.services import pledge_propose
+
+    recommendations_recompute(city=in_milano)
+    officer = users["milano", "officer"]
+    action = collective_action_launch(actor=officer, need=corvetto_need)
+    rep, company = fitting_company
+    invitation = action.invitations.get(organisation=company)
+    # meanwhile, someone else pledges everything that is still missing
+    lines = [(line, line.remaining) for line in corvetto_need.lines.all()]
+    pledge_propose(actor=officer, need=corvetto_need, organisation=corvetto_need.owner, items=lines)
+    pledges_before = Pledge.objects.count()
+    with pytest.raises(ValidationError, match="nothing is left"):
+        invitation_transition(actor=rep, invitation=invitation, to=Invitation.State.ACCEPTED)
+    invitation.refresh_from_db()
+    assert invitation.state == Invitation.State.INVITED and invitation.pledge is None
+    assert Pledge.objects.count() == pledges_before
