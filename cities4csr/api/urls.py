@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
 from cities4csr.instruments.api import views as instrument_api
+from cities4csr.matching.api import views as matching_api
 from cities4csr.needs.api import views as need_api
 from cities4csr.offers.api import views as offer_api
 from cities4csr.organisations.api import views as organisation_api
@@ -34,6 +35,20 @@ city_patterns = [
     path("needs/<int:pk>/lines/", need_api.NeedLinesView.as_view(), name="need-lines"),
     path("needs/<int:pk>/transition/", need_api.NeedTransitionView.as_view(), name="need-transition"),
     path("offers/", offer_api.OfferListView.as_view(), name="offer-list"),
+    path(
+        "organisations/<int:pk>/recommendations/",
+        matching_api.OrganisationRecommendationsView.as_view(),
+        name="organisation-recommendations",
+    ),
+    path("allocation/", matching_api.CityAllocationView.as_view(), name="city-allocation"),
+    path("needs/<int:pk>/helpers/", matching_api.NeedHelpersView.as_view(), name="need-helpers"),
+    path("needs/<int:pk>/notify/", matching_api.NeedNotifyView.as_view(), name="need-notify"),
+    path("needs/<int:pk>/pool/", matching_api.NeedPoolView.as_view(), name="need-pool"),
+    path(
+        "invitations/<int:pk>/transition/",
+        matching_api.InvitationTransitionView.as_view(),
+        name="invitation-transition",
+    ),
     path("pledges/", pledge_api.PledgeListView.as_view(), name="pledge-list"),
     path("pledges/<int:pk>/", pledge_api.PledgeDetailView.as_view(), name="pledge-detail"),
     path("pledges/<int:pk>/transition/", pledge_api.PledgeTransitionView.as_view(), name="pledge-transition"),

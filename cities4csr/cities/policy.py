@@ -22,6 +22,9 @@ class CityPolicy:
     #: activities the city excludes from sponsorship (codes of instruments/packs/common.yaml);
     #: empty = the country's rule pack default (e.g. Milan's guidelines)
     sponsor_exclusions: list = field(default_factory=list)
+    #: matching weights and shapes over the defaults (docs/adr/0008-matching-model.md), e.g.
+    #: {"theme": 0.3, "resource": 0.3, "proximity": 0.2, "timing": 0.05, "equity": 0.15}
+    matching: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -39,4 +42,8 @@ class CityPolicy:
         exclusions = data.get("sponsor_exclusions", [])
         if not all(isinstance(code, str) and code.replace("_", "").isalpha() and code.islower() for code in exclusions):
             raise ValueError("policy 'sponsor_exclusions' must list codes such as 'tobacco' or 'spirits'")
+        if data.get("matching"):
+            from cities4csr.matching.engine.scoring import Weights  # pure, like this module
+
+            Weights.from_data(data["matching"])
         return cls(**data)

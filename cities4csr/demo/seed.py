@@ -23,6 +23,8 @@ from cities4csr.cities.geo import parse_area_file
 from cities4csr.cities.models import Area, AreaLayer, City, Indicator
 from cities4csr.cities.services import area_layer_import, city_create, indicator_import
 from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
+from cities4csr.matching.selectors import last_run
+from cities4csr.matching.services import recommendations_recompute
 from cities4csr.needs.models import Action
 from cities4csr.needs.services import action_upsert
 from cities4csr.organisations.models import CityRole, Membership, Organisation
@@ -259,6 +261,8 @@ def seed_demo(stdout=None) -> dict[str, City]:
             seed_offers(city, random.Random(f"cities4csr-offers-{city.slug}"))
             if slug == "milano":
                 seed_milan_catalogue(city)
+            if last_run(city=city) is None:  # recommendations at once: the demo shows them before the worker runs
+                recommendations_recompute(city=city)
         say(f"{slug}: ready")
     return cities
 

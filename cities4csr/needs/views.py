@@ -9,6 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from cities4csr.cities.selectors import area_choices
 from cities4csr.core.states import targets_for
+from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
     organisations_in_city,
@@ -94,6 +95,7 @@ class NeedDetailView(CityMixin, TemplateView):
             else [],
             can_change=user.has_perm("needs.change_need", need),
             line_form=kwargs.pop("line_form", LineForm()),
+            **need_context(user=user, city=self.city, need=need),
             **kwargs,
         )
 

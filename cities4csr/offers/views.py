@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import areas_of_kind
 from cities4csr.core.states import targets_for
+from cities4csr.matching.views import company_context
 from cities4csr.needs.selectors import needs_of_organisation, themes_of_city
 from cities4csr.organisations.selectors import organisations_represented
 from cities4csr.pledges.selectors import pledges_of_organisations
@@ -61,6 +62,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
             offers=selectors.offers_of(city=self.city, organisations=[self.organisation]),
             pledges=pledges,
             needs=needs_of_organisation(city=self.city, organisation=self.organisation),
+            **company_context(user=self.request.user, city=self.city, organisation=self.organisation),
             **kwargs,
         )
 

@@ -68,6 +68,14 @@ def server(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # the background queue runs beside the server, as in `make demo` (recomputation, e-mails)
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--queue-name", "*", "--interval", "0.5", "--no-startup-delay"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -80,8 +88,9 @@ def server(tmp_path_factory):
             raise RuntimeError("the test server did not start")
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        for child in (process, worker):
+            child.terminate()
+            child.wait(timeout=10)
 
 
 def check_a11y(page) -> None:

@@ -1,16 +1,18 @@
-"""Render the lifecycle tables (needs/states.py, pledges/states.py) into docs/states.md."""
+"""Render the lifecycle tables (needs/states.py, pledges/states.py, matching/states.py) into docs/states.md."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from cities4csr.matching.states import TRANSITIONS as INVITATION_TRANSITIONS
 from cities4csr.needs.states import TRANSITIONS as NEED_TRANSITIONS
 from cities4csr.pledges.states import TRANSITIONS as PLEDGE_TRANSITIONS
 
 TABLES = [
     ("Need", "cities4csr/needs/states.py", NEED_TRANSITIONS),
     ("Pledge", "cities4csr/pledges/states.py", PLEDGE_TRANSITIONS),
+    ("Invitation to a collective action", "cities4csr/matching/states.py", INVITATION_TRANSITIONS),
 ]
 
 
