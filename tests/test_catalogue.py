@@ -333,3 +333,18 @@ def test_search_has_a_trigram_index_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'need_search_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_broad_catalogue_says_more_than_the_cap_instead_of_counting_every_match(monkeypatch):
+    """Past the cap the page stops counting: "More than N needs", pages without a last one."""
+    from cities4csr.needs.selectors import CataloguePaginator
+
+    published = client_for().get("/api/v1/cities/milano/needs/?limit=1").json()["count"]
+    assert published > 3
+    monkeypatch.setattr(CataloguePaginator, "cap", 3)
+    body = client_for().get("/en/milano/needs/").content.decode()
+    assert "More than 3 needs" in body and "to see them all" in body
+    monkeypatch.setattr(CataloguePaginator, "cap", published)
+    body = client_for().get("/en/milano/needs/").content.decode()
+    assert f"{published} needs" in body and "More than" not in body

@@ -4,6 +4,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from cities4csr.cities.models import Area
 from cities4csr.core.i18n import pick
@@ -24,6 +25,22 @@ CARD_FIELDS = (
     "district__name",
 )
 CARD_LINE_FIELDS = ("need", "kind", "label", "unit", "quantity", "committed")
+
+
+class CataloguePaginator(Paginator):
+    """Counts the matches exactly up to ``cap``; past it the page says "more than 1,000": the
+    exact count of a broad search would read every match, and nobody pages through a thousand
+    needs (they refine the filters)."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def actions_of_city(*, city) -> QuerySet[Action]:
@@ -81,7 +98,7 @@ def catalogue_page(*, city, params, themes) -> tuple[NeedFilter, Page]:
             Prefetch("lines", queryset=ResourceLine.objects.filter(city=city).only(*CARD_LINE_FIELDS).order_by("id"))
         )
     )
-    page = Paginator(cards, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+    page = CataloguePaginator(cards, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
     labels = {theme.key: theme.label for theme in themes}
     page.object_list = list(page.object_list)
     for need in page.object_list:
@@ -132,14 +149,14 @@ def open_gap_by_area(*, city, kind: str, measure: str = "gap") -> dict[str, floa
 def need_points(*, city, params, page_size: int | None = None) -> dict:
     """The catalogue's needs that have a place, as a GeoJSON FeatureCollection for its map: same
     filters and order as ``needs_catalogue``. With ``page_size``, only the needs of the page the
-    ``page`` parameter names (as the catalogue's Paginator cuts it): the dots of the needs listed.
+    ``page`` parameter names (as the catalogue's paginator cuts it): the dots of the needs listed.
 
     Built from plain rows, each need's URL from one reversed template: at tens of thousands
     of needs, a reverse() per row and model instances would be most of the time.
     """
     needs = needs_catalogue(city=city, params=params).qs
     if page_size:
-        page = Paginator(needs.prefetch_related(None).values_list("pk", flat=True), page_size).get_page(
+        page = CataloguePaginator(needs.prefetch_related(None).values_list("pk", flat=True), page_size).get_page(
             params.get("page")
         )
         needs = needs.filter(pk__in=list(page.object_list))
