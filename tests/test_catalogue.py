@@ -348,3 +348,17 @@ def test_a_broad_catalogue_says_more_than_the_cap_instead_of_counting_every_matc
     monkeypatch.setattr(CataloguePaginator, "cap", published)
     body = client_for().get("/en/milano/needs/").content.decode()
     assert f"{published} needs" in body and "More than" not in body
+
+
+@pytest.mark.django_db
+def test_catalogue_choices_are_reused_until_the_action_plan_changes(in_milano, django_capture_on_commit_callbacks):
+    """The drop-downs are read once and reused; changing the action plan forgets them."""
+    from cities4csr.needs.services import action_upsert
+
+    client_for().get("/en/milano/needs/")
+    with CaptureQueriesContext(connection) as reused:
+        client_for().get("/en/milano/needs/")
+    assert not any("needs_action" in q["sql"] for q in reused.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        action_upsert(actor=None, city=in_milano, number=9, titles={"en": "Benches in every square"})
+    assert "9. Benches in every square" in client_for().get("/en/milano/needs/").content.decode()

@@ -1,5 +1,6 @@
 """Reads for the action plan, the catalogue of needs and a need's page."""
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from cities4csr.cities.models import Area
-from cities4csr.core.i18n import pick
+from cities4csr.cities.selectors import area_choices
 
 from .filters import PUBLIC_STATES, NeedFilter
 from .models import OPEN_GAP, Action, Need, ResourceLine, Theme
@@ -25,6 +26,8 @@ CARD_FIELDS = (
     "district__name",
 )
 CARD_LINE_FIELDS = ("need", "kind", "label", "unit", "quantity", "committed")
+#: seconds a process reuses the catalogue's drop-down choices (catalogue_choices)
+CHOICES_TTL = 60
 
 
 class CataloguePaginator(Paginator):
@@ -36,7 +39,8 @@ class CataloguePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # unordered: any cap + 1 matches will do, so the scan stops as soon as it has them
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -49,10 +53,29 @@ def actions_of_city(*, city) -> QuerySet[Action]:
     return Action.objects.filter(city=city).prefetch_related(areas).order_by("number")
 
 
-def action_choices(*, city) -> list[tuple[int, str]]:
-    """(number, "number. title") of the city's actions, for a filter's drop-down."""
-    rows = Action.objects.filter(city=city).order_by("number").values_list("number", "titles")
-    return [(number, f"{number}. {pick(titles)}") for number, titles in rows]
+def catalogue_choices(*, city) -> dict:
+    """What the catalogue's drop-downs offer, in every language: ``{"themes": [(key, names)],
+    "actions": [(number, titles)], "areas": {kind: [(code, name)]}}``. Every visitor's page shows
+    them and they seldom change, so they are read at most once a minute per process (the services
+    that change themes or actions forget them at once, in their own process)."""
+
+    def read():
+        policy = city.settings
+        return {
+            "themes": list(Theme.objects.filter(city=city).order_by("key").values_list("key", "names")),
+            "actions": list(Action.objects.filter(city=city).order_by("number").values_list("number", "titles")),
+            "areas": area_choices(city=city, kinds=(policy.primary_area_kind, policy.district_area_kind)),
+        }
+
+    return cache.get_or_set(_choices_key(city), read, CHOICES_TTL)
+
+
+def catalogue_choices_forget(*, city) -> None:
+    cache.delete(_choices_key(city))
+
+
+def _choices_key(city) -> str:
+    return f"catalogue-choices:{city.pk}"
 
 
 def themes_of_city(*, city) -> QuerySet[Theme]:
@@ -86,10 +109,10 @@ def needs_catalogue(*, city, params) -> NeedFilter:
     return NeedFilter(params, queryset=needs_public(city=city))
 
 
-def catalogue_page(*, city, params, themes) -> tuple[NeedFilter, Page]:
+def catalogue_page(*, city, params, theme_labels: dict[str, str]) -> tuple[NeedFilter, Page]:
     """The catalogue page: its filter (form, errors) and the page of needs ``params`` asks for,
     with only what a card shows: the names of area and district, the lines, the labels of the
-    themes (from ``themes``, the city's, by the need's ``theme_keys``: no query)."""
+    themes (``theme_labels``, by the need's ``theme_keys``: no query)."""
     catalogue = NeedFilter(params, queryset=_public(city))
     cards = (
         catalogue.qs.select_related("area", "district")
@@ -99,10 +122,9 @@ def catalogue_page(*, city, params, themes) -> tuple[NeedFilter, Page]:
         )
     )
     page = CataloguePaginator(cards, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
-    labels = {theme.key: theme.label for theme in themes}
     page.object_list = list(page.object_list)
     for need in page.object_list:
-        need.theme_labels = [labels[key] for key in need.theme_keys.split("|") if key in labels]
+        need.theme_labels = [theme_labels[key] for key in need.theme_keys.split("|") if key in theme_labels]
     return catalogue, page
 
 

@@ -16,6 +16,7 @@ from cities4csr.organisations.rules import is_city_officer, is_org_representativ
 
 from . import sdg
 from .models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
+from .selectors import catalogue_choices_forget
 from .states import TRANSITIONS
 
 DEFAULT_THEMES = {
@@ -53,6 +54,7 @@ def action_upsert(
             city=city, number=number, defaults={"titles": titles, "descriptions": descriptions or {}}
         )
         action.target_areas.set(target_areas)
+        transaction.on_commit(lambda: catalogue_choices_forget(city=city))
         audit_log(
             actor=actor,
             city=city,
@@ -71,6 +73,7 @@ def themes_ensure_defaults(*, actor, city) -> list[Theme]:
             theme, created = Theme.objects.get_or_create(city=city, key=key, defaults={"names": names})
             if created:
                 audit_log(actor=actor, city=city, verb="theme.create", obj=theme, payload={"key": key})
+                transaction.on_commit(lambda: catalogue_choices_forget(city=city))
     return list(Theme.objects.filter(city=city).order_by("key"))
 
 

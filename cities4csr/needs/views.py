@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from cities4csr.cities.selectors import area_choices
+from cities4csr.core.i18n import pick
 from cities4csr.core.states import targets_for
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
@@ -35,10 +35,10 @@ class NeedCatalogueView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         city = self.city
-        themes = list(selectors.themes_of_city(city=city))
-        catalogue, page = selectors.catalogue_page(city=city, params=self.request.GET, themes=themes)
+        choices = selectors.catalogue_choices(city=city)
+        themes = {key: pick(names) or key for key, names in choices["themes"]}
+        catalogue, page = selectors.catalogue_page(city=city, params=self.request.GET, theme_labels=themes)
         primary, district = city.settings.primary_area_kind, city.settings.district_area_kind
-        areas = area_choices(city=city, kinds=(primary, district))
         measure = "count" if self.request.GET.get("measure") == "count" else "gap"
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -60,11 +60,11 @@ class NeedCatalogueView(CityMixin, TemplateView):
             page_obj=page,
             needs=page.object_list,
             query=query.urlencode(),
-            theme_choices=[(t.key, t.label) for t in themes],
-            action_choices=selectors.action_choices(city=city),
+            theme_choices=list(themes.items()),
+            action_choices=[(number, f"{number}. {pick(titles)}") for number, titles in choices["actions"]],
             sdg_choices=[(goal, f"{_('Goal')} {goal}") for goal in sdg.GOALS],
-            nils=areas[primary],
-            districts=areas[district],
+            nils=choices["areas"][primary],
+            districts=choices["areas"][district],
             map_config=map_config,
             measure=measure,
             **kwargs,

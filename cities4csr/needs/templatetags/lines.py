@@ -1,7 +1,9 @@
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
-from cities4csr.core.templatetags.money import quantity
+from cities4csr.core.templatetags.money import euros, quantity
 
 register = template.Library()
 
@@ -23,4 +25,21 @@ def line_progress(line):
         percent,
         percent,
         percent,
+    )
+
+
+@register.simple_tag
+def need_card(need, city_slug):
+    """A need in the catalogue's list: its title and link; where, state and themes; its lines;
+    what is still missing. Python for the reason line_progress is: twenty of them a page."""
+    caption = [name for name in (need.area and need.area.name, need.district and need.district.name) if name]
+    return format_html(
+        '<li class="card mb-3"><div class="card-body"><h3 class="h5 card-title"><a href="{}">{}</a></h3>'
+        '<p class="mb-1 small">{}</p>{}<p class="mb-0"><strong>{}:</strong> € {}</p></div></li>',
+        reverse("need_detail", kwargs={"city_slug": city_slug, "pk": need.pk}),
+        need.title,
+        " · ".join([*caption, str(need.state_label), *need.theme_labels]),
+        format_html_join("", "{}", ((line_progress(line),) for line in need.lines.all())),
+        _("Still missing"),
+        euros(need.value_open_cents),
     )
