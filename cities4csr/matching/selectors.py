@@ -13,6 +13,7 @@ from cities4csr.organisations.models import Organisation, Site
 from .adapter import city_weights, load_city
 from .engine import KINDS, Matcher
 from .engine.pooling import PoolOffer, pool_need
+from .explain import explain
 from .models import CollectiveAction, Invitation, MatchRun, Recommendation
 
 POOL_CANDIDATES = 10  # the need's stored top-k
@@ -42,6 +43,16 @@ def sites_by_id(*, city, recommendations) -> dict[int, Site]:
     """The sites the explanations cite, in one query."""
     ids = {r.components.get("site") for r in recommendations} - {None}
     return {s.pk: s for s in Site.objects.filter(city=city, pk__in=ids).order_by("pk")}
+
+
+def explained(*, city, recommendations, reader: str) -> list[Recommendation]:
+    """The recommendations, each with ``reasons``: its explanation in the active language, for
+    ``reader`` "company" (your themes…) or "city" (their themes…)."""
+    rows = list(recommendations)
+    sites = sites_by_id(city=city, recommendations=rows)
+    for row in rows:
+        row.reasons = explain(row.components, sites=sites, reader=reader)
+    return rows
 
 
 def live_matcher(*, city, need: Need):

@@ -13,7 +13,6 @@ from cities4csr.needs.selectors import need_get
 from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
-from .explain import explain
 from .models import Invitation
 from .states import TRANSITIONS
 
@@ -22,10 +21,11 @@ def company_context(*, user, city, organisation) -> dict:
     """What the company workspace shows of matching: recommended needs and invitations."""
     if not user.has_perm("matching.view_recommendations", organisation):
         return {}
-    recommended = list(selectors.recommendations_for_company(city=city, organisation=organisation))
-    sites = selectors.sites_by_id(city=city, recommendations=recommended)
-    for r in recommended:
-        r.reasons = explain(r.components, sites=sites, reader="company")
+    recommended = selectors.explained(
+        city=city,
+        recommendations=selectors.recommendations_for_company(city=city, organisation=organisation),
+        reader="company",
+    )
     invitations = list(selectors.invitations_of(city=city, organisations=[organisation]))
     for invitation in invitations:
         invitation.next_steps = targets_for(TRANSITIONS, invitation.state, services.invitation_roles(user, invitation))
@@ -40,10 +40,9 @@ def need_context(*, user, city, need) -> dict:
     """What an officer sees on a need page: who could help, and a pooling proposal."""
     if not user.has_perm("matching.view_helpers", need):
         return {}
-    helpers = list(selectors.recommendations_for_need(city=city, need=need))
-    sites = selectors.sites_by_id(city=city, recommendations=helpers)
-    for r in helpers:
-        r.reasons = explain(r.components, sites=sites, reader="city")
+    helpers = selectors.explained(
+        city=city, recommendations=selectors.recommendations_for_need(city=city, need=need), reader="city"
+    )
     action = selectors.open_action_for_need(city=city, need=need)
     return {
         "helpers": helpers,

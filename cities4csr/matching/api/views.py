@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 
 from cities4csr.api.mixins import CityAPIMixin
 from cities4csr.matching import selectors, services
-from cities4csr.matching.explain import explain
 from cities4csr.matching.models import Invitation
 from cities4csr.needs.selectors import need_get
 from cities4csr.organisations.selectors import organisation_get
@@ -40,14 +39,17 @@ class OrganisationRecommendationsView(CityAPIMixin, APIView):
     def get(self, request, city_slug, pk):
         organisation = organisation_get(actor=request.user, city=self.city, pk=pk)
         _check(request.user, "matching.view_recommendations", organisation)
-        rows = list(selectors.recommendations_for_company(city=self.city, organisation=organisation))
-        sites = selectors.sites_by_id(city=self.city, recommendations=rows)
+        rows = selectors.explained(
+            city=self.city,
+            recommendations=selectors.recommendations_for_company(city=self.city, organisation=organisation),
+            reader="company",
+        )
         data = [
             {
                 "rank": r.company_rank,
                 "score": r.score,
                 "components": r.components,
-                "explanation": explain(r.components, sites=sites, reader="company"),
+                "explanation": r.reasons,
                 "computed_at": r.created_at,
                 "need": r.need_id,
                 "title": r.need.title,
@@ -67,14 +69,15 @@ class NeedHelpersView(CityAPIMixin, APIView):
     def get(self, request, city_slug, pk):
         need = need_get(actor=request.user, city=self.city, pk=pk)
         _check(request.user, "matching.view_helpers", need)
-        rows = list(selectors.recommendations_for_need(city=self.city, need=need))
-        sites = selectors.sites_by_id(city=self.city, recommendations=rows)
+        rows = selectors.explained(
+            city=self.city, recommendations=selectors.recommendations_for_need(city=self.city, need=need), reader="city"
+        )
         data = [
             {
                 "rank": r.need_rank,
                 "score": r.score,
                 "components": r.components,
-                "explanation": explain(r.components, sites=sites, reader="city"),
+                "explanation": r.reasons,
                 "computed_at": r.created_at,
                 "organisation": r.organisation_id,
                 "name": r.organisation.name,
