@@ -1,8 +1,14 @@
-"""The audit writer every state-changing service calls inside its transaction."""
+"""The audit writer every state-changing service calls inside its transaction, and who acted."""
 
 from django.db import transaction
 
 from .models import AuditEvent
+
+
+def person(actor):
+    """The user behind a service call, for a "created by" column: None for the system (demo
+    loader, commands, background tasks) and for anonymous visitors."""
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def audit_log(*, actor, city, verb: str, obj, payload: dict | None = None) -> AuditEvent:
@@ -15,7 +21,7 @@ def audit_log(*, actor, city, verb: str, obj, payload: dict | None = None) -> Au
         raise RuntimeError("audit_log must be called inside transaction.atomic")
     return AuditEvent.objects.with_scopes_disabled().create(
         city=city,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person(actor),
         actor_label=getattr(actor, "email", "") or "system",
         verb=verb,
         object_type=obj._meta.label_lower,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cities4csr.core.i18n import pick
 from cities4csr.core.permissions import require
-from cities4csr.core.services import audit_log
+from cities4csr.core.services import audit_log, person
 
 from . import rendering
 from .models import Draft
@@ -116,7 +116,7 @@ def draft_generate(*, actor, agreement) -> tuple[list[Draft], str]:
                 template_version=rendering.TEMPLATE_VERSION,
                 inputs=inputs,
                 language=language,
-                created_by=actor if actor is not None and actor.is_authenticated else None,
+                created_by=person(actor),
             )
             draft.file.save(
                 f"{agreement.instrument}-{agreement.pledge_id}-{digest[:12]}.{fmt}", ContentFile(content), save=False

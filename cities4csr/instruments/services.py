@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities4csr.core.permissions import require
-from cities4csr.core.services import audit_log
+from cities4csr.core.services import audit_log, person
 from cities4csr.pledges.models import Pledge
 
 from . import advisor
@@ -77,7 +77,7 @@ def agreement_confirm(
             answers=cleaned,
             advice=snapshot,
             advised_on=on,
-            confirmed_by=actor if actor is not None and actor.is_authenticated else None,
+            confirmed_by=person(actor),
         )
         for position, step in enumerate(advice.steps):
             ChecklistStep.objects.create(

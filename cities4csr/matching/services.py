@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cities4csr.core.notifications import notify
 from cities4csr.core.permissions import require
-from cities4csr.core.services import audit_log
+from cities4csr.core.services import audit_log, person
 from cities4csr.core.states import TransitionError, transition_check
 from cities4csr.needs.models import Need, ResourceLine
 from cities4csr.organisations.models import Membership, Organisation
@@ -139,7 +139,7 @@ def collective_action_launch(*, actor, need: Need) -> CollectiveAction:
         if CollectiveAction.objects.filter(need=need, state=CollectiveAction.State.OPEN).exists():
             raise ValidationError(_("This need already has an open collective action."))
         action = CollectiveAction.objects.create(
-            city=need.city, need=need, created_by=_user(actor), proposal=proposal.summary()
+            city=need.city, need=need, created_by=person(actor), proposal=proposal.summary()
         )
         for member in proposal.members:
             items = _items_for(need, member.cents_by_kind)
@@ -238,7 +238,3 @@ def invitation_transition(*, actor, invitation: Invitation, to: str) -> Invitati
             payload={"pledge": locked.pledge_id},
         )
     return locked
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None

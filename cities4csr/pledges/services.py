@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cities4csr.core.notifications import notify
 from cities4csr.core.permissions import require
-from cities4csr.core.services import audit_log
+from cities4csr.core.services import audit_log, person
 from cities4csr.core.states import TransitionError, transition_check
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
@@ -94,7 +94,7 @@ def pledge_propose(
             organisation=organisation,
             is_public=is_public,
             message=message,
-            created_by=_user(actor),
+            created_by=person(actor),
         )
         total = 0
         for pk, quantity in wanted.items():
@@ -122,10 +122,6 @@ def pledge_propose(
         )
         _notify(pledge, officers=True)
     return pledge
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _release(pledge: Pledge) -> None:
@@ -270,7 +266,7 @@ def evidence_add(
         file=file,
         description=description,
         volunteer_hours=volunteer_hours,
-        uploaded_by=_user(actor),
+        uploaded_by=person(actor),
     )
     with transaction.atomic():
         evidence.save()
