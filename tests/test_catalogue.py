@@ -265,7 +265,7 @@ def test_collective_pledge_from_the_need_page_shows_on_the_partners_page(corvett
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     pledge = Pledge.objects.filter(need=corvetto_need).latest("id")
-    assert list(pledge.partners.all()) == [partner]
+    assert [(p.organisation, p.state) for p in pledge.partnerships.all()] == [(partner, "invited")]
     assert pledge.value_cents == 250_050
     refused = client.post(
         f"/it/milano/needs/{corvetto_need.pk}/pledge/", {"organisation": company.pk, f"line_{money.pk}": "-5"}
@@ -282,7 +282,7 @@ def test_collective_pledge_from_the_need_page_shows_on_the_partners_page(corvett
     pledge_transition(actor=rep, pledge=pledge, to=Pledge.State.DELIVERED)
     pledge_transition(actor=officer, pledge=pledge, to=Pledge.State.VERIFIED)
     body = client_for().get(f"/en/milano/organisations/{partner.pk}/").content.decode()
-    assert corvetto_need.title in body
+    assert corvetto_need.title not in body  # named, not yet accepted: cities4csr/pledges/tests/test_partners.py
 
 
 @pytest.mark.django_db

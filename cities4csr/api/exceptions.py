@@ -1,14 +1,68 @@
+"""How the API answers a refusal: the messages per field, in the reader's language, and beside
+them a stable machine-readable code per message (``codes``), so that clients and tests never
+match translated text.
+
+    {"partners": ["The lead organisation cannot also be its own partner."],
+     "codes": {"partners": ["lead_is_partner"]}}
+
+Services raise Django's ValidationError (400) and PermissionDenied (403); a transition to the
+state the object is already in answers 409 with the code ``already``."""
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from cities4csr.core.lifecycle import TransitionRepeated
+
+NON_FIELD = "non_field_errors"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "already"
+
+
+def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+    out = []
+    for error in errors:
+        for item in error.error_list if hasattr(error, "error_list") else [error]:
+            message = item.message % item.params if item.params else item.message
+            out.append(ErrorDetail(str(message), code=item.code or "invalid"))
+    return out
+
+
+def _from_django(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: _details(errors) for field, errors in exc.error_dict.items()}
+    return {NON_FIELD: _details(exc.error_list)}
 
 
 def exception_handler(exc, context):
-    """Services raise Django's ValidationError/PermissionDenied; the API answers 400/403 with messages."""
-    if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail=detail)
+    if isinstance(exc, TransitionRepeated):
+        exc = Conflict(detail={NON_FIELD: _details(exc.error_list)})
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=_from_django(exc))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError | Conflict):
+        codes = exc.get_codes()
+        if isinstance(response.data, dict) and isinstance(codes, dict):
+            response.data["codes"] = codes
+        elif isinstance(response.data, list):
+            response.data = {NON_FIELD: response.data, "codes": {NON_FIELD: codes}}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refused request (400, 409): messages by field, and their stable codes."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    codes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="for each field (and non_field_errors), the stable code of each message: e.g. required, invalid, "
+        "lead_is_partner, unknown_line, duplicate_line, over_commit, need_closed, too_large, not_allowed, "
+        "reason_required, already",
+    )

@@ -53,6 +53,11 @@ city_patterns = [
     path("pledges/<int:pk>/", pledge_api.PledgeDetailView.as_view(), name="pledge-detail"),
     path("pledges/<int:pk>/transition/", pledge_api.PledgeTransitionView.as_view(), name="pledge-transition"),
     path("pledges/<int:pk>/evidence/", pledge_api.EvidenceView.as_view(), name="pledge-evidence"),
+    path(
+        "pledges/<int:pk>/partners/<int:organisation_pk>/transition/",
+        pledge_api.PartnershipTransitionView.as_view(),
+        name="pledge-partner-transition",
+    ),
     path("advisor/", instrument_api.AdvisorView.as_view(), name="advisor"),
     path("pledges/<int:pk>/agreement/", instrument_api.AgreementView.as_view(), name="pledge-agreement"),
     path(

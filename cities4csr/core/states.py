@@ -1,14 +1,10 @@
-"""Explicit lifecycles. Pure Python: a table of allowed transitions and who may make them.
-
-Each app's ``states.py`` declares its table; services call ``transition_check`` with the
-roles the actor holds on the object and refuse anything the table does not allow.
-"""
+"""Lifecycle tables. Pure Python: the allowed transitions of a stateful model and who may make
+them. Each app's ``states.py`` declares its table and registers it with ``core.lifecycle``,
+which applies transitions; ``manage.py states_doc`` renders every registered table."""
 
 from dataclasses import dataclass
 
-
-class TransitionError(ValueError):
-    pass
+REASON = "reason"  # a row's fifth element: the transition must say why
 
 
 @dataclass(frozen=True)
@@ -17,26 +13,13 @@ class Transition:
     target: str
     roles: frozenset[str]
     verb: str
+    needs_reason: bool = False
 
 
-def table(*rows: tuple[tuple[str, ...], str, set[str], str]) -> dict[tuple[str, str], Transition]:
-    """Rows of (sources, target, roles, verb) -> {(source, target): Transition}."""
+def table(*rows: tuple) -> dict[tuple[str, str], Transition]:
+    """Rows of (sources, target, roles, verb[, REASON]) -> {(source, target): Transition}."""
     result = {}
-    for sources, target, roles, verb in rows:
+    for sources, target, roles, verb, *flags in rows:
         for source in sources:
-            result[source, target] = Transition(source, target, frozenset(roles), verb)
+            result[source, target] = Transition(source, target, frozenset(roles), verb, REASON in flags)
     return result
-
-
-def transition_check(transitions: dict, source: str, target: str, roles: set[str]) -> Transition:
-    transition = transitions.get((source, target))
-    if transition is None:
-        raise TransitionError(f"cannot go from {source} to {target}")
-    if not roles & transition.roles:
-        raise PermissionError(f"{source} -> {target} needs one of: {', '.join(sorted(transition.roles))}")
-    return transition
-
-
-def targets_for(transitions: dict, source: str, roles: set[str]) -> list[Transition]:
-    """The transitions someone with ``roles`` may make from ``source``."""
-    return [t for (s, _t), t in transitions.items() if s == source and roles & t.roles]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cities4csr.core.i18n import pick
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
+from cities4csr.pledges.selectors import partners_accepted
 
 from . import rendering
 from .models import Draft
@@ -53,7 +54,7 @@ def draft_inputs(agreement) -> dict:
         "city_name": pledge.city.name,
         "giver_name": organisation.name,
         "giver_ids": ids,
-        "partners": ", ".join(p.name for p in pledge.partners.all().order_by("name")),
+        "partners": ", ".join(sorted(p.name for p in partners_accepted(pledge))),
         "need_title": pledge.need.title,
         "need_description": pledge.need.description,
         "contributions": [

@@ -2,6 +2,7 @@
 
 from cities4csr.needs.models import ResourceKind
 from cities4csr.organisations.models import Organisation
+from cities4csr.pledges.selectors import partners_accepted
 
 KIND = {
     ResourceKind.MONEY: "money",
@@ -31,7 +32,7 @@ def answers_from_pledge(pledge) -> dict:
     answers: dict = {"value_eur": pledge.value_cents / 100}
     if items:
         answers["contribution_kind"] = KIND.get(items[0].line.kind)
-    partners = list(pledge.partners.all())
+    partners = partners_accepted(pledge)
     if partners:
         answers["counterpart"] = "mixed"
         answers["multi_party"] = True

@@ -11,6 +11,11 @@ from cities4csr.core.models import CityScopedModel
 
 
 class Agreement(CityScopedModel):
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed: steps running")
+        CONCLUDED = "concluded", _("Concluded")
+
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.CONFIRMED)
     pledge = models.OneToOneField("pledges.Pledge", on_delete=models.PROTECT, related_name="agreement")
     instrument = models.CharField(_("legal instrument"), max_length=40)
     jurisdiction = models.CharField(_("jurisdiction"), max_length=2)

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cities4csr.core.lifecycle import effect, guard, transition_apply
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.pledges.models import Pledge
@@ -102,7 +104,7 @@ def agreement_confirm(
         if notice_starts_on is not None:
             _record_notice(agreement, notice_starts_on)
         if not agreement_blockers(agreement, on=on):
-            _conclude(actor, agreement, on)
+            transition_apply(actor=actor, obj=agreement, to=Agreement.State.CONCLUDED, on=on)
     return agreement
 
 
@@ -155,34 +157,42 @@ def agreement_blockers(agreement: Agreement | None, *, on: date) -> list[str]:
         elif on < step.due_on:
             out.append(
                 _("The public notice runs until %(end)s: the agreement can be concluded from that day, not before.")
-                % {"end": step.due_on.isoformat()}
+                % {"end": date_format(step.due_on, "DATE_FORMAT")}
             )
     return out
 
 
 def agreement_conclude(*, actor, agreement: Agreement, on: date | None = None) -> Agreement:
-    """Move the pledge to "agreed" once nothing blocks it."""
+    """Conclude the agreement once nothing blocks it: the pledge moves to "agreed"."""
     require(actor, "instruments.confirm_instrument", agreement.pledge)
-    on = on or timezone.localdate()
-    blockers = agreement_blockers(agreement, on=on)
+    return transition_apply(actor=actor, obj=agreement, to=Agreement.State.CONCLUDED, on=on or timezone.localdate())
+
+
+@guard("instruments.agreement", to=Agreement.State.CONCLUDED)
+def _nothing_blocks(agreement: Agreement, transition, context) -> None:
+    blockers = agreement_blockers(agreement, on=context["on"])
     if blockers:
-        raise ValidationError(blockers)
-    with transaction.atomic():
-        _conclude(actor, agreement, on)
-    return agreement
+        raise ValidationError([ValidationError(b, code="blocked") for b in blockers])
 
 
-def _conclude(actor, agreement: Agreement, on: date) -> None:
-    from cities4csr.pledges.services import pledge_transition
-
+@effect("instruments.agreement", to=Agreement.State.CONCLUDED)
+def _pledge_agreed(actor, agreement: Agreement, transition, context) -> None:
+    on = context["on"]
     for step in agreement.steps.filter(blocks_agreement=True, done_on__isnull=True):
         step.done_on = step.due_on or on
         step.save(update_fields=["done_on", "updated_at"])
-    agreement.agreed_on = on
-    agreement.save(update_fields=["agreed_on", "updated_at"])
-    pledge_transition(
-        actor=actor, pledge=agreement.pledge, to=Pledge.State.AGREED, instrument=agreement.instrument, on=on
-    )
+    transition_apply(actor=actor, obj=agreement.pledge, to=Pledge.State.AGREED, on=on)
+
+
+@guard("pledges.pledge", to=Pledge.State.AGREED)
+def _agreement_concluded(pledge: Pledge, transition, context) -> None:
+    """A pledge is "agreed" only by concluding its agreement: that records the instrument."""
+    agreement = Agreement.objects.filter(city=pledge.city, pledge=pledge).first()
+    if agreement is None or agreement.state != Agreement.State.CONCLUDED:
+        blockers = agreement_blockers(agreement, on=context["on"]) or [
+            _("Conclude the agreement from the advisor's checklist.")
+        ]
+        raise ValidationError({"instrument": [ValidationError(b, code="agreement_open") for b in blockers]})
 
 
 def step_done(*, actor, step: ChecklistStep, on: date | None = None) -> ChecklistStep:

@@ -6,4 +6,4 @@ class MatchingConfig(AppConfig):
     label = "matching"
 
     def ready(self):
-        from . import rules, signals  # noqa: F401 - registers permissions and the recompute trigger
+        from . import rules, services, signals, states  # noqa: F401 - permissions, lifecycles, recompute trigger

@@ -6,25 +6,22 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.notifications import notify
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
-from cities4csr.core.states import TransitionError, transition_check
 from cities4csr.needs.models import Need, ResourceLine
-from cities4csr.organisations.models import Membership, Organisation
-from cities4csr.organisations.rules import is_city_officer, is_org_representative
+from cities4csr.organisations.models import Membership
 from cities4csr.pledges.services import OPEN_NEED_STATES, pledge_propose
 
 from .adapter import city_weights, load_city
 from .engine import COMPONENTS, Matcher
 from .models import CollectiveAction, Invitation, MatchRun, Recommendation
-from .states import TRANSITIONS
 
 TOP_K = 10
 
@@ -179,62 +176,38 @@ def collective_action_launch(*, actor, need: Need) -> CollectiveAction:
     return action
 
 
-def invitation_roles(actor, invitation: Invitation) -> set[str]:
-    if actor is None:
-        return {"invitee", "officer"}
-    roles = set()
-    if is_org_representative(actor, invitation.organisation):
-        roles.add("invitee")
-    if is_city_officer(actor, invitation):
-        roles.add("officer")
-    return roles
-
-
 def invitation_transition(*, actor, invitation: Invitation, to: str) -> Invitation:
     """Accept (the company's pledge is proposed for what is still missing), decline or withdraw."""
-    try:
-        transition = transition_check(TRANSITIONS, invitation.state, to, invitation_roles(actor, invitation))
-    except PermissionError:
-        raise PermissionDenied(f"invitation.{to}") from None
-    except TransitionError as exc:
-        raise ValidationError(str(exc)) from None
-    with transaction.atomic():
-        locked = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
-        if locked.state != invitation.state:
-            raise ValidationError(_("This invitation has already been answered."))
-        if to == Invitation.State.ACCEPTED:
-            need = invitation.action.need
-            lines = {line.pk: line for line in ResourceLine.objects.filter(need=need, pk__in=map(int, locked.items))}
-            items = [
-                (lines[int(pk)], min(int(q), lines[int(pk)].remaining))
-                for pk, q in sorted(locked.items.items(), key=lambda kv: int(kv[0]))
-                if int(pk) in lines
-            ]
-            if not any(q for _line, q in items):
-                raise ValidationError(_("Others have covered this need in the meantime: nothing is left to pledge."))
-            partners = Organisation.objects.filter(
-                pk__in=invitation.action.invitations.exclude(pk=invitation.pk).values("organisation_id")
-            ).order_by("pk")
-            locked.pledge = pledge_propose(
-                actor=actor,
-                need=need,
-                organisation=invitation.organisation,
-                items=items,
-                partners=partners,
-                message=_("Part of a collective action proposed by the city."),
-            )
-        locked.state = to
-        locked.responded_at = timezone.now()
-        locked.save(update_fields=["state", "responded_at", "pledge", "updated_at"])
-        action = locked.action
-        if not action.invitations.filter(state=Invitation.State.INVITED).exists():
-            action.state = CollectiveAction.State.CLOSED
-            action.save(update_fields=["state", "updated_at"])
-        audit_log(
-            actor=actor,
-            city=invitation.city,
-            verb=f"invitation.{transition.verb}",
-            obj=locked,
-            payload={"pledge": locked.pledge_id},
+    return transition_apply(actor=actor, obj=invitation, to=to)
+
+
+@effect("matching.invitation", to=Invitation.State.ACCEPTED)
+def _pledge_for_invitation(actor, invitation: Invitation, transition, context) -> None:
+    """The company's own pledge, for what is still missing of the lines it was invited to."""
+    need = invitation.action.need
+    lines = {line.pk: line for line in ResourceLine.objects.filter(need=need, pk__in=map(int, invitation.items))}
+    items = [
+        (lines[int(pk)], min(int(q), lines[int(pk)].remaining))
+        for pk, q in sorted(invitation.items.items(), key=lambda kv: int(kv[0]))
+        if int(pk) in lines
+    ]
+    if not any(q for _line, q in items):
+        raise ValidationError(
+            _("Others have covered this need in the meantime: nothing is left to pledge."), code="covered"
         )
-    return locked
+    invitation.pledge = pledge_propose(
+        actor=actor,
+        need=need,
+        organisation=invitation.organisation,
+        items=items,
+        message=_("Part of a collective action proposed by the city."),
+    )
+    invitation.save(update_fields=["pledge", "updated_at"])
+
+
+@effect("matching.invitation")
+def _close_when_answered(actor, invitation: Invitation, transition, context) -> None:
+    """The collective action closes once no invitation waits for an answer."""
+    action = invitation.action
+    if action.state == CollectiveAction.State.OPEN and not action.invitations.filter(state=Invitation.State.INVITED):
+        transition_apply(actor=None, obj=action, to=CollectiveAction.State.CLOSED)

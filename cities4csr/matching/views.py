@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from cities4csr.core.states import targets_for
+from cities4csr.core.lifecycle import transitions_for
+from cities4csr.matching.states import invitation_roles
 from cities4csr.needs.selectors import need_get
 from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
 from .models import Invitation
-from .states import TRANSITIONS
 
 
 def company_context(*, user, city, organisation) -> dict:
@@ -28,7 +28,7 @@ def company_context(*, user, city, organisation) -> dict:
     )
     invitations = list(selectors.invitations_of(city=city, organisations=[organisation]))
     for invitation in invitations:
-        invitation.next_steps = targets_for(TRANSITIONS, invitation.state, services.invitation_roles(user, invitation))
+        invitation.next_steps = transitions_for(actor=user, obj=invitation)
     return {
         "recommended": recommended,
         "match_run": selectors.last_run(city=city),
@@ -73,7 +73,7 @@ class InvitationTransitionView(CityMixin, View):
         invitation = get_object_or_404(
             Invitation.objects.select_related("action__need", "organisation"), city=self.city, pk=pk
         )
-        if not services.invitation_roles(request.user, invitation):
+        if not invitation_roles(request.user, invitation):
             raise PermissionDenied
         to = request.POST.get("to", "")
         if to not in Invitation.State.values:

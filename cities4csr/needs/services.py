@@ -1,23 +1,18 @@
 """Writes for the action plan, themes, needs and their resource lines."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities4csr.cities.selectors import areas_locate
-from cities4csr.core.notifications import notify
+from cities4csr.core.lifecycle import transition_apply
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
-from cities4csr.core.states import TransitionError, transition_check
 from cities4csr.core.text import fold
-from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
 from . import sdg
 from .models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
 from .selectors import catalogue_choices_forget
-from .states import TRANSITIONS
 
 DEFAULT_THEMES = {
     "social_inclusion": {"it": "Inclusione sociale", "en": "Social inclusion", "fr": "Inclusion sociale"},
@@ -199,56 +194,6 @@ def need_refresh_totals(need: Need) -> None:
     )
 
 
-def need_roles(actor, need: Need) -> set[str]:
-    if actor is None:  # the system (demo loader, commands, automatic moves) plays every role
-        return {"system", "officer", "owner"}
-    roles = set()
-    if is_city_officer(actor, need):
-        roles.add("officer")
-    if is_org_representative(actor, need.owner):
-        roles.add("owner")
-    return roles
-
-
 def need_transition(*, actor, need: Need, to: str, reason: str = "") -> Need:
     """Move a need along its lifecycle (needs/states.py), audited, with a notice to the owner."""
-    try:
-        transition = transition_check(TRANSITIONS, need.state, to, need_roles(actor, need))
-    except PermissionError:
-        raise PermissionDenied(f"need.{to}") from None
-    except TransitionError as exc:
-        raise ValidationError(str(exc)) from None
-    if to == Need.State.PUBLISHED and not need.lines.exists():
-        raise ValidationError("A need must have at least one resource line before it is published.")
-    source = need.state
-    with transaction.atomic():
-        need.state = to
-        if to == Need.State.PUBLISHED and need.published_at is None:
-            need.published_at = timezone.now()
-        need.save(update_fields=["state", "published_at", "updated_at"])
-        audit_log(
-            actor=actor,
-            city=need.city,
-            verb=f"need.{transition.verb}",
-            obj=need,
-            payload={"from": source, "to": to, "reason": reason},
-        )
-        notify(
-            users=_owner_people(need),
-            city=need.city,
-            template="need_transition",
-            context={
-                "model": "needs.need",
-                "state": to,
-                "title": need.title,
-                "reason": reason,
-                "url": reverse("need_detail", kwargs={"city_slug": need.city.slug, "pk": need.pk}),
-            },
-        )
-    return need
-
-
-def _owner_people(need: Need):
-    from cities4csr.organisations.models import Membership
-
-    return [m.user for m in Membership.objects.filter(city=need.city, organisation=need.owner).select_related("user")]
+    return transition_apply(actor=actor, obj=need, to=to, reason=reason)

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cities4csr.core.i18n import pick
-from cities4csr.core.states import targets_for
+from cities4csr.core.lifecycle import transitions_for
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
@@ -25,7 +25,6 @@ from .exporting import export_response
 from .forms import LineForm, NeedForm, TransitionForm
 from .importing import COLUMNS, REQUIRED, needs_import
 from .models import Need
-from .states import TRANSITIONS
 
 
 class NeedCatalogueView(CityMixin, TemplateView):
@@ -90,9 +89,7 @@ class NeedDetailView(CityMixin, TemplateView):
         return super().get_context_data(
             need=need,
             pledges=pledges_public_for_need(city=self.city, need=need),
-            transitions=targets_for(TRANSITIONS, need.state, services.need_roles(user, need))
-            if user.is_authenticated
-            else [],
+            transitions=transitions_for(actor=user, obj=need) if user.is_authenticated else [],
             can_change=user.has_perm("needs.change_need", need),
             line_form=kwargs.pop("line_form", LineForm()),
             **need_context(user=user, city=self.city, need=need),

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +21,12 @@ class PledgeForm(forms.Form):
     )
     is_public = forms.BooleanField(label=_("Show our name on the public pages"), required=False, initial=True)
     message = forms.CharField(label=_("Message to the city"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, lines, organisations, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:  # one key per form shown: posting it twice makes one pledge
+            self.initial["idempotency_key"] = uuid.uuid4().hex
         self.fields["organisation"].queryset = organisations
         self.fields["partners"].queryset = partners
         self.lines = [line for line in lines if line.remaining > 0]
@@ -76,8 +81,6 @@ class PledgeForm(forms.Form):
         if not items and not self.errors:
             raise forms.ValidationError(_("Say how much of at least one line you pledge."))
         data["items"], data["costs"] = items, costs
-        if data.get("organisation") in (data.get("partners") or []):
-            self.add_error("partners", _("The lead organisation cannot also be its own partner."))
         return data
 
 
@@ -91,4 +94,3 @@ class EvidenceForm(forms.Form):
 class PledgeTransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    instrument = forms.CharField(label=_("Legal instrument"), required=False, max_length=40)

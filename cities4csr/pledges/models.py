@@ -25,25 +25,28 @@ class Pledge(CityScopedModel):
         related_name="pledges",
         verbose_name=_("lead organisation"),
     )
-    partners = models.ManyToManyField(
-        "organisations.Organisation",
-        blank=True,
-        related_name="partner_pledges",
-        verbose_name=_("partners in a collective action"),
-    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PROPOSED, db_index=True)
     is_public = models.BooleanField(_("show our name on the public pages"), default=True)
     message = models.TextField(_("message"), blank=True)
-    instrument = models.CharField(_("legal instrument"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True, help_text="Why it was declined or returned")
     value_cents = models.BigIntegerField(_("value (EUR cents)"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     verified_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(
+        max_length=64, blank=True, default="", help_text="The form's or the API client's key: a repeat makes no pledge"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="pledge_idempotency_key_unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} → {self.need}"
@@ -52,6 +55,33 @@ class Pledge(CityScopedModel):
     def holds_capacity(self) -> bool:
         """Whether this pledge's quantities count against its lines."""
         return self.state not in (self.State.DECLINED, self.State.WITHDRAWN)
+
+
+class PledgePartner(CityScopedModel):
+    """An organisation the lead names as its partner in a collective pledge. It joins only by
+    accepting; until then it appears nowhere but in its own workspace."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="pledge_partnerships"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.INVITED, db_index=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pledge", "organisation"]
+        verbose_name = _("partnership in a pledge")
+        verbose_name_plural = _("partnerships in pledges")
+        constraints = [models.UniqueConstraint(fields=["pledge", "organisation"], name="pledgepartner_unique")]
+
+    def __str__(self):
+        return f"{self.organisation} + {self.pledge}"
 
 
 class PledgeItem(CityScopedModel):

@@ -19,8 +19,18 @@ def is_need_owner_member(user, pledge):
     return is_owner_member(user, pledge.need)
 
 
+@rules.predicate
+def is_named_partner_member(user, pledge):
+    """A member of an organisation the lead named as partner (it must see what it is asked to join)."""
+    if not user.is_authenticated:
+        return False
+    return any(is_org_member(user, p.organisation) for p in pledge.partnerships.all())
+
+
 # add_pledge is asked on the pledging organisation
 rules.add_perm("pledges.add_pledge", is_org_representative | is_city_officer)
-rules.add_perm("pledges.view_pledge", is_city_officer | is_pledger_member | is_need_owner_member)
+rules.add_perm(
+    "pledges.view_pledge", is_city_officer | is_pledger_member | is_need_owner_member | is_named_partner_member
+)
 rules.add_perm("pledges.add_evidence", is_pledger | is_city_officer)
 rules.add_perm("pledges.allow_overcommit", is_city_officer)

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .models import Evidence, Pledge, PledgeItem
+from .models import Evidence, Pledge, PledgeItem, PledgePartner
 
 SHOWN_ON_NEED = [
     Pledge.State.ACCEPTED,
@@ -15,9 +15,13 @@ SHOWN_ON_NEED = [
 
 
 def _full(queryset, city):
-    return queryset.select_related("need", "organisation", "need__area").prefetch_related(
+    return queryset.select_related("need", "organisation", "need__area", "agreement").prefetch_related(
         Prefetch("items", queryset=PledgeItem.objects.filter(city=city).select_related("line").order_by("line_id")),
         Prefetch("evidence", queryset=Evidence.objects.filter(city=city).order_by("id")),
+        Prefetch(
+            "partnerships",
+            queryset=PledgePartner.objects.filter(city=city).select_related("organisation").order_by("organisation_id"),
+        ),
     )
 
 
@@ -30,10 +34,36 @@ def pledges_public_for_need(*, city, need) -> QuerySet[Pledge]:
 
 def contributions_of_organisation(*, city, organisation) -> QuerySet[Pledge]:
     """Verified, public contributions of an organisation (as lead or partner)."""
+    partner_of = PledgePartner.objects.filter(
+        city=city, organisation=organisation, state=PledgePartner.State.ACCEPTED
+    ).values("pledge_id")
     qs = Pledge.objects.filter(city=city, state=Pledge.State.VERIFIED, is_public=True).filter(
-        Q(organisation=organisation) | Q(partners=organisation)
+        Q(organisation=organisation) | Q(pk__in=partner_of)
     )
-    return _full(qs.distinct(), city).order_by("-verified_at", "-id")
+    return _full(qs, city).order_by("-verified_at", "-id")
+
+
+def partners_accepted(pledge: Pledge) -> list:
+    """The partners that accepted to appear with the pledge (from the prefetched rows)."""
+    return [p.organisation for p in pledge.partnerships.all() if p.state == PledgePartner.State.ACCEPTED]
+
+
+def partnership_get(*, actor, city, pledge_pk, organisation_pk) -> PledgePartner:
+    pledge = pledge_get(actor=actor, city=city, pk=pledge_pk)
+    for partnership in pledge.partnerships.all():
+        if partnership.organisation_id == organisation_pk:
+            partnership.pledge = pledge
+            return partnership
+    raise Http404("No such partner")
+
+
+def partnerships_awaiting(*, city, organisations) -> QuerySet[PledgePartner]:
+    """Invitations to join another organisation's pledge, waiting for these organisations' answer."""
+    return (
+        PledgePartner.objects.filter(city=city, organisation__in=organisations, state=PledgePartner.State.INVITED)
+        .select_related("pledge__need", "pledge__organisation", "organisation")
+        .order_by("created_at", "id")
+    )
 
 
 def pledge_get(*, actor, city, pk) -> Pledge:
@@ -62,5 +92,9 @@ def pledges_visible(*, actor, city) -> QuerySet[Pledge]:
     if not is_city_officer(actor, city):
         if not actor.is_authenticated:
             return Pledge.objects.none()
-        qs = qs.filter(Q(organisation__memberships__user=actor) | Q(need__owner__memberships__user=actor)).distinct()
+        qs = qs.filter(
+            Q(organisation__memberships__user=actor)
+            | Q(need__owner__memberships__user=actor)
+            | Q(partnerships__organisation__memberships__user=actor)
+        ).distinct()
     return _full(qs, city).order_by("-created_at", "-id")

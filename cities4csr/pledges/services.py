@@ -3,26 +3,25 @@ move along the lifecycle, record evidence of delivery."""
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities4csr.core.notifications import notify
+from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
-from cities4csr.core.states import TransitionError, transition_check
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
-from cities4csr.organisations.models import Membership
-from cities4csr.organisations.rules import is_city_officer, is_org_representative
+from cities4csr.organisations.selectors import organisations_in_city
 
-from .models import Evidence, Pledge, PledgeItem
-from .states import NEEDS_REASON, TRANSITIONS
+from .models import Evidence, Pledge, PledgeItem, PledgePartner
+from .states import partner_notify, pledge_notify
 
 OPEN_NEED_STATES = (Need.State.PUBLISHED, Need.State.IN_PROGRESS)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_QUANTITY = 10**9
+MAX_CENTS = 10**14
 EVIDENCE_TYPES = {
     Evidence.Kind.PHOTO: {".jpg", ".jpeg", ".png", ".webp"},
     Evidence.Kind.RECEIPT: {".pdf", ".jpg", ".jpeg", ".png"},
@@ -35,48 +34,88 @@ class OverCommitError(ValidationError):
     """A line has less room left than the pledge asks for."""
 
 
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _pledge_input(*, need: Need, organisation, items, costs, partners) -> tuple[dict, dict, list]:
+    """Every rule on what a pledge asks for, once, for the page, the API and the other apps:
+    (quantity by line id, declared cost by line id, partner organisations)."""
+    if organisation.city_id != need.city_id:
+        raise _invalid("organisation", _("The organisation is not in this city."), "other_city")
+    wanted: dict[int, int] = {}
+    for line, quantity in items:
+        pk = int(getattr(line, "pk", line))
+        if pk in wanted:
+            raise _invalid("items", _("A resource line is pledged twice."), "duplicate_line")
+        if not isinstance(quantity, int) or quantity < 0:
+            raise _invalid("items", _("Quantities must be positive."), "not_positive")
+        if quantity > MAX_QUANTITY:
+            raise _invalid("items", _("A quantity cannot exceed %(max)s.") % {"max": MAX_QUANTITY}, "too_large")
+        if quantity:
+            wanted[pk] = quantity
+    if not wanted:
+        raise _invalid("items", _("Pledge at least one resource line."), "empty")
+    lines = {line.pk: line for line in ResourceLine.objects.filter(need=need, pk__in=wanted)}
+    if set(wanted) - set(lines):
+        raise _invalid("items", _("A resource line does not belong to this need."), "unknown_line")
+    costs = {int(getattr(pk, "pk", pk)): cost for pk, cost in (costs or {}).items()}
+    if set(costs) - set(wanted):
+        raise _invalid("costs", _("A cost is given for a line that is not pledged."), "unpledged_line")
+    if any(lines[pk].kind == ResourceKind.MONEY for pk in costs):
+        raise _invalid(
+            "costs", _("Money is its own value: give a cost only for goods, time, expertise or space."), "money"
+        )
+    if any(not isinstance(cost, int) or cost < 0 or cost > MAX_CENTS for cost in costs.values()):
+        raise _invalid("costs", _("A cost is an amount of zero or more, within the city's limits."), "invalid")
+    partner_ids = [int(getattr(p, "pk", p)) for p in partners]
+    if organisation.pk in partner_ids:
+        raise _invalid("partners", _("The lead organisation cannot also be its own partner."), "lead_is_partner")
+    if len(set(partner_ids)) != len(partner_ids):
+        raise _invalid("partners", _("An organisation is named twice as a partner."), "duplicate")
+    found = list(organisations_in_city(city=need.city).filter(pk__in=partner_ids).order_by("pk"))
+    if len(found) != len(partner_ids):
+        raise _invalid("partners", _("A partner is not an organisation of this city."), "unknown")
+    return wanted, costs, found
+
+
 def pledge_propose(
     *,
     actor,
     need: Need,
     organisation,
-    items: list[tuple[ResourceLine, int]],
-    costs: dict[int, int] | None = None,
+    items,
+    costs: dict | None = None,
     partners=(),
     is_public: bool = True,
     message: str = "",
     allow_overcommit: bool = False,
+    idempotency_key: str = "",
 ) -> Pledge:
-    """Commit quantities of the need's lines. Lines are locked (need first, then lines by id), so
-    concurrent pledges can never take more than a line has room for; an officer may allow more.
+    """Commit quantities of the need's lines: ``items`` are (line or line id, quantity) pairs.
 
-    Goods, time, expertise and space are valued at their cost to the giver (B4SI): ``costs``
-    maps a line's id to the cost the giver declares, in EUR cents; a line without one is valued
-    at the need's own estimate, pro rata."""
+    Lines are locked (need first, then lines by id), so concurrent pledges can never take more
+    than a line has room for; an officer may allow more. Goods, time, expertise and space are
+    valued at their cost to the giver (B4SI): ``costs`` maps a line (id) to the cost the giver
+    declares, in cents; a line without one is valued at the need's own estimate, pro rata.
+    The partners named are invited: each joins only by accepting (``partnership_transition``).
+    The same ``idempotency_key`` from the same organisation (a form posted twice, a retried API
+    call) returns the first pledge and writes nothing."""
     require(actor, "pledges.add_pledge", organisation)
     if allow_overcommit:
         require(actor, "pledges.allow_overcommit", need)
-    if organisation.city_id != need.city_id:
-        raise ValidationError(_("The organisation is not in this city."))
-    items = [(line, int(quantity)) for line, quantity in items if quantity]
-    if not items:
-        raise ValidationError(_("Pledge at least one resource line."))
-    if any(q < 0 for _line, q in items):
-        raise ValidationError(_("Quantities must be positive."))
-    if any(line.need_id != need.pk for line, _q in items):
-        raise ValidationError(_("A resource line does not belong to this need."))
-    costs = {int(pk): cost for pk, cost in (costs or {}).items()}
-    if set(costs) - {line.pk for line, _q in items}:
-        raise ValidationError(_("A cost is given for a line that is not pledged."))
-    if any(line.kind == ResourceKind.MONEY for line, _q in items if line.pk in costs):
-        raise ValidationError(_("Money is its own value: give a cost only for goods, time, expertise or space."))
-    if any(not isinstance(cost, int) or cost < 0 for cost in costs.values()):
-        raise ValidationError(_("A cost is an amount of euro cents, zero or more."))
+    wanted, costs, partners = _pledge_input(
+        need=need, organisation=organisation, items=items, costs=costs, partners=partners
+    )
+    idempotency_key = (idempotency_key or "").strip()[:64]
     with transaction.atomic():
         locked_need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
+        if idempotency_key:
+            repeated = Pledge.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+            if repeated is not None:
+                return repeated
         if locked_need.state not in OPEN_NEED_STATES:
-            raise ValidationError(_("This need is not open for pledges."))
-        wanted = {line.pk: quantity for line, quantity in items}
+            raise ValidationError(_("This need is not open for pledges."), code="need_closed")
         lines = {
             line.pk: line
             for line in ResourceLine.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk")
@@ -86,7 +125,8 @@ def pledge_propose(
             if quantity > line.remaining and not allow_overcommit:
                 raise OverCommitError(
                     _("Only %(remaining)s %(unit)s of “%(label)s” are still needed; you offered %(quantity)s.")
-                    % {"remaining": line.remaining, "unit": line.unit, "label": line.label, "quantity": quantity}
+                    % {"remaining": line.remaining, "unit": line.unit, "label": line.label, "quantity": quantity},
+                    code="over_commit",
                 )
         pledge = Pledge.objects.create(
             city=need.city,
@@ -95,6 +135,7 @@ def pledge_propose(
             is_public=is_public,
             message=message,
             created_by=person(actor),
+            idempotency_key=idempotency_key,
         )
         total = 0
         for pk, quantity in wanted.items():
@@ -106,7 +147,6 @@ def pledge_propose(
             total += value
         pledge.value_cents = total
         pledge.save(update_fields=["value_cents"])
-        pledge.partners.set(partners)
         need_refresh_totals(locked_need)
         audit_log(
             actor=actor,
@@ -118,15 +158,31 @@ def pledge_propose(
                 "value_cents": total,
                 "costs_declared": {str(k): v for k, v in costs.items()},
                 "overcommit": allow_overcommit,
+                "partners_invited": [p.pk for p in partners],
             },
         )
-        _notify(pledge, officers=True)
+        pledge_notify(pledge, None, {})
+        for partner in partners:
+            partnership = PledgePartner.objects.create(city=need.city, pledge=pledge, organisation=partner)
+            partner_notify(partnership, None, {})
     return pledge
 
 
-def _release(pledge: Pledge) -> None:
+def pledge_transition(*, actor, pledge: Pledge, to: str, reason: str = "", on=None) -> Pledge:
+    """Move a pledge along its lifecycle (pledges/states.py). "agreed" is reached only through
+    the instrument advisor's agreement (cities4csr.instruments guards it)."""
+    return transition_apply(actor=actor, obj=pledge, to=to, reason=reason, on=on or timezone.localdate())
+
+
+def partnership_transition(*, actor, partnership: PledgePartner, to: str) -> PledgePartner:
+    """A named partner accepts or declines; the lead or an officer withdraws the invitation."""
+    return transition_apply(actor=actor, obj=partnership, to=to)
+
+
+@effect("pledges.pledge", to=(Pledge.State.DECLINED, Pledge.State.WITHDRAWN))
+def _release(actor, pledge: Pledge, transition, context) -> None:
     """Give a declined or withdrawn pledge's quantities back to its lines (under lock)."""
-    Need.objects.select_for_update(of=("self",)).get(pk=pledge.need_id)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=pledge.need_id)
     items = list(pledge.items.all().order_by("line_id"))
     lines = {
         line.pk: line
@@ -138,99 +194,31 @@ def _release(pledge: Pledge) -> None:
         line = lines[item.line_id]
         line.committed = max(line.committed - item.quantity, 0)
         line.save(update_fields=["committed", "updated_at"])
-    need_refresh_totals(pledge.need)
+    need_refresh_totals(need)
 
 
-def pledge_roles(actor, pledge: Pledge) -> set[str]:
-    if actor is None:  # the system (demo loader, commands) plays every role
-        return {"officer", "pledger"}
-    roles = set()
-    if is_city_officer(actor, pledge):
-        roles.add("officer")
-    if is_org_representative(actor, pledge.organisation):
-        roles.add("pledger")
-    return roles
+@effect("pledges.pledge", to=Pledge.State.ACCEPTED)
+def _need_starts(actor, pledge: Pledge, transition, context) -> None:
+    """The first accepted pledge puts a published need in progress."""
+    need = pledge.need
+    if need.state == Need.State.PUBLISHED:
+        need_transition(actor=None, need=need, to=Need.State.IN_PROGRESS)
 
 
-def pledge_transition(*, actor, pledge: Pledge, to: str, reason: str = "", instrument: str = "", on=None) -> Pledge:
-    """Move a pledge along its lifecycle. "agreed" is reached only through the instrument
-    advisor (cities4csr.instruments.services.agreement_conclude): the agreement records the
-    instrument, and a blocking step (the public notice of a large sponsorship) must have run."""
-    try:
-        transition = transition_check(TRANSITIONS, pledge.state, to, pledge_roles(actor, pledge))
-    except PermissionError:
-        raise PermissionDenied(f"pledge.{to}") from None
-    except TransitionError as exc:
-        raise ValidationError(str(exc)) from None
-    if (pledge.state, to) in NEEDS_REASON and not reason.strip():
-        raise ValidationError({"reason": _("Say why.")})
-    if to == Pledge.State.AGREED:
-        instrument = _agreed_instrument(pledge, on or timezone.localdate())
-    if to == Pledge.State.DELIVERED and not pledge.evidence.exists():
-        raise ValidationError(_("Add evidence of delivery (a photo, a receipt, an attendance list) first."))
-    source = pledge.state
-    with transaction.atomic():
-        if to in (Pledge.State.DECLINED, Pledge.State.WITHDRAWN):
-            _release(pledge)
-        pledge.state = to
-        pledge.reason = reason if reason else pledge.reason
-        if instrument:
-            pledge.instrument = instrument
-        if to == Pledge.State.VERIFIED:
-            pledge.verified_at = timezone.now()
-        pledge.save(update_fields=["state", "reason", "instrument", "verified_at", "updated_at"])
-        audit_log(
-            actor=actor,
-            city=pledge.city,
-            verb=f"pledge.{transition.verb}",
-            obj=pledge,
-            payload={"from": source, "to": to, "reason": reason, "instrument": instrument},
-        )
-        if to == Pledge.State.ACCEPTED and pledge.need.state == Need.State.PUBLISHED:
-            need_transition(actor=None, need=pledge.need, to=Need.State.IN_PROGRESS)
-        _notify(pledge, officers=to == Pledge.State.DELIVERED, reason=reason)
-    return pledge
-
-
-def _agreed_instrument(pledge: Pledge, on) -> str:
-    from cities4csr.instruments.models import Agreement
-    from cities4csr.instruments.services import agreement_blockers
-
-    agreement = Agreement.objects.filter(city=pledge.city, pledge=pledge).first()
-    blockers = agreement_blockers(agreement, on=on)
-    if blockers:
-        raise ValidationError({"instrument": blockers})
-    if agreement.agreed_on is None:
-        raise ValidationError({"instrument": _("Conclude the agreement from the advisor's checklist.")})
-    return agreement.instrument
-
-
-def _notify(pledge: Pledge, *, officers: bool, reason: str = "") -> None:
-    """The pledging organisation's people always; the city's officers when they have something to do."""
-    from cities4csr.organisations.models import CityRole
-
-    people = [
-        m.user
-        for m in Membership.objects.filter(city=pledge.city, organisation=pledge.organisation).select_related("user")
-    ]
-    if officers:
-        people += [
-            r.user
-            for r in CityRole.objects.filter(city=pledge.city, role__in=["admin", "officer"]).select_related("user")
-        ]
-    notify(
-        users=people,
-        city=pledge.city,
-        template="pledge_transition",
-        context={
-            "model": "pledges.pledge",
-            "state": pledge.state,
-            "title": pledge.need.title,
-            "organisation": pledge.organisation.name,
-            "reason": reason,
-            "url": reverse("pledge_detail", kwargs={"city_slug": pledge.city.slug, "pk": pledge.pk}),
-        },
-    )
+@effect("pledges.pledge", to=Pledge.State.VERIFIED)
+def _need_delivered(actor, pledge: Pledge, transition, context) -> None:
+    """A need whose lines are all covered, and whose every pledge is verified, is delivered."""
+    need = Need.objects.get(pk=pledge.need_id)
+    if need.state not in (Need.State.IN_PROGRESS, Need.State.FULFILLED):
+        return
+    lines = list(need.lines.all())
+    holding = need.pledges.exclude(state__in=[Pledge.State.DECLINED, Pledge.State.WITHDRAWN])
+    if (
+        lines
+        and all(line.committed >= line.quantity for line in lines)
+        and not holding.exclude(state=Pledge.State.VERIFIED).exists()
+    ):
+        need_transition(actor=None, need=need, to=Need.State.DELIVERED)
 
 
 def evidence_add(

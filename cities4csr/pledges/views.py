@@ -5,16 +5,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from cities4csr.core.states import targets_for
+from cities4csr.core.lifecycle import transitions_for
 from cities4csr.needs.selectors import need_get, needs_to_review
 from cities4csr.needs.views import NeedDetailView
 from cities4csr.organisations.selectors import organisations_in_city, organisations_represented
+from cities4csr.web.forms import add_service_errors, transition_messages
 from cities4csr.web.mixins import CityMixin, CityPermissionMixin
 
 from . import selectors, services
 from .forms import EvidenceForm, PledgeForm, PledgeTransitionForm
 from .models import Pledge
-from .states import TRANSITIONS
 
 
 class PledgeCreateView(CityMixin, View):
@@ -40,9 +40,10 @@ class PledgeCreateView(CityMixin, View):
                     is_public=data["is_public"],
                     message=data["message"],
                     partners=data["partners"],
+                    idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Thank you: your pledge is sent to the city for acceptance."))
                 return redirect("pledge_detail", city_slug=city_slug, pk=pledge.pk)
@@ -57,10 +58,15 @@ class PledgeDetailView(CityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         pledge = selectors.pledge_get(actor=user, city=self.city, pk=self.kwargs["pk"])
+        partnerships = list(pledge.partnerships.all())
+        for partnership in partnerships:
+            partnership.pledge = pledge
+            partnership.next_steps = transitions_for(actor=user, obj=partnership)
         return super().get_context_data(
             pledge=pledge,
+            partnerships=partnerships,
             **_agreement_context(user, self.city, pledge),
-            transitions=targets_for(TRANSITIONS, pledge.state, services.pledge_roles(user, pledge)),
+            transitions=transitions_for(actor=user, obj=pledge),
             can_add_evidence=user.has_perm("pledges.add_evidence", pledge)
             and pledge.state
             in (Pledge.State.ACCEPTED, Pledge.State.AGREED, Pledge.State.IN_DELIVERY, Pledge.State.DELIVERED),
@@ -93,13 +99,24 @@ class PledgeTransitionView(CityMixin, View):
         pledge = selectors.pledge_get(actor=request.user, city=self.city, pk=pk)
         form = PledgeTransitionForm(request.POST)
         if form.is_valid():
-            try:
+            with transition_messages(request):
                 services.pledge_transition(actor=request.user, pledge=pledge, **form.cleaned_data)
                 messages.success(
                     request, _("Done: the pledge is now “%(state)s”.") % {"state": pledge.get_state_display()}
                 )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+        return redirect("pledge_detail", city_slug=city_slug, pk=pk)
+
+
+class PartnershipTransitionView(CityMixin, View):
+    """A named partner accepts or declines; the lead withdraws the invitation."""
+
+    def post(self, request, city_slug, pk, organisation_pk):
+        partnership = selectors.partnership_get(
+            actor=request.user, city=self.city, pledge_pk=pk, organisation_pk=organisation_pk
+        )
+        with transition_messages(request):
+            services.partnership_transition(actor=request.user, partnership=partnership, to=request.POST.get("to", ""))
+            messages.success(request, _("Thank you: your answer has been recorded."))
         return redirect("pledge_detail", city_slug=city_slug, pk=pk)
 
 

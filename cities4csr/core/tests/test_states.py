@@ -1,21 +1,27 @@
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
+from cities4csr.core.lifecycle import REGISTRY
 from cities4csr.core.management.commands.states_doc import render
-from cities4csr.core.states import TransitionError, table, targets_for, transition_check
-
-T = table((("a",), "b", {"officer"}, "go"), (("a", "b"), "c", {"owner", "officer"}, "finish"))
+from cities4csr.core.states import REASON, table
 
 
-def test_transition_check_refuses_what_the_table_does_not_allow():
-    assert transition_check(T, "a", "b", {"officer"}).verb == "go"
-    with pytest.raises(TransitionError):
-        transition_check(T, "b", "a", {"officer"})
-    with pytest.raises(PermissionError):
-        transition_check(T, "a", "b", {"owner"})
-    assert [t.target for t in targets_for(T, "a", {"owner"})] == ["c"]
+def test_table_expands_sources_and_marks_reasons():
+    t = table((("a", "b"), "c", {"officer"}, "finish"), (("a",), "d", {"owner"}, "refuse", REASON))
+    assert set(t) == {("a", "c"), ("b", "c"), ("a", "d")}
+    assert t["a", "d"].needs_reason and not t["a", "c"].needs_reason
+
+
+def test_every_stateful_model_is_registered():
+    assert set(REGISTRY) == {
+        "needs.need",
+        "pledges.pledge",
+        "pledges.pledgepartner",
+        "instruments.agreement",
+        "matching.invitation",
+        "matching.collectiveaction",
+    }
 
 
 def test_docs_states_md_is_up_to_date():

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from cities4csr.api.mixins import CityAPIMixin
 from cities4csr.matching import selectors, services
 from cities4csr.matching.models import Invitation
+from cities4csr.matching.states import invitation_roles
 from cities4csr.needs.selectors import need_get
 from cities4csr.organisations.selectors import organisation_get
 
@@ -143,7 +144,7 @@ class InvitationTransitionView(CityAPIMixin, APIView):
         invitation = get_object_or_404(
             Invitation.objects.select_related("action__need", "organisation"), city=self.city, pk=pk
         )
-        if not services.invitation_roles(request.user, invitation):
+        if not invitation_roles(request.user, invitation):
             return Response({"detail": "Not found."}, status=404)
         data = InvitationTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

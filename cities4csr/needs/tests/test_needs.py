@@ -82,7 +82,7 @@ def test_third_sector_proposal_goes_through_review(in_milano, users):
 
 @pytest.mark.django_db
 def test_disallowed_transitions_are_refused(corvetto_need, users):
-    with pytest.raises(ValidationError, match="cannot go from published to closed"):
+    with pytest.raises(ValidationError, match="“Published” cannot become “Closed”"):
         need_transition(actor=users["milano", "officer"], need=corvetto_need, to=Need.State.CLOSED)
     with pytest.raises(PermissionDenied):
         need_transition(actor=users["milano", "public"], need=corvetto_need, to=Need.State.WITHDRAWN)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cities4csr.pledges.models import Evidence, Pledge, PledgeItem
+from cities4csr.pledges.models import Evidence, Pledge, PledgeItem, PledgePartner
 
 
 class PledgeItemSerializer(serializers.ModelSerializer):
@@ -15,9 +15,25 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "file", "description", "volunteer_hours", "created_at"]
 
 
+class PartnershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PledgePartner
+        fields = ["organisation", "state"]
+
+
 class PledgeSerializer(serializers.ModelSerializer):
     items = PledgeItemSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    instrument = serializers.SerializerMethodField(
+        help_text="the legal instrument of the pledge's agreement, once an officer confirmed it; empty before"
+    )
+    partners = PartnershipSerializer(
+        source="partnerships", many=True, read_only=True, help_text="organisations named as partners, and their answer"
+    )
+
+    def get_instrument(self, pledge) -> str:
+        agreement = getattr(pledge, "agreement", None)
+        return agreement.instrument if agreement else ""
 
     class Meta:
         model = Pledge
@@ -29,6 +45,7 @@ class PledgeSerializer(serializers.ModelSerializer):
             "is_public",
             "message",
             "instrument",
+            "partners",
             "reason",
             "value_cents",
             "verified_at",
@@ -56,7 +73,7 @@ class PledgeWriteSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         required=False,
         default=list,
-        help_text="ids of organisations joining as a collective action",
+        help_text="ids of organisations invited to join as partners; each appears only once it accepts",
     )
     is_public = serializers.BooleanField(default=True)
     message = serializers.CharField(required=False, allow_blank=True, default="")
@@ -64,8 +81,11 @@ class PledgeWriteSerializer(serializers.Serializer):
 
 class PledgeTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Pledge.State.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    instrument = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PartnershipTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=PledgePartner.State.choices)
 
 
 class EvidenceWriteSerializer(serializers.Serializer):

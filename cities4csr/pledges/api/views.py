@@ -1,17 +1,19 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cities4csr.api.exceptions import ErrorSerializer
 from cities4csr.api.mixins import CityAPIMixin
 from cities4csr.needs.selectors import need_get
-from cities4csr.organisations.selectors import organisation_get, organisations_in_city
+from cities4csr.organisations.selectors import organisation_get
 from cities4csr.pledges import selectors, services
 
 from .serializers import (
     EvidenceSerializer,
     EvidenceWriteSerializer,
+    PartnershipTransitionSerializer,
     PledgeSerializer,
     PledgeTransitionSerializer,
     PledgeWriteSerializer,
@@ -27,29 +29,36 @@ class PledgeListView(CityAPIMixin, generics.ListAPIView):
     def city_queryset(self):
         return selectors.pledges_visible(actor=self.request.user, city=self.city)
 
-    @extend_schema(request=PledgeWriteSerializer, responses={201: PledgeSerializer})
+    @extend_schema(
+        request=PledgeWriteSerializer,
+        responses={201: PledgeSerializer, 400: ErrorSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Any string up to 64 characters: repeating a request with the same key returns the "
+                "pledge the first one made and writes nothing.",
+            )
+        ],
+    )
     def post(self, request, city_slug):
         data = PledgeWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         need = need_get(actor=request.user, city=self.city, pk=fields["need"])
         organisation = organisation_get(actor=request.user, city=self.city, pk=fields["organisation"])
-        lines = {line.pk: line for line in need.lines.all()}
-        missing = [item["line"] for item in fields["items"] if item["line"] not in lines]
-        if missing:
-            return Response({"items": [f"line {pk} is not a line of this need" for pk in missing]}, status=400)
-        partners = list(organisations_in_city(city=self.city).filter(pk__in=fields["partners"]))
-        if len(partners) != len(set(fields["partners"])):
-            return Response({"partners": ["unknown organisation id"]}, status=400)
         pledge = services.pledge_propose(
             actor=request.user,
             need=need,
             organisation=organisation,
-            partners=partners,
+            partners=fields["partners"],
             is_public=fields["is_public"],
             message=fields["message"],
-            items=[(lines[i["line"]], i["quantity"]) for i in fields["items"]],
+            items=[(i["line"], i["quantity"]) for i in fields["items"]],
             costs={i["line"]: i["cost_cents"] for i in fields["items"] if "cost_cents" in i},
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
         return Response(PledgeSerializer(pledge).data, status=status.HTTP_201_CREATED)
 
@@ -67,13 +76,37 @@ class PledgeTransitionView(CityAPIMixin, APIView):
 
     rules_permissions = {"POST": None}
 
-    @extend_schema(request=PledgeTransitionSerializer, responses=PledgeSerializer)
+    @extend_schema(
+        request=PledgeTransitionSerializer,
+        responses={200: PledgeSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+        description="409 with code `already` when the pledge is already in that state (a retried request): "
+        "nothing is changed.",
+    )
     def post(self, request, city_slug, pk):
         pledge = selectors.pledge_get(actor=request.user, city=self.city, pk=pk)
         data = PledgeTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.pledge_transition(actor=request.user, pledge=pledge, **data.validated_data)
         return Response(PledgeSerializer(selectors.pledge_get(actor=request.user, city=self.city, pk=pk)).data)
+
+
+class PartnershipTransitionView(CityAPIMixin, APIView):
+    """A named partner accepts or declines joining the pledge; the lead withdraws the invitation."""
+
+    rules_permissions = {"POST": None}
+
+    @extend_schema(
+        request=PartnershipTransitionSerializer,
+        responses={200: PledgeSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, city_slug, pk, organisation_pk):
+        partnership = selectors.partnership_get(
+            actor=request.user, city=self.city, pledge_pk=pk, organisation_pk=organisation_pk
+        )
+        data = PartnershipTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.partnership_transition(actor=request.user, partnership=partnership, **data.validated_data)
+        return Response(PledgeSerializer(partnership.pledge).data)
 
 
 class EvidenceView(CityAPIMixin, APIView):
