@@ -56,7 +56,7 @@ def test_pledge_accept_deliver_verify_through_the_api(corvetto_need, company_rep
 @pytest.mark.parametrize(
     ("items", "message"),
     [
-        ([{"line": 0, "quantity": 1}], "not a line of this need"),
+        ([{"line": 0, "quantity": 1}], "does not belong to this need"),
         ([], "items"),
         ([{"line": "LINE", "quantity": 0}], "quantity"),
         ([{"line": "LINE", "quantity": 2_000_000}], "Only"),

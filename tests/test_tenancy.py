@@ -118,7 +118,7 @@ def milan_secrets(milano, users):
             items=[(public_need.lines.first(), 1)],
         )
     ids = {"organisations": secret.pk, "needs": draft.pk, "pledges": pledge.pk}
-    return {"pk": ids, "kind": "nil", "code": "35"}, [
+    return {"pk": ids, "organisation_pk": secret.pk, "kind": "nil", "code": "35"}, [
         "Segreta Holding",
         "Sede riservata",
         "Bisogno riservato",
@@ -172,4 +172,6 @@ def test_no_milan_private_data_reaches_nantes_users_or_anonymous(milan_secrets, 
 def test_unknown_city_is_404_everywhere(users):
     client = Client()
     for route in city_urls():
-        assert client.get(fill(route, "atlantis", {"pk": 1, "kind": "nil", "code": "1"})).status_code in (404, 405)
+        assert client.get(
+            fill(route, "atlantis", {"pk": 1, "organisation_pk": 1, "kind": "nil", "code": "1"})
+        ).status_code in (404, 405)
