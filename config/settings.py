@@ -182,6 +182,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "cities4csr.pledges.models.Evidence.Kind",
         "NeedStateEnum": "cities4csr.needs.models.Need.State",
         "PledgeStateEnum": "cities4csr.pledges.models.Pledge.State",
+        "PledgePartnerStateEnum": "cities4csr.pledges.models.PledgePartner.State",
     },
 }
 
