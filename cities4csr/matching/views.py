@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from cities4csr.core.mixins import CityMixin
 from cities4csr.core.states import targets_for
 from cities4csr.needs.selectors import need_get
-from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
 from .models import Invitation

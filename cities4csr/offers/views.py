@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import areas_of_kind
+from cities4csr.core.mixins import CityMixin
 from cities4csr.core.states import targets_for
 from cities4csr.matching.views import company_context
 from cities4csr.needs.selectors import needs_of_organisation, themes_of_city
@@ -12,7 +13,6 @@ from cities4csr.organisations.selectors import organisations_represented
 from cities4csr.pledges.selectors import pledges_of_organisations
 from cities4csr.pledges.services import pledge_roles
 from cities4csr.pledges.states import TRANSITIONS
-from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
 from .forms import OfferForm, ProfileForm
