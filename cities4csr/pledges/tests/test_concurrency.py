@@ -16,7 +16,7 @@ from cities4csr.needs.services import line_add, need_create, need_transition
 from cities4csr.pledges.models import Pledge, PledgeItem
 from cities4csr.pledges.services import OverCommitError, pledge_propose
 
-pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo")]
 
 PEOPLE = 50
 ROOM = 10
