@@ -24,13 +24,14 @@ demo: install
 	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: lint, Django checks, migrations and OpenAPI drift, translations, the whole pytest suite.
+## make test: lint (ruff, import contracts), Django checks, migrations and OpenAPI drift, translations, the whole pytest suite.
 test: install lint check
 	$(PY) -m pytest -n 2 -m "not e2e and not concurrency" -q
 
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check:
 	$(PY) manage.py check

@@ -8,6 +8,8 @@ from cities4csr.cities.tests.test_demo_geography import OFFICIAL_NIL
 from cities4csr.core.models import AuditEvent
 from cities4csr.organisations.models import Organisation
 
+pytestmark = pytest.mark.usefixtures("demo")  # these tests read the demo cities
+
 
 def login(users, city, role):
     client = Client()

@@ -11,6 +11,8 @@ from cities4csr.needs.services import line_add, need_create, need_transition, th
 from cities4csr.organisations.models import Organisation
 from cities4csr.pledges.models import Pledge
 
+pytestmark = pytest.mark.usefixtures("demo")  # these tests read the demo cities
+
 
 def client_for(user=None):
     client = Client()

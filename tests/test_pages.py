@@ -9,6 +9,8 @@ from django_scopes import scopes_disabled
 from cities4csr.core.models import AuditEvent
 from cities4csr.organisations.models import Organisation
 
+pytestmark = pytest.mark.usefixtures("demo")  # these tests read the demo cities
+
 HEADINGS = {
     "it": ["Organizzazioni", "Fonti dei dati"],
     "en": ["Organisations", "Data sources"],

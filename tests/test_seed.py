@@ -4,6 +4,8 @@ from django_scopes import scopes_disabled
 
 from cities4csr.demo.seed import seed_demo
 
+pytestmark = pytest.mark.usefixtures("demo")  # these tests read the demo cities
+
 
 def counts():
     with scopes_disabled():

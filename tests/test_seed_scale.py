@@ -18,7 +18,7 @@ from cities4csr.needs.selectors import need_points, needs_catalogue
 from cities4csr.needs.services import sdg_index, tags_index
 from cities4csr.organisations.models import Organisation, Site
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]  # the scale city copies Milan's areas
 
 SIZES = ["--needs", "50", "--organisations", "200"]
 

@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from cities4csr.core.mixins import CityMixin
 from cities4csr.needs.selectors import actions_of_city
-from cities4csr.web.mixins import CityMixin
 
 from . import selectors
 

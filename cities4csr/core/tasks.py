@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -12,8 +13,10 @@ from django_tasks import task
 @task()
 def send_notification(*, user_ids: list[int], city_id: int, template: str, context: dict) -> int:
     """E-mail each user in their own language (else the city's). Returns how many were sent."""
-    from cities4csr.accounts.models import User
-    from cities4csr.cities.models import City
+    # core sits below every domain app: it reaches the tenant and the user model through the
+    # app registry, as its models' foreign keys do ("cities.City", AUTH_USER_MODEL)
+    City = apps.get_model("cities", "City")
+    User = get_user_model()
 
     city = City.objects.get(pk=city_id)
     if "model" in context and "state" in context:  # show the state in the reader's language

@@ -1,6 +1,6 @@
 from django.views.generic import ListView
 
-from cities4csr.web.mixins import CityPermissionMixin
+from cities4csr.core.mixins import CityPermissionMixin
 
 from .selectors import audit_events
 

@@ -188,7 +188,7 @@ def _walk(pledge: Pledge, state: str) -> None:
     }[state]
     for step, reason in path:
         if step == S.AGREED:  # through the instrument advisor, as an officer would
-            from cities4csr.instruments.demo import agree_demo_pledge
+            from cities4csr.demo.agreement import agree_demo_pledge
 
             agree_demo_pledge(pledge)
             continue

@@ -2,7 +2,6 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from cities4csr.documents.models import Draft
 from cities4csr.pledges.models import Pledge
 
 from .models import Agreement, ChecklistStep, ReturnItem
@@ -12,7 +11,9 @@ PUBLISHED_STATES = [Pledge.State.AGREED, Pledge.State.IN_DELIVERY, Pledge.State.
 
 
 def agreement_for_pledge(*, city, pledge) -> Agreement | None:
-    """The agreement of a pledge the caller may already see (the view checked the pledge)."""
+    """The agreement of a pledge the caller may already see (the view checked the pledge), with
+    its drafts (documents sits above instruments: its Draft is reached by the reverse relation)."""
+    Draft = Agreement.drafts.rel.related_model
     return (
         Agreement.objects.filter(city=city, pledge=pledge)
         .prefetch_related(

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cities4csr.core.mixins import CityMixin
 from cities4csr.documents.models import Draft
 from cities4csr.documents.services import draft_generate
 from cities4csr.pledges.selectors import pledge_get
-from cities4csr.web.mixins import CityMixin
 
 from . import advisor, services
 from .adapters import answers_from_pledge

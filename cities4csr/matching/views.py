@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from cities4csr.core.lifecycle import transitions_for
+from cities4csr.core.mixins import CityMixin
 from cities4csr.matching.states import invitation_roles
 from cities4csr.needs.selectors import need_get
-from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
 from .models import Invitation

@@ -8,7 +8,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cities4csr.core.i18n import pick
+from cities4csr.core.imports import ImportView
 from cities4csr.core.lifecycle import transitions_for
+from cities4csr.core.mixins import CityMixin
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
@@ -17,8 +19,6 @@ from cities4csr.organisations.selectors import (
 )
 from cities4csr.pledges.forms import PledgeForm
 from cities4csr.pledges.selectors import pledges_public_for_need
-from cities4csr.web.imports import ImportView
-from cities4csr.web.mixins import CityMixin
 
 from . import sdg, selectors, services
 from .exporting import export_response

@@ -6,12 +6,11 @@ from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import areas_of_kind
 from cities4csr.core.lifecycle import transitions_for
+from cities4csr.core.mixins import CityMixin
 from cities4csr.matching.views import company_context
 from cities4csr.needs.selectors import needs_of_organisation, themes_of_city
 from cities4csr.organisations.selectors import organisations_represented
-from cities4csr.pledges.models import PledgePartner
 from cities4csr.pledges.selectors import partnerships_awaiting, pledges_of_organisations
-from cities4csr.web.mixins import CityMixin
 
 from . import selectors, services
 from .forms import OfferForm, ProfileForm
@@ -51,8 +50,9 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
                 "volunteering_days_per_year": profile.volunteering_days_per_year,
             }
         pledges = list(pledges_of_organisations(city=self.city, organisations=[self.organisation]))
-        for pledge in pledges:
-            pledge.next_steps = transitions_for(actor=self.request.user, obj=pledge)
+        invitations = list(partnerships_awaiting(city=self.city, organisations=[self.organisation]))
+        for obj in pledges + invitations:
+            obj.next_steps = transitions_for(actor=self.request.user, obj=obj)
         return super().get_context_data(
             organisation=self.organisation,
             organisations=self.organisations,
@@ -60,8 +60,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
             offer_form=kwargs.pop("offer_form", OfferForm()),
             offers=selectors.offers_of(city=self.city, organisations=[self.organisation]),
             pledges=pledges,
-            partner_invitations=partnerships_awaiting(city=self.city, organisations=[self.organisation]),
-            partner_answers=[(PledgePartner.State.ACCEPTED, "accept"), (PledgePartner.State.DECLINED, "decline")],
+            partner_invitations=invitations,
             needs=needs_of_organisation(city=self.city, organisation=self.organisation),
             **company_context(user=self.request.user, city=self.city, organisation=self.organisation),
             **kwargs,

@@ -8,10 +8,10 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
+from cities4csr.core.imports import ImportView
+from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.instruments.selectors import returns_of_organisation
 from cities4csr.pledges.selectors import contributions_of_organisation
-from cities4csr.web.imports import ImportView
-from cities4csr.web.mixins import CityMixin, CityPermissionMixin
 
 from . import selectors, services
 from .forms import MemberForm, OrganisationForm, SiteForm

@@ -1,7 +1,10 @@
 import rules
 
 from cities4csr.needs.rules import is_owner_member
+from cities4csr.organisations.models import Membership
 from cities4csr.organisations.rules import is_city_officer, is_org_member, is_org_representative
+
+from .models import PledgePartner
 
 
 @rules.predicate
@@ -24,7 +27,8 @@ def is_named_partner_member(user, pledge):
     """A member of an organisation the lead named as partner (it must see what it is asked to join)."""
     if not user.is_authenticated:
         return False
-    return any(is_org_member(user, p.organisation) for p in pledge.partnerships.all())
+    named = PledgePartner.objects.with_scope(city=pledge.city_id).filter(pledge=pledge).values("organisation_id")
+    return Membership.objects.with_scope(city=pledge.city_id).filter(user=user, organisation__in=named).exists()
 
 
 # add_pledge is asked on the pledging organisation

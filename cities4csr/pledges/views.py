@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cities4csr.core.forms import add_service_errors, transition_messages
 from cities4csr.core.lifecycle import transitions_for
+from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.needs.selectors import need_get, needs_to_review
 from cities4csr.needs.views import NeedDetailView
 from cities4csr.organisations.selectors import organisations_in_city, organisations_represented
-from cities4csr.web.forms import add_service_errors, transition_messages
-from cities4csr.web.mixins import CityMixin, CityPermissionMixin
 
 from . import selectors, services
 from .forms import EvidenceForm, PledgeForm, PledgeTransitionForm

@@ -4,7 +4,7 @@ from django.utils.translation import get_language_from_request
 from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import cities_listed
-from cities4csr.web.mixins import CityMixin
+from cities4csr.core.mixins import CityMixin
 
 
 def root_redirect(request):

@@ -4,8 +4,8 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cities4csr.api.mixins import CityAPIMixin
-from cities4csr.api.renderers import GeoJSONRenderer
+from cities4csr.core.api.mixins import CityAPIMixin
+from cities4csr.core.api.renderers import GeoJSONRenderer
 
 from .. import selectors
 from .serializers import (

@@ -10,6 +10,8 @@ from cities4csr.core.models import AuditEvent
 
 from .test_geo import BOWTIE, collection, feature
 
+pytestmark = pytest.mark.usefixtures("demo")  # these tests read the demo cities
+
 BROKEN = {
     "invalid_json": ("{ this is not json", "not valid JSON"),
     "invalid_geometry": (

@@ -1,6 +1,6 @@
 from rest_framework import generics
 
-from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.core.api.mixins import CityAPIMixin
 
 from ..selectors import audit_events
 from .serializers import AuditEventSerializer

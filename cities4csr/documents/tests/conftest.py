@@ -1,1 +1,1 @@
-from cities4csr.instruments.tests.conftest import accepted_pledge, without_pango  # noqa: F401 (the same fixtures)
+from cities4csr.instruments.tests.conftest import without_pango  # noqa: F401 (the same fixture)

@@ -5,7 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.instruments import selectors, services
 from cities4csr.pledges.selectors import pledge_get
 

@@ -6,19 +6,13 @@ from cities4csr.organisations.models import Organisation
 from cities4csr.pledges.models import Pledge
 from cities4csr.pledges.services import pledge_propose, pledge_transition
 
-SPONSORSHIP = {
-    "contribution_kind": "money",
-    "return_expected": "visibility",
-    "public_asset": "municipal_asset_used",
-    "duration_months": 12,
-    "counterpart": "company",
-    "beneficiary": "municipality",
-}
+from .factories import SPONSORSHIP  # noqa: F401 (imported from here by older tests)
 
 
 @pytest.fixture
 def accepted_pledge(in_milano, users, company_rep):
-    """Make an accepted pledge of ``euros`` (money) from the demo company to a fresh need."""
+    """Make an accepted pledge of ``euros`` (money) from the demo company to a fresh need (for
+    the tests still on the demo; test_agreements.py has one on the factories)."""
     officer = users["milano", "officer"]
     rep, company = company_rep
 

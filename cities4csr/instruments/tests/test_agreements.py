@@ -17,17 +17,37 @@ from cities4csr.instruments.services import (
     return_add,
     step_done,
 )
+from cities4csr.needs.tests.factories import NeedFactory
 from cities4csr.pledges.models import Pledge
 from cities4csr.pledges.services import pledge_transition
+from cities4csr.pledges.tests.factories import PledgeFactory
 
-from .conftest import SPONSORSHIP
+from .factories import SPONSORSHIP
 
 DAY = date(2026, 11, 23)
 
 
+@pytest.fixture
+def accepted_pledge(world):
+    """Make an accepted pledge of ``euros`` (money) from the world's company to a fresh need of
+    the city hall."""
+
+    def make(euros: int) -> Pledge:
+        need = NeedFactory(
+            city=world.city,
+            owner=world.city_hall,
+            title=f"Piazza aperta da {euros} euro",
+            lines=[dict(kind="money", label="Arredi", quantity=euros * 100)],
+            published=True,
+        )
+        return PledgeFactory(need=need, organisation=world.company, accepted=True)
+
+    return make
+
+
 @pytest.mark.django_db
-def test_sponsorship_above_40k_cannot_be_agreed_before_its_notice_has_run(accepted_pledge, users):
-    officer = users["milano", "officer"]
+def test_sponsorship_above_40k_cannot_be_agreed_before_its_notice_has_run(accepted_pledge, world):
+    officer = world.officer
     pledge = accepted_pledge(60_000)
     answers = {**answers_from_pledge(pledge), **SPONSORSHIP}
     agreement = agreement_confirm(actor=officer, pledge=pledge, answers=answers, instrument="sponsorship", on=DAY)
@@ -59,8 +79,8 @@ def test_sponsorship_above_40k_cannot_be_agreed_before_its_notice_has_run(accept
 
 
 @pytest.mark.django_db
-def test_small_sponsorship_is_agreed_at_once_with_its_checklist(accepted_pledge, users):
-    officer = users["milano", "officer"]
+def test_small_sponsorship_is_agreed_at_once_with_its_checklist(accepted_pledge, world):
+    officer = world.officer
     pledge = accepted_pledge(10_000)
     answers = {**answers_from_pledge(pledge), **SPONSORSHIP}
     agreement = agreement_confirm(actor=officer, pledge=pledge, answers=answers, instrument="sponsorship", on=DAY)
@@ -77,19 +97,17 @@ def test_small_sponsorship_is_agreed_at_once_with_its_checklist(accepted_pledge,
 
 
 @pytest.mark.django_db
-def test_agreed_needs_the_advisor(accepted_pledge, users):
+def test_agreed_needs_the_advisor(accepted_pledge, world):
     pledge = accepted_pledge(5_000)
     with pytest.raises(ValidationError, match="advisor"):
-        pledge_transition(actor=users["milano", "officer"], pledge=pledge, to=Pledge.State.AGREED)
+        pledge_transition(actor=world.officer, pledge=pledge, to=Pledge.State.AGREED)
     with pytest.raises(TypeError):  # no transition takes an instrument: only the agreement records it
-        pledge_transition(
-            actor=users["milano", "officer"], pledge=pledge, to=Pledge.State.AGREED, instrument="donation"
-        )
+        pledge_transition(actor=world.officer, pledge=pledge, to=Pledge.State.AGREED, instrument="donation")
 
 
 @pytest.mark.django_db
-def test_wrong_instrument_incomplete_answers_or_wrong_person_write_nothing(accepted_pledge, users):
-    officer = users["milano", "officer"]
+def test_wrong_instrument_incomplete_answers_or_wrong_person_write_nothing(accepted_pledge, world):
+    officer = world.officer
     pledge = accepted_pledge(5_000)
     answers = {**answers_from_pledge(pledge), **SPONSORSHIP}
     with pytest.raises(ValidationError, match="recommended"):
@@ -97,9 +115,7 @@ def test_wrong_instrument_incomplete_answers_or_wrong_person_write_nothing(accep
     with pytest.raises(ValidationError, match="more answers"):
         agreement_confirm(actor=officer, pledge=pledge, answers={"contribution_kind": "money"}, instrument="donation")
     with pytest.raises(PermissionDenied):
-        agreement_confirm(
-            actor=users["milano", "representative"], pledge=pledge, answers=answers, instrument="sponsorship"
-        )
+        agreement_confirm(actor=world.representative, pledge=pledge, answers=answers, instrument="sponsorship")
     with pytest.raises(ValidationError, match="exclusion"):
         agreement_confirm(
             actor=officer, pledge=pledge, answers={**answers, "giver_activities": ["weapons"]}, instrument="sponsorship"
@@ -122,8 +138,8 @@ def test_prefill_from_the_pledge_leaves_the_unknowable_out(accepted_pledge):
 
 
 @pytest.mark.django_db
-def test_returns_register_is_published_on_the_company_page(accepted_pledge, users, client):
-    officer = users["milano", "officer"]
+def test_returns_register_is_published_on_the_company_page(accepted_pledge, world, client):
+    officer = world.officer
     pledge = accepted_pledge(10_000)
     agreement = agreement_confirm(
         actor=officer, pledge=pledge, answers={**answers_from_pledge(pledge), **SPONSORSHIP}, instrument="sponsorship"
@@ -144,7 +160,7 @@ def test_returns_register_is_published_on_the_company_page(accepted_pledge, user
     assert [r.description for r in returns_of_organisation(city=pledge.city, organisation=pledge.organisation)] == [
         "Piazza «Brera»"
     ]
-    page = client.get(f"/en/milano/organisations/{pledge.organisation.pk}/")
+    page = client.get(f"/en/{pledge.city.slug}/organisations/{pledge.organisation.pk}/")
     assert page.status_code == 200
     assert "Piazza «Brera»" in page.content.decode() or "Piazza &laquo;Brera&raquo;" in page.content.decode()
 

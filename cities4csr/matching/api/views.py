@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.matching import selectors, services
 from cities4csr.matching.models import Invitation
 from cities4csr.matching.states import invitation_roles

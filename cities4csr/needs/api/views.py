@@ -7,8 +7,8 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cities4csr.api.mixins import CityAPIMixin
-from cities4csr.api.renderers import GeoJSONRenderer
+from cities4csr.core.api.mixins import CityAPIMixin
+from cities4csr.core.api.renderers import GeoJSONRenderer
 from cities4csr.needs import selectors, services
 from cities4csr.needs.exporting import FORMATS, export_response
 from cities4csr.needs.filters import NeedFilter

@@ -19,6 +19,8 @@ from cities4csr.needs.importing import COLUMNS, needs_import
 from cities4csr.needs.models import Need, ResourceLine
 from cities4csr.organisations.models import Organisation
 
+pytestmark = pytest.mark.usefixtures("demo")  # these tests read the demo cities
+
 GOOD = [
     {
         "title": "Orto condiviso di Corvetto",

@@ -4,11 +4,35 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scopes_disabled
 
+from cities4csr.cities.tests.factories import CORVETTO
 from cities4csr.core.models import AuditEvent
 from cities4csr.needs import sdg
 from cities4csr.needs.models import Need, ResourceKind
 from cities4csr.needs.services import line_add, need_create, need_transition
-from cities4csr.organisations.models import Organisation
+from cities4csr.needs.tests.factories import NeedFactory
+
+
+@pytest.fixture
+def corvetto_need(world):
+    """A published need in LODI - CORVETTO asking €10,000 and 100 volunteer hours."""
+    return NeedFactory(
+        city=world.city,
+        owner=world.city_hall,
+        lat=CORVETTO[0],
+        lon=CORVETTO[1],
+        sdgs=["4", "11.7"],
+        lines=[
+            dict(kind=ResourceKind.MONEY, label="Arredi del cortile", quantity=1_000_000),
+            dict(
+                kind=ResourceKind.VOLUNTEER_TIME,
+                label="Volontari per il doposcuola",
+                quantity=100,
+                value_cents=100 * 2500,
+                skills="tutoring",
+            ),
+        ],
+        published=True,
+    )
 
 
 def test_sdg_catalogue_has_the_169_official_targets():
@@ -39,14 +63,13 @@ def test_need_is_located_in_its_nil_and_municipio_with_totals(corvetto_need):
         ({"starts_on": "2026-05-01", "ends_on": "2026-04-01"}, None),
     ],
 )
-def test_bad_needs_are_refused_and_nothing_is_written(in_milano, users, fields, field):
-    owner = Organisation.objects.get(name="Comune di Milano")
+def test_bad_needs_are_refused_and_nothing_is_written(world, fields, field):
     before = Need.objects.count()
     with pytest.raises(ValidationError) as info:
         need_create(
-            actor=users["milano", "officer"],
-            city=in_milano,
-            owner=owner,
+            actor=world.officer,
+            city=world.city,
+            owner=world.city_hall,
             **{"title": "T", "description": "D", **fields},
         )
     if field:
@@ -55,21 +78,22 @@ def test_bad_needs_are_refused_and_nothing_is_written(in_milano, users, fields, 
 
 
 @pytest.mark.django_db
-def test_third_sector_proposal_goes_through_review(in_milano, users):
-    from cities4csr.accounts.models import User
-    from cities4csr.organisations.services import membership_add
-
-    partner = Organisation.objects.get(name="Wau! Milano")
-    rep = User.objects.create_user("wau@test.example")
-    membership_add(actor=None, organisation=partner, user=rep, role="representative")
+def test_third_sector_proposal_goes_through_review(world):
+    rep = world.third_sector_representative
     need = need_create(
-        actor=rep, city=in_milano, owner=partner, title="Orto condiviso", description="…", lat=45.4403, lon=9.2235
+        actor=rep,
+        city=world.city,
+        owner=world.third_sector,
+        title="Orto condiviso",
+        description="…",
+        lat=45.4403,
+        lon=9.2235,
     )
     line_add(actor=rep, need=need, kind=ResourceKind.GOODS, label="Attrezzi", quantity=20, value_cents=40_000)
     with pytest.raises(PermissionDenied):
         need_transition(actor=rep, need=need, to=Need.State.PUBLISHED)  # only an officer publishes
     need_transition(actor=rep, need=need, to=Need.State.UNDER_REVIEW)
-    need_transition(actor=users["milano", "officer"], need=need, to=Need.State.PUBLISHED)
+    need_transition(actor=world.officer, need=need, to=Need.State.PUBLISHED)
     assert need.state == Need.State.PUBLISHED
     with scopes_disabled():
         verbs = list(
@@ -81,24 +105,23 @@ def test_third_sector_proposal_goes_through_review(in_milano, users):
 
 
 @pytest.mark.django_db
-def test_disallowed_transitions_are_refused(corvetto_need, users):
+def test_disallowed_transitions_are_refused(corvetto_need, world):
     with pytest.raises(ValidationError, match="“Published” cannot become “Closed”"):
-        need_transition(actor=users["milano", "officer"], need=corvetto_need, to=Need.State.CLOSED)
+        need_transition(actor=world.officer, need=corvetto_need, to=Need.State.CLOSED)
     with pytest.raises(PermissionDenied):
-        need_transition(actor=users["milano", "public"], need=corvetto_need, to=Need.State.WITHDRAWN)
+        need_transition(actor=world.resident, need=corvetto_need, to=Need.State.WITHDRAWN)
 
 
 @pytest.mark.django_db
-def test_a_need_without_lines_cannot_be_published(in_milano, users):
-    owner = Organisation.objects.get(name="Comune di Milano")
-    need = need_create(actor=users["milano", "officer"], city=in_milano, owner=owner, title="Vuoto", description="…")
+def test_a_need_without_lines_cannot_be_published(world):
+    need = need_create(actor=world.officer, city=world.city, owner=world.city_hall, title="Vuoto", description="…")
     with pytest.raises(ValidationError, match="at least one resource line"):
-        need_transition(actor=users["milano", "officer"], need=need, to=Need.State.PUBLISHED)
+        need_transition(actor=world.officer, need=need, to=Need.State.PUBLISHED)
 
 
 @pytest.mark.django_db
-def test_line_validation(corvetto_need, users):
-    officer = users["milano", "officer"]
+def test_line_validation(corvetto_need, world):
+    officer = world.officer
     with pytest.raises(ValidationError):
         line_add(actor=officer, need=corvetto_need, kind=ResourceKind.GOODS, label="Banchi", quantity=10)
     with pytest.raises(ValidationError):

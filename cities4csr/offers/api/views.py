@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.offers import selectors, services
 from cities4csr.organisations.models import Organisation
 

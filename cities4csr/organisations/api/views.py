@@ -1,7 +1,7 @@
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.core.api.mixins import CityAPIMixin
 
 from .. import selectors, services
 from ..models import Organisation

@@ -1,74 +1,41 @@
-"""Every permission, for every role, in Milan: who may and who may not."""
+"""The roles behind the permissions: what a person is in a city follows from their city roles and
+their memberships there. Every permission per role: tests/test_permissions.py."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django_scopes import scope
 
-from cities4csr.organisations.models import Organisation
-from cities4csr.organisations.services import membership_add, organisation_create
+from cities4csr.organisations.rules import city_roles, is_org_member, is_org_representative
+from cities4csr.organisations.tests.factories import (
+    CityRoleFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    with_role,
+)
 
-ROLES = ["admin", "officer", "representative", "member", "volunteer", "public", "anonymous", "nantes_admin"]
-
-# perm -> (object, the roles that may)
-MATRIX = {
-    "cities.change_city": ("city", {"admin"}),
-    "cities.load_areas": ("city", {"admin"}),
-    "organisations.grant_role": ("city", {"admin"}),
-    "core.view_auditevent": ("city", {"admin", "officer"}),
-    "needs.change_action": ("city", {"admin", "officer"}),
-    "organisations.add_organisation": ("city", {"admin", "officer"}),
-    "organisations.change_organisation": ("company", {"admin", "officer", "representative"}),
-    "organisations.manage_members": ("company", {"admin", "officer", "representative"}),
-    "organisations.view_members": ("company", {"admin", "officer", "representative", "member"}),
-    "organisations.view_organisation": ("private", {"admin", "officer", "representative", "member"}),
-}
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def actors(milano, users):
-    from cities4csr.accounts.models import User
-
-    with scope(city=milano.pk):
-        company = organisation_create(actor=None, city=milano, name="Rules Test S.r.l.", kind="company")
-        private = organisation_create(
-            actor=None, city=milano, name="Private Test S.r.l.", kind="company", is_public=False
-        )
-        rep = User.objects.create_user("rep@test.example")
-        member = User.objects.create_user("member@test.example")
-        for organisation in (company, private):
-            membership_add(actor=None, organisation=organisation, user=rep, role="representative")
-            membership_add(actor=None, organisation=organisation, user=member, role="member")
-    people = {
-        "admin": users["milano", "admin"],
-        "officer": users["milano", "officer"],
-        "representative": rep,
-        "member": member,
-        "volunteer": users["milano", "volunteer"],
-        "public": users["milano", "public"],
-        "anonymous": AnonymousUser(),
-        "nantes_admin": users["nantes", "admin"],
-    }
-    return people, {"city": milano, "company": company, "private": private}
+def test_a_representative_is_one_for_their_own_organisation_only(world):
+    other = OrganisationFactory(city=world.city)
+    assert is_org_representative(world.representative, world.company)
+    assert not is_org_representative(world.representative, other)
+    assert not is_org_representative(world.member, world.company) and is_org_member(world.member, world.company)
+    assert not world.representative.has_perm("organisations.change_organisation", other)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("perm", sorted(MATRIX))
-def test_permission_per_role(perm, actors):
-    people, objects = actors
-    target, allowed = MATRIX[perm]
-    granted = {role for role in ROLES if people[role].has_perm(perm, objects[target])}
-    assert granted == allowed
+def test_roles_are_per_city(two_cities):
+    milan, nantes = two_cities.milan, two_cities.nantes
+    with scope(city=nantes.city.pk):
+        MembershipFactory(organisation=nantes.company, user=milan.member, representative=True)
+    assert city_roles(milan.member, nantes.city) == {"representative"}
+    assert city_roles(milan.member, milan.city) == set()
+    assert city_roles(nantes.officer, milan.city) == set()
+    assert not nantes.admin.has_perm("cities.change_city", milan.city)
 
 
-@pytest.mark.django_db
-def test_public_organisations_are_visible_to_everyone(actors):
-    people, objects = actors
-    assert all(people[role].has_perm("organisations.view_organisation", objects["company"]) for role in ROLES)
-
-
-@pytest.mark.django_db
-def test_a_representative_elsewhere_is_not_one_here(actors, milano):
-    people, objects = actors
-    with scope(city=milano.pk):
-        other = organisation_create(actor=None, city=milano, name="Other S.r.l.", kind=Organisation.Kind.COMPANY)
-    assert not people["representative"].has_perm("organisations.change_organisation", other)
+def test_an_admin_is_also_an_officer_and_roles_add_up(world):
+    assert world.admin.has_perm("core.view_auditevent", world.city)
+    both = with_role(world.city, "volunteer")
+    CityRoleFactory(city=world.city, user=both, role="officer")
+    assert city_roles(both, world.city) == {"volunteer", "officer"}
+    assert both.has_perm("organisations.add_organisation", world.city)

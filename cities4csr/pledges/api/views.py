@@ -4,8 +4,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cities4csr.api.exceptions import ErrorSerializer
-from cities4csr.api.mixins import CityAPIMixin
+from cities4csr.core.api.exceptions import ErrorSerializer
+from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.needs.selectors import need_get
 from cities4csr.organisations.selectors import organisation_get
 from cities4csr.pledges import selectors, services

@@ -2,10 +2,9 @@
 register and drafts."""
 
 from cities4csr.documents.services import draft_generate
-
-from .adapters import answers_from_pledge
-from .models import ReturnItem
-from .services import agreement_confirm, return_add
+from cities4csr.instruments.adapters import answers_from_pledge
+from cities4csr.instruments.models import ReturnItem
+from cities4csr.instruments.services import agreement_confirm, return_add
 
 
 def agree_demo_pledge(pledge) -> None:

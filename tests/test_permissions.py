@@ -1,0 +1,133 @@
+"""Every registered permission, for every role: who may and who may not.
+
+``EXPECTED`` holds one row per permission and object it is asked on. A permission registered
+without a row fails ``test_every_permission_has_an_expectation``; a rule that lets in, or
+keeps out, a role the table does not say fails ``test_permission_per_role``.
+
+Roles are relative to the object: "representative" and "member" belong to the organisation
+the object is about (the company; for ``third_sector_need`` the third-sector body owns the
+need); "other_representative" acts for another company, "third_sector_representative" for a
+third-sector body; "nantes_*" hold their role in the other city.
+"""
+
+import pytest
+import rules
+from django.contrib.auth.models import AnonymousUser
+from django_scopes import scope
+
+from cities4csr.matching.models import Invitation
+from cities4csr.needs.tests.factories import NeedFactory
+from cities4csr.offers.tests.factories import CsrProfileFactory, OfferFactory
+from cities4csr.organisations.tests.factories import MembershipFactory, OrganisationFactory, SiteFactory
+from cities4csr.pledges.tests.factories import PledgeFactory
+
+ROLES = (
+    "anonymous",
+    "resident",
+    "volunteer",
+    "representative",
+    "member",
+    "other_representative",
+    "third_sector_representative",
+    "officer",
+    "admin",
+    "nantes_officer",
+    "nantes_admin",
+)
+EVERYONE = frozenset(ROLES)
+OFFICERS = frozenset({"officer", "admin"})
+
+# permission -> {object it is asked on: the roles that may}
+EXPECTED = {
+    "cities.change_city": {"city": {"admin"}},
+    "cities.load_areas": {"city": {"admin"}},
+    "core.view_auditevent": {"city": OFFICERS},
+    "organisations.add_organisation": {"city": OFFICERS},
+    "organisations.grant_role": {"city": {"admin"}},
+    "organisations.view_organisation": {
+        "company": EVERYONE,
+        "private_company": OFFICERS | {"representative", "member"},
+    },
+    "organisations.change_organisation": {"company": OFFICERS | {"representative"}},
+    "organisations.view_members": {"company": OFFICERS | {"representative", "member"}},
+    "organisations.manage_members": {"company": OFFICERS | {"representative"}},
+    "needs.change_action": {"city": OFFICERS},
+    "needs.add_need": {"company": OFFICERS | {"representative"}},
+    "needs.change_need": {
+        "draft_need": OFFICERS | {"representative"},
+        "third_sector_need": OFFICERS | {"third_sector_representative"},
+    },
+    "needs.view_need": {
+        "draft_need": OFFICERS | {"representative", "member"},
+        "published_need": EVERYONE,
+    },
+    "needs.review_need": {"draft_need": OFFICERS},
+    "offers.change_profile": {"company": OFFICERS | {"representative"}},
+    "pledges.add_pledge": {"company": OFFICERS | {"representative"}},
+    # the pledging company's people and the need owner's (here the third-sector body)
+    "pledges.view_pledge": {"pledge": OFFICERS | {"representative", "member", "third_sector_representative"}},
+    "pledges.add_evidence": {"pledge": OFFICERS | {"representative"}},
+    "pledges.allow_overcommit": {"third_sector_need": OFFICERS},
+    "instruments.confirm_instrument": {"pledge": OFFICERS},
+    "matching.view_allocation": {"city": OFFICERS},
+    "matching.view_helpers": {"third_sector_need": OFFICERS},
+    "matching.launch_collective_action": {"third_sector_need": OFFICERS},
+    "matching.view_recommendations": {"company": OFFICERS | {"representative", "member"}},
+    # only the invited company answers, never the city for it
+    "matching.respond_invitation": {"invitation": {"representative"}},
+}
+
+
+def test_every_permission_has_an_expectation():
+    registered = set(rules.permissions.permissions)
+    assert registered, "no rules registered: is rules.apps.AutodiscoverRulesConfig installed?"
+    assert sorted(registered - set(EXPECTED)) == [], "add a row to EXPECTED for each new permission"
+    assert sorted(set(EXPECTED) - registered) == [], "a permission in EXPECTED is no longer registered"
+
+
+@pytest.fixture
+def matrix(two_cities):
+    """The people of the roles and the objects the permissions are asked on, in Milan."""
+    milan, nantes = two_cities.milan, two_cities.nantes
+    people = {
+        "anonymous": AnonymousUser(),
+        "nantes_officer": nantes.officer,
+        "nantes_admin": nantes.admin,
+        **{role: getattr(milan, role) for role in ROLES if not role.startswith(("anonymous", "nantes_"))},
+    }
+    with scope(city=milan.city.pk):
+        private = OrganisationFactory(city=milan.city, is_public=False)
+        MembershipFactory(organisation=private, user=milan.representative, representative=True)
+        MembershipFactory(organisation=private, user=milan.member)
+        area = milan.areas["35"]
+        lat, lon = (area.min_lat + area.max_lat) / 2, (area.min_lon + area.max_lon) / 2
+        third_sector_need = NeedFactory(city=milan.city, owner=milan.third_sector, lat=lat, lon=lon, published=True)
+        # the company fits the need, is recommended for it and invited to a collective action
+        SiteFactory(organisation=milan.company, lat=lat, lon=lon)
+        CsrProfileFactory(organisation=milan.company, preferred_areas=[area])
+        OfferFactory(organisation=milan.company, quantity=50_000)
+        from cities4csr.matching.tests.factories import CollectiveActionFactory
+
+        action = CollectiveActionFactory(need=third_sector_need)
+        objects = {
+            "city": milan.city,
+            "company": milan.company,
+            "private_company": private,
+            "draft_need": NeedFactory(city=milan.city, owner=milan.company),
+            "published_need": NeedFactory(city=milan.city, owner=milan.company, published=True),
+            "third_sector_need": third_sector_need,
+            "pledge": PledgeFactory(need=third_sector_need, organisation=milan.company),
+            "invitation": Invitation.objects.get(action=action, organisation=milan.company),
+        }
+    return people, objects
+
+
+ROWS = sorted((perm, target) for perm, targets in EXPECTED.items() for target in targets)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("perm", "target"), ROWS, ids=[f"{p}@{t}" for p, t in ROWS])
+def test_permission_per_role(matrix, perm, target):
+    people, objects = matrix
+    granted = {role for role in ROLES if people[role].has_perm(perm, objects[target])}
+    assert granted == set(EXPECTED[perm][target])
