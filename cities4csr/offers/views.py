@@ -52,8 +52,11 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
                 "volunteering_days_per_year": profile.volunteering_days_per_year,
             }
         pledges = list(pledges_of_organisations(city=self.city, organisations=[self.organisation]))
+        roles_by_lead = {}  # the reader's roles depend on the city and the pledge's lead only
         for pledge in pledges:
-            pledge.next_steps = targets_for(TRANSITIONS, pledge.state, pledge_roles(self.request.user, pledge))
+            if pledge.organisation_id not in roles_by_lead:
+                roles_by_lead[pledge.organisation_id] = pledge_roles(self.request.user, pledge)
+            pledge.next_steps = targets_for(TRANSITIONS, pledge.state, roles_by_lead[pledge.organisation_id])
         return super().get_context_data(
             organisation=self.organisation,
             organisations=self.organisations,
