@@ -38,15 +38,19 @@ def _organisation_of(obj):
 
 
 def _membership_role(user, obj):
+    """The user's role in the object's organisation, asked once per request (like city_roles)."""
     organisation = _organisation_of(obj)
     if organisation is None or not user.is_authenticated:
         return None
-    return (
-        Membership.objects.with_scope(city=organisation.city_id)
-        .filter(user=user, organisation=organisation)
-        .values_list("role", flat=True)
-        .first()
-    )
+    cache = user.__dict__.setdefault("_membership_role_cache", {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = (
+            Membership.objects.with_scope(city=organisation.city_id)
+            .filter(user=user, organisation=organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[organisation.pk]
 
 
 @rules.predicate

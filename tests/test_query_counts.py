@@ -1,0 +1,377 @@
+"""Every list, map, GeoJSON and export answers in a number of queries that does not grow with
+its rows (NetBox's query budgets): the page or endpoint is read with one row of what it lists,
+then with five, and the two counts must be equal.
+
+The resolver is walked: each of the project's URL names is either in ``LISTS`` (with what to
+add, who reads it and where) or in ``NOT_LISTS`` with the reason. A new URL in neither fails
+``test_every_url_is_listed_or_said_why_not``; tests/test_catalogue.py keeps the catalogue's
+filtered variants on the demo.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scope, scopes_disabled
+
+from cities4csr.cities.services import area_layer_import, indicator_import
+from cities4csr.cities.tests.factories import CORVETTO, CityFactory, area_file
+from cities4csr.matching.services import recommendations_recompute
+from cities4csr.needs.models import Need, ResourceKind, Theme
+from cities4csr.needs.services import need_transition
+from cities4csr.needs.tests.factories import NeedFactory, ResourceLineFactory
+from cities4csr.offers.tests.factories import CsrProfileFactory, OfferFactory
+from cities4csr.organisations.tests.factories import MembershipFactory, OrganisationFactory, SiteFactory
+from cities4csr.pledges.tests.factories import PledgeFactory
+
+ROWS_BEFORE, ROWS_AFTER = 1, 5
+LAT, LON = CORVETTO
+
+
+def themes(world):
+    return list(Theme.objects.filter(city=world.city, key__in=["education", "public_space"]).order_by("key"))
+
+
+def need(world, **fields):
+    """A published need in LODI - CORVETTO with two lines (money and goods) and two themes."""
+    return NeedFactory(
+        city=world.city,
+        owner=world.city_hall,
+        lat=LAT,
+        lon=LON,
+        themes=themes(world),
+        sdgs=["4", "11.7"],
+        lines=[
+            dict(kind=ResourceKind.MONEY, label="Contributo", quantity=500_000),
+            dict(kind=ResourceKind.GOODS, label="Banchi", quantity=10, value_cents=80_000),
+        ],
+        **{"published": True, **fields},
+    )
+
+
+def add_needs(world, n):
+    for _ in range(n):
+        need(world)
+
+
+def add_companies(world, n, *, offers=True):
+    """Companies that fit the needs: a site near Corvetto, a profile that prefers it and shares
+    the needs' themes, and money on offer."""
+    for _ in range(n):
+        company = OrganisationFactory(city=world.city)
+        SiteFactory(organisation=company, lat=LAT, lon=LON)
+        CsrProfileFactory(organisation=company, preferred_areas=[world.areas["35"]], themes=themes(world))
+        if offers:
+            OfferFactory(organisation=company, quantity=20_000)
+
+
+def add_areas(world, n):
+    """More NIL, north of the others (the import keeps the existing ones)."""
+    start = world.__dict__.setdefault("_areas_added", 0)
+    squares = {
+        f"9{start + i}": (
+            f"NIL NUOVO {start + i}",
+            (9.14 + 0.01 * (start + i), 45.52, 9.145 + 0.01 * (start + i), 45.53),
+        )
+        for i in range(n)
+    }
+    world._areas_added = start + n
+    from cities4csr.cities.geo import parse_area_file
+
+    area_layer_import(actor=None, city=world.city, kind="nil", features=parse_area_file(area_file(squares)))
+
+
+def add_indicators(world, n):
+    start = world.__dict__.setdefault("_indicators_added", 0)
+    for i in range(start, start + n):
+        indicator_import(
+            actor=None,
+            city=world.city,
+            key=f"indicator_{i}",
+            names={"en": f"Indicator {i}"},
+            area_kind="nil",
+            date=date(2024, 1, 1),
+            values={"1": 1.0 + i, "35": 2.0 + i, "36": 3.0 + i},
+            source="test",
+        )
+    world._indicators_added = start + n
+
+
+def add_pledges(world, n, *, organisation=None):
+    for _ in range(n):
+        PledgeFactory(need=need(world), organisation=organisation or OrganisationFactory(city=world.city))
+
+
+def add_pledges_to(target):
+    def grow(world, n):
+        for _ in range(n):
+            line = target(world).lines.get(kind=ResourceKind.MONEY)
+            PledgeFactory(need=target(world), organisation=OrganisationFactory(city=world.city), items=[(line, 100)])
+
+    return grow
+
+
+def add_members(world, n):
+    for _ in range(n):
+        MembershipFactory(organisation=world.company)
+
+
+def add_audit_events(world, n):
+    for _ in range(n):
+        OrganisationFactory(city=world.city)
+
+
+def add_cities(world, n):
+    with scopes_disabled():
+        for _ in range(n):
+            CityFactory()
+
+
+def add_offers(world, n):
+    for _ in range(n):
+        OfferFactory(organisation=OrganisationFactory(city=world.city))
+
+
+def add_needs_to_review(world, n):
+    """Needs submitted by the third-sector body and pledges waiting for the officer."""
+    for _ in range(n):
+        draft = NeedFactory(city=world.city, owner=world.third_sector, lat=LAT, lon=LON)
+        ResourceLineFactory(need=draft)
+        need_transition(actor=world.third_sector_representative, need=draft, to=Need.State.UNDER_REVIEW)
+    add_pledges(world, n)
+
+
+def add_company_activity(world, n):
+    """The company's own offers and pledges, and needs it is recommended."""
+    for _ in range(n):
+        OfferFactory(organisation=world.company)
+        PledgeFactory(need=need(world), organisation=world.company)
+    recommendations_recompute(city=world.city)
+
+
+def recomputed(grow):
+    def grow_and_recompute(world, n):
+        grow(world, n)
+        recommendations_recompute(city=world.city)
+
+    return grow_and_recompute
+
+
+def the_need(world):
+    """One published need per world, made on first use (the target of the need's own lists)."""
+    if "_need" not in world.__dict__:
+        world._need = need(world)
+    return world._need
+
+
+def prepare_company(world):
+    SiteFactory(organisation=world.company, lat=LAT, lon=LON)
+    CsrProfileFactory(organisation=world.company, preferred_areas=[world.areas["35"]], themes=themes(world))
+
+
+@dataclass
+class Case:
+    path: str  # under the city, {pk} from ``pk``
+    grow: object  # (world, n) -> None, adds n rows the response shows
+    who: str = "anonymous"  # a World attribute, or anonymous
+    pk: object = None  # (world) -> the id in the path
+    api: bool = False
+    prepare: object = None  # (world) -> None, before the first read
+
+
+LISTS = {
+    # pages
+    "network_home": Case("/en/", add_cities),
+    "city_home": Case("/en/{city}/", add_areas),
+    "area_detail": Case("/en/{city}/areas/nil/35/", add_indicators),
+    "data_sources": Case("/en/{city}/data/", add_indicators),
+    "audit_trail": Case("/en/{city}/audit/", add_audit_events, who="officer"),
+    "organisation_list": Case("/en/{city}/organisations/", add_audit_events),
+    "organisation_members": Case(
+        "/en/{city}/organisations/{pk}/members/", add_members, who="officer", pk=lambda w: w.company.pk
+    ),
+    "organisation_detail": Case(
+        "/en/{city}/organisations/{pk}/",
+        lambda w, n: add_pledges(w, n, organisation=w.company),
+        who="officer",
+        pk=lambda w: w.company.pk,
+    ),
+    "need_catalogue": Case("/en/{city}/needs/", add_needs),
+    "need_export_csv": Case("/en/{city}/needs/export.csv", add_needs),
+    "need_export_xlsx": Case("/en/{city}/needs/export.xlsx", add_needs),
+    "need_export_geojson": Case("/en/{city}/needs/export.geojson", add_needs),
+    "need_detail": Case("/en/{city}/needs/{pk}/", add_pledges_to(the_need), who="officer", pk=lambda w: the_need(w).pk),
+    "officer_workspace": Case("/en/{city}/workspace/officer/", add_needs_to_review, who="officer"),
+    "company_workspace": Case(
+        "/en/{city}/workspace/company/", add_company_activity, who="representative", prepare=prepare_company
+    ),
+    # API
+    "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
+    "api:area-list": Case("/api/v1/cities/{city}/areas/?kind=nil", add_areas, api=True),
+    "api:area-geojson": Case("/api/v1/cities/{city}/areas.geojson?kind=nil", add_areas, api=True),
+    "api:indicator-list": Case("/api/v1/cities/{city}/indicators/", add_indicators, api=True),
+    "api:organisation-list": Case("/api/v1/cities/{city}/organisations/", add_audit_events, api=True),
+    "api:audit-list": Case("/api/v1/cities/{city}/audit/", add_audit_events, who="officer", api=True),
+    "api:need-list": Case("/api/v1/cities/{city}/needs/", add_needs, api=True),
+    "api:need-geojson": Case("/api/v1/cities/{city}/needs.geojson", add_needs, api=True),
+    "api:need-gap-by-area": Case("/api/v1/cities/{city}/needs/by-area/?kind=nil", add_needs, api=True),
+    "api:need-export-csv": Case("/api/v1/cities/{city}/needs/export.csv", add_needs, api=True),
+    "api:need-export-xlsx": Case("/api/v1/cities/{city}/needs/export.xlsx", add_needs, api=True),
+    "api:need-export-geojson": Case("/api/v1/cities/{city}/needs/export.geojson", add_needs, api=True),
+    "api:need-detail": Case(
+        "/api/v1/cities/{city}/needs/{pk}/",
+        lambda w, n: [ResourceLineFactory(need=the_need(w)) for _ in range(n)],
+        pk=lambda w: the_need(w).pk,
+        api=True,
+    ),
+    "api:offer-list": Case("/api/v1/cities/{city}/offers/", add_offers, who="officer", api=True),
+    "api:pledge-list": Case("/api/v1/cities/{city}/pledges/", add_pledges, who="officer", api=True),
+    "api:organisation-recommendations": Case(
+        "/api/v1/cities/{city}/organisations/{pk}/recommendations/",
+        recomputed(add_needs),
+        who="representative",
+        pk=lambda w: w.company.pk,
+        api=True,
+        prepare=prepare_company,
+    ),
+    "api:need-helpers": Case(
+        "/api/v1/cities/{city}/needs/{pk}/helpers/",
+        recomputed(add_companies),
+        who="officer",
+        pk=lambda w: the_need(w).pk,
+        api=True,
+        prepare=the_need,
+    ),
+    "api:need-pool": Case(
+        "/api/v1/cities/{city}/needs/{pk}/pool/",
+        recomputed(add_companies),
+        who="officer",
+        pk=lambda w: the_need(w).pk,
+        api=True,
+        prepare=the_need,
+    ),
+    "api:need-notify": Case(
+        "/api/v1/cities/{city}/needs/{pk}/notify/",
+        recomputed(add_companies),
+        who="officer",
+        pk=lambda w: the_need(w).pk,
+        api=True,
+        prepare=the_need,
+    ),
+    "api:city-allocation": Case(
+        "/api/v1/cities/{city}/allocation/", recomputed(add_companies), who="officer", api=True, prepare=the_need
+    ),
+}
+
+NOT_LISTS = {
+    # one object (its page or record), whose query-count lists are the ones above
+    "api:city-detail": "one city",
+    "api:organisation-detail": "one organisation's record",
+    "api:pledge-detail": "one pledge's record",
+    "api:pledge-agreement": "one agreement with its fixed checklist",
+    "pledge_detail": "one pledge's page",
+    "pledge_advisor": "one agreement's page, with its fixed checklist",
+    "instrument_detail": "one instrument of the rule pack (a file, no rows)",
+    "instrument_list": "the rule pack's instruments (a file, no rows)",
+    "agreement_draft_download": "one file",
+    "api:area-locate": "the areas containing one point",
+    "city_ping": "the reference page of the benchmarks, no rows",
+    "api:advisor": "the advisor's answer to one questionnaire (POST)",
+    "advisor": "the questionnaire",
+    "advisor_result": "the advisor's answer to one questionnaire",
+    # forms and writes
+    "organisation_create": "a form",
+    "organisation_edit": "a form",
+    "organisation_import": "an upload form",
+    "need_create": "a form",
+    "need_import": "an upload form",
+    "need_line_add": "a write (POST)",
+    "need_transition": "a write (POST)",
+    "pledge_create": "a form",
+    "pledge_transition": "a write (POST)",
+    "evidence_add": "a write (POST)",
+    "agreement_notice": "a write (POST)",
+    "agreement_conclude": "a write (POST)",
+    "agreement_step_done": "a write (POST)",
+    "agreement_return_add": "a write (POST)",
+    "agreement_drafts": "a write (POST)",
+    "collective_action_launch": "a write (POST)",
+    "invitation_transition": "a write (POST)",
+    "api:organisation-sites": "a write (POST)",
+    "api:need-import": "a write (POST)",
+    "api:need-lines": "a write (POST)",
+    "api:need-transition": "a write (POST)",
+    "api:invitation-transition": "a write (POST)",
+    "api:pledge-transition": "a write (POST)",
+    "api:pledge-evidence": "a write (POST)",
+    "api:pledge-agreement-notice": "a write (POST)",
+    "api:pledge-agreement-conclude": "a write (POST)",
+    "api:pledge-agreement-returns": "a write (POST)",
+    # the platform itself
+    "path ''": "redirects to the visitor's language",
+    "healthz": "the health check",
+    "api:schema": "the OpenAPI document",
+    "api:docs": "the API documentation page",
+    "api:redoc": "the API documentation page",
+}
+
+
+def _walk(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, namespace + (f"{p.namespace}:" if p.namespace else ""))
+        elif isinstance(p, URLPattern):
+            yield namespace, p
+
+
+def project_url_names() -> set[str]:
+    """Every named URL whose view is ours (Django's admin and allauth's are not)."""
+    names = set()
+    for namespace, pattern in _walk(get_resolver().url_patterns):
+        callback = pattern.callback
+        module = getattr(getattr(callback, "view_class", callback), "__module__", "")
+        if module.startswith("cities4csr.") or namespace == "api:":
+            names.add(namespace + (pattern.name or f"path '{pattern.pattern}'"))
+    return names
+
+
+def test_every_url_is_listed_or_said_why_not():
+    names = project_url_names()
+    assert len(names) > 60, names  # the walk really sees the site and the API
+    assert not set(LISTS) & set(NOT_LISTS)
+    assert sorted(names - set(LISTS) - set(NOT_LISTS)) == [], "give each new URL a query-count case (or a reason)"
+    assert sorted((set(LISTS) | set(NOT_LISTS)) - names) == [], "a URL in the tables no longer exists"
+
+
+def _read(client, url, api):
+    kwargs = {"HTTP_ACCEPT": "*/*"} if api else {}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return queries, body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_query_count_does_not_grow_with_rows(world, name):
+    case = LISTS[name]
+    client = Client()
+    if case.who != "anonymous":
+        client.force_login(getattr(world, case.who))
+    with scope(city=world.city.pk):
+        if case.prepare:
+            case.prepare(world)
+        case.grow(world, ROWS_BEFORE)
+        url = case.path.format(city=world.city.slug, pk=case.pk(world) if case.pk else "")
+    _read(client, url, case.api)  # warm what is cached per process (content types, choices)
+    before, body_before = _read(client, url, case.api)
+    with scope(city=world.city.pk):
+        case.grow(world, ROWS_AFTER - ROWS_BEFORE)
+    after, body_after = _read(client, url, case.api)
+    assert body_after != body_before, "the rows added do not show: the case does not test its list"
+    assert len(after) == len(before), "\n".join(q["sql"][:160] for q in after.captured_queries)
