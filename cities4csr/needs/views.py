@@ -12,8 +12,8 @@ from cities4csr.core.states import targets_for
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
-    organisations_in_city,
     organisations_represented,
+    partners_choosable,
 )
 from cities4csr.pledges.forms import PledgeForm
 from cities4csr.pledges.selectors import pledges_public_for_need
@@ -82,14 +82,16 @@ class NeedDetailView(CityMixin, TemplateView):
         kwargs.setdefault(
             "pledge_form",
             PledgeForm(
-                lines=need.lines.all(), organisations=organisations, partners=organisations_in_city(city=self.city)
+                lines=need.lines.all(),
+                organisations=organisations,
+                partners=partners_choosable(actor=user, city=self.city),
             )
             if can_pledge
             else None,
         )
         return super().get_context_data(
             need=need,
-            pledges=pledges_public_for_need(city=self.city, need=need),
+            pledges=pledges_public_for_need(actor=user, city=self.city, need=need),
             transitions=targets_for(TRANSITIONS, need.state, services.need_roles(user, need))
             if user.is_authenticated
             else [],

@@ -20,7 +20,9 @@ def city_roles(user, city) -> set[str]:
     """The roles ``user`` holds in ``city``, including "representative" derived from memberships."""
     if city is None or not user.is_authenticated:
         return set()
-    cache = user.__dict__.setdefault("_city_roles_cache", {})
+    # on the user itself, not on request.user's lazy wrapper: selectors ask with the wrapper,
+    # permission checks with the user it wraps, and both should share one answer per request
+    cache = getattr(user, "_wrapped", user).__dict__.setdefault("_city_roles_cache", {})
     if city.pk not in cache:
         roles = set(
             CityRole.objects.with_scope(city=city.pk).filter(user=user).values_list("role", flat=True).order_by()

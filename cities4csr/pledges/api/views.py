@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from cities4csr.api.mixins import CityAPIMixin
 from cities4csr.needs.selectors import need_get
-from cities4csr.organisations.selectors import organisation_get, organisations_in_city
+from cities4csr.organisations.selectors import organisation_get, partners_choosable
 from cities4csr.pledges import selectors, services
 
 from .serializers import (
@@ -38,7 +38,7 @@ class PledgeListView(CityAPIMixin, generics.ListAPIView):
         missing = [item["line"] for item in fields["items"] if item["line"] not in lines]
         if missing:
             return Response({"items": [f"line {pk} is not a line of this need" for pk in missing]}, status=400)
-        partners = list(organisations_in_city(city=self.city).filter(pk__in=fields["partners"]))
+        partners = list(partners_choosable(actor=request.user, city=self.city).filter(pk__in=fields["partners"]))
         if len(partners) != len(set(fields["partners"])):
             return Response({"partners": ["unknown organisation id"]}, status=400)
         pledge = services.pledge_propose(
