@@ -123,6 +123,9 @@ class NeedCreateView(CityMixin, FormView):
             "actions": selectors.actions_of_city(city=self.city),
         }
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         themes, owner = data.pop("themes"), data.pop("owner")

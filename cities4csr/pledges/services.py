@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities4csr.core.images import image_check
 from cities4csr.core.notifications import notify
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
@@ -281,12 +282,4 @@ def evidence_add(
 
 
 def _check_image(file) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        file.seek(0)
-        Image.open(file).verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError({"file": _("This is not an image.")}) from None
-    finally:
-        file.seek(0)
+    image_check(file, field="file")
