@@ -1,7 +1,10 @@
 """Writes for organisations, their sites and people. Each permission-checked and audited."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from cities4csr.accounts.selectors import email_verified
 from cities4csr.cities.selectors import areas_locate
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
@@ -64,8 +67,27 @@ def site_add(*, actor, organisation: Organisation, label: str, lat: float, lon: 
     return site
 
 
+def require_verified_email(user) -> None:
+    """A role goes only to a confirmed address: otherwise anyone could register a future
+    colleague's address and receive that colleague's role."""
+    if not email_verified(user=user):
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _(
+                        "%(email)s has not confirmed this e-mail address yet: ask them to open the confirmation "
+                        "link sent when they registered (or to request a new one from their account), then try again."
+                    )
+                    % {"email": user.email},
+                    code="email_not_verified",
+                )
+            }
+        )
+
+
 def membership_add(*, actor, organisation: Organisation, user, role: str = Membership.Role.MEMBER) -> Membership:
     require(actor, "organisations.manage_members", organisation)
+    require_verified_email(user)
     membership = Membership(city=organisation.city, organisation=organisation, user=user, role=role)
     membership.full_clean()
     with transaction.atomic():
@@ -82,6 +104,7 @@ def membership_add(*, actor, organisation: Organisation, user, role: str = Membe
 
 def city_role_grant(*, actor, city, user, role: str) -> CityRole:
     require(actor, "organisations.grant_role", city)
+    require_verified_email(user)
     city_role = CityRole(city=city, user=user, role=role)
     city_role.full_clean()
     with transaction.atomic():

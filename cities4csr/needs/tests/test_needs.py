@@ -61,6 +61,7 @@ def test_third_sector_proposal_goes_through_review(in_milano, users):
 
     partner = Organisation.objects.get(name="Wau! Milano")
     rep = User.objects.create_user("wau@test.example")
+    rep.emailaddress_set.create(email=rep.email, verified=True, primary=True)  # roles need a confirmed address
     membership_add(actor=None, organisation=partner, user=rep, role="representative")
     need = need_create(
         actor=rep, city=in_milano, owner=partner, title="Orto condiviso", description="…", lat=45.4403, lon=9.2235

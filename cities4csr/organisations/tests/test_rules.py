@@ -35,6 +35,8 @@ def actors(milano, users):
         )
         rep = User.objects.create_user("rep@test.example")
         member = User.objects.create_user("member@test.example")
+        for person in (rep, member):  # roles need a confirmed address
+            person.emailaddress_set.create(email=person.email, verified=True, primary=True)
         for organisation in (company, private):
             membership_add(actor=None, organisation=organisation, user=rep, role="representative")
             membership_add(actor=None, organisation=organisation, user=member, role="member")
