@@ -207,6 +207,7 @@ def test_need_page_shows_lines_gap_and_only_public_pledgers(corvetto_need, compa
     rep, company = company_rep
     shy = Organisation.objects.exclude(pk=company.pk).filter(kind="company").first()
     shy_rep = User.objects.create_user("shy@test.example")
+    shy_rep.emailaddress_set.create(email=shy_rep.email, verified=True, primary=True)  # roles need a confirmed address
     membership_add(actor=None, organisation=shy, user=shy_rep, role="representative")
     money = corvetto_need.lines.get(kind=ResourceKind.MONEY)
     public = pledge_propose(actor=rep, need=corvetto_need, organisation=company, items=[(money, 500_000)])

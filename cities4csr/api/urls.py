@@ -23,6 +23,11 @@ city_patterns = [
     path("organisations/", organisation_api.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", organisation_api.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("organisations/<int:pk>/sites/", organisation_api.SiteCreateView.as_view(), name="organisation-sites"),
+    path(
+        "organisations/<int:pk>/members/",
+        organisation_api.OrganisationMembersView.as_view(),
+        name="organisation-members",
+    ),
     path("audit/", core_api.AuditEventListView.as_view(), name="audit-list"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),
     path("needs.geojson", need_api.NeedGeoJSONView.as_view(), name="need-geojson"),

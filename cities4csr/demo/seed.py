@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_scopes import scope
@@ -394,6 +395,8 @@ def _users(city: City) -> None:
         if created:
             user.password = password
             user.save(update_fields=["password"])
+        # the demo's addresses count as confirmed: only confirmed addresses may receive a role
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if role in (CityRole.Role.ADMIN, CityRole.Role.OFFICER, CityRole.Role.VOLUNTEER):
             if not CityRole.objects.filter(user=user, role=role).exists():
                 city_role_grant(actor=None, city=city, user=user, role=role)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities4csr.core.images import ImageFormField
 from cities4csr.core.money import euros_to_cents
 from cities4csr.organisations.models import Organisation
 
@@ -40,6 +41,7 @@ class NeedForm(forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"photo": ImageFormField}
 
     def __init__(self, *args, city, owners, actions, **kwargs):
         super().__init__(*args, **kwargs)

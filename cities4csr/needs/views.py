@@ -14,8 +14,8 @@ from cities4csr.core.mixins import CityMixin
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
-    organisations_in_city,
     organisations_represented,
+    partners_choosable,
 )
 from cities4csr.pledges.forms import PledgeForm
 from cities4csr.pledges.selectors import pledges_public_for_need
@@ -81,14 +81,16 @@ class NeedDetailView(CityMixin, TemplateView):
         kwargs.setdefault(
             "pledge_form",
             PledgeForm(
-                lines=need.lines.all(), organisations=organisations, partners=organisations_in_city(city=self.city)
+                lines=need.lines.all(),
+                organisations=organisations,
+                partners=partners_choosable(actor=user, city=self.city),
             )
             if can_pledge
             else None,
         )
         return super().get_context_data(
             need=need,
-            pledges=pledges_public_for_need(city=self.city, need=need),
+            pledges=pledges_public_for_need(actor=user, city=self.city, need=need),
             transitions=transitions_for(actor=user, obj=need) if user.is_authenticated else [],
             can_change=user.has_perm("needs.change_need", need),
             line_form=kwargs.pop("line_form", LineForm()),
@@ -117,6 +119,9 @@ class NeedCreateView(CityMixin, FormView):
             "owners": self.owners(),
             "actions": selectors.actions_of_city(city=self.city),
         }
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)

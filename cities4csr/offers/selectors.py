@@ -1,5 +1,7 @@
 from django.db.models import QuerySet
 
+from cities4csr.organisations.selectors import visible_to
+
 from .models import CsrProfile, Offer
 
 
@@ -17,5 +19,10 @@ def offers_of(*, city, organisations) -> QuerySet[Offer]:
     )
 
 
-def offers_of_city(*, city) -> QuerySet[Offer]:
-    return Offer.objects.filter(city=city, is_active=True).select_related("organisation").order_by("id")
+def offers_visible(*, actor, city) -> QuerySet[Offer]:
+    """The city's active offers whose organisation ``actor`` may see (private ones: its members and officers)."""
+    return (
+        Offer.objects.filter(visible_to(actor, city, via="organisation__"), city=city, is_active=True)
+        .select_related("organisation")
+        .order_by("id")
+    )

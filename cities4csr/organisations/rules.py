@@ -11,24 +11,39 @@ from .models import CityRole, Membership, Organisation
 
 
 def _city_of(obj):
+    """The city's id (a row's ``city_id``: no query for the city itself)."""
     if isinstance(obj, City):
-        return obj
-    return getattr(obj, "city", None)
+        return obj.pk
+    return getattr(obj, "city_id", None)
+
+
+def _cache(user, name: str) -> dict:
+    # on the user itself, not on request.user's lazy wrapper: selectors ask with the wrapper,
+    # permission checks with the user it wraps, and both should share one answer per request
+    return getattr(user, "_wrapped", user).__dict__.setdefault(name, {})
+
+
+def roles_forget(user) -> None:
+    """Forget the roles asked so far (a service just granted or removed one)."""
+    for name in ("_city_roles_cache", "_membership_role_cache"):
+        getattr(user, "_wrapped", user).__dict__.pop(name, None)
 
 
 def city_roles(user, city) -> set[str]:
-    """The roles ``user`` holds in ``city``, including "representative" derived from memberships."""
-    if city is None or not user.is_authenticated:
+    """The roles ``user`` holds in ``city`` (a City or its id), including "representative"
+    derived from memberships."""
+    city_id = getattr(city, "pk", city)
+    if city_id is None or not user.is_authenticated:
         return set()
-    cache = user.__dict__.setdefault("_city_roles_cache", {})
-    if city.pk not in cache:
+    cache = _cache(user, "_city_roles_cache")
+    if city_id not in cache:
         roles = set(
-            CityRole.objects.with_scope(city=city.pk).filter(user=user).values_list("role", flat=True).order_by()
+            CityRole.objects.with_scope(city=city_id).filter(user=user).values_list("role", flat=True).order_by()
         )
-        if Membership.objects.with_scope(city=city.pk).filter(user=user, role=Membership.Role.REPRESENTATIVE).exists():
+        if Membership.objects.with_scope(city=city_id).filter(user=user, role=Membership.Role.REPRESENTATIVE).exists():
             roles.add("representative")
-        cache[city.pk] = roles
-    return cache[city.pk]
+        cache[city_id] = roles
+    return cache[city_id]
 
 
 def _organisation_of(obj):
@@ -42,7 +57,7 @@ def _membership_role(user, obj):
     organisation = _organisation_of(obj)
     if organisation is None or not user.is_authenticated:
         return None
-    cache = user.__dict__.setdefault("_membership_role_cache", {})
+    cache = _cache(user, "_membership_role_cache")
     if organisation.pk not in cache:
         cache[organisation.pk] = (
             Membership.objects.with_scope(city=organisation.city_id)

@@ -7,12 +7,26 @@ from .models import Membership, Organisation, Site
 from .rules import is_city_officer
 
 
+def visible_to(actor, city, *, via: str = "") -> Q:
+    """The one rule of who sees which organisation, as a filter: public organisations to
+    everyone; all of them to the city's officers; to a member, their own too.
+
+    ``via`` is the path from the queried model to its organisation, e.g. ``"organisation__"``
+    for offers. Every list, detail, map, export and choice of organisations, offers or partners
+    filters with it (the permission ``organisations.view_organisation`` says the same for one row).
+    """
+    if is_city_officer(actor, city):
+        return Q()
+    public = Q(**{f"{via}is_public": True})
+    if actor is None or not actor.is_authenticated:
+        return public
+    own = Membership.objects.filter(city=city, user=actor).values("organisation_id")
+    return public | Q(**{f"{via}pk__in": own})
+
+
 def organisations_visible(*, actor, city, kind: str = "", query: str = "") -> QuerySet[Organisation]:
-    """The directory: public organisations, plus, for officers, all, and for members, their own."""
-    qs = Organisation.objects.filter(city=city)
-    if not is_city_officer(actor, city):
-        own = Q(memberships__user=actor) if actor.is_authenticated else Q(pk__in=[])
-        qs = qs.filter(Q(is_public=True) | own).distinct()
+    """The directory: the organisations ``actor`` may see (see ``visible_to``)."""
+    qs = Organisation.objects.filter(visible_to(actor, city), city=city)
     if kind:
         qs = qs.filter(kind=kind)
     if query:
@@ -24,12 +38,9 @@ def organisation_get(*, actor, city, pk: int) -> Organisation:
     """One organisation the actor may see, with its sites and their areas; 404 otherwise."""
     sites = Prefetch("sites", queryset=Site.objects.filter(city=city).prefetch_related("areas").order_by("label"))
     try:
-        organisation = Organisation.objects.prefetch_related(sites).get(city=city, pk=pk)
+        return Organisation.objects.prefetch_related(sites).get(visible_to(actor, city), city=city, pk=pk)
     except (Organisation.DoesNotExist, ValueError):
         raise Http404("No such organisation") from None
-    if not actor.has_perm("organisations.view_organisation", organisation):
-        raise Http404("No such organisation")
-    return organisation
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
@@ -62,5 +73,11 @@ def organisations_for_needs(*, actor, city) -> QuerySet[Organisation]:
     return organisations_represented(actor=actor, city=city)
 
 
+def partners_choosable(*, actor, city) -> QuerySet[Organisation]:
+    """Who ``actor`` may name as a partner of a collective pledge: the organisations they may see."""
+    return organisations_visible(actor=actor, city=city)
+
+
 def organisations_in_city(*, city) -> QuerySet[Organisation]:
+    """Every organisation of the city, private ones included: for officers' choices only."""
     return Organisation.objects.filter(city=city).order_by("name")

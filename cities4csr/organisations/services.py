@@ -1,12 +1,16 @@
 """Writes for organisations, their sites and people. Each permission-checked and audited."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from cities4csr.accounts.selectors import email_verified
 from cities4csr.cities.selectors import areas_locate
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 
 from .models import CityRole, Membership, Organisation, Site
+from .rules import roles_forget
 
 ORGANISATION_FIELDS = Organisation.EDITABLE_FIELDS
 
@@ -64,8 +68,27 @@ def site_add(*, actor, organisation: Organisation, label: str, lat: float, lon: 
     return site
 
 
+def require_verified_email(user) -> None:
+    """A role goes only to a confirmed address: otherwise anyone could register a future
+    colleague's address and receive that colleague's role."""
+    if not email_verified(user=user):
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _(
+                        "%(email)s has not confirmed this e-mail address yet: ask them to open the confirmation "
+                        "link sent when they registered (or to request a new one from their account), then try again."
+                    )
+                    % {"email": user.email},
+                    code="email_not_verified",
+                )
+            }
+        )
+
+
 def membership_add(*, actor, organisation: Organisation, user, role: str = Membership.Role.MEMBER) -> Membership:
     require(actor, "organisations.manage_members", organisation)
+    require_verified_email(user)
     membership = Membership(city=organisation.city, organisation=organisation, user=user, role=role)
     membership.full_clean()
     with transaction.atomic():
@@ -77,16 +100,19 @@ def membership_add(*, actor, organisation: Organisation, user, role: str = Membe
             obj=membership,
             payload={"user": user.email, "role": role},
         )
+    roles_forget(user)
     return membership
 
 
 def city_role_grant(*, actor, city, user, role: str) -> CityRole:
     require(actor, "organisations.grant_role", city)
+    require_verified_email(user)
     city_role = CityRole(city=city, user=user, role=role)
     city_role.full_clean()
     with transaction.atomic():
         city_role.save()
         audit_log(actor=actor, city=city, verb="role.grant", obj=city_role, payload={"user": user.email, "role": role})
+    roles_forget(user)
     return city_role
 
 
@@ -101,3 +127,4 @@ def city_role_revoke(*, actor, city_role: CityRole) -> None:
             payload={"user": city_role.user.email, "role": city_role.role},
         )
         city_role.delete()
+    roles_forget(city_role.user)

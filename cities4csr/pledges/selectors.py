@@ -3,6 +3,8 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from cities4csr.organisations.selectors import visible_to
+
 from .models import Evidence, Pledge, PledgeItem, PledgePartner
 
 SHOWN_ON_NEED = [
@@ -25,11 +27,13 @@ def _full(queryset, city):
     )
 
 
-def pledges_public_for_need(*, city, need) -> QuerySet[Pledge]:
-    """Pledgers who agreed to be named, once the city accepted their pledge."""
-    return _full(Pledge.objects.filter(city=city, need=need, is_public=True, state__in=SHOWN_ON_NEED), city).order_by(
-        "-value_cents", "id"
+def pledges_public_for_need(*, actor, city, need) -> QuerySet[Pledge]:
+    """Pledgers who agreed to be named, once the city accepted their pledge; a private
+    organisation only to those who may see it."""
+    qs = Pledge.objects.filter(
+        visible_to(actor, city, via="organisation__"), city=city, need=need, is_public=True, state__in=SHOWN_ON_NEED
     )
+    return _full(qs, city).order_by("-value_cents", "id")
 
 
 def contributions_of_organisation(*, city, organisation) -> QuerySet[Pledge]:

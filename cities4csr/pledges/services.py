@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities4csr.core.images import image_check
 from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
-from cities4csr.organisations.selectors import organisations_in_city
+from cities4csr.organisations.selectors import organisations_in_city, partners_choosable
 
 from .models import Evidence, Pledge, PledgeItem, PledgePartner
 from .states import partner_notify, pledge_notify
@@ -38,7 +39,7 @@ def _invalid(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def _pledge_input(*, need: Need, organisation, items, costs, partners) -> tuple[dict, dict, list]:
+def _pledge_input(*, actor, need: Need, organisation, items, costs, partners) -> tuple[dict, dict, list]:
     """Every rule on what a pledge asks for, once, for the page, the API and the other apps:
     (quantity by line id, declared cost by line id, partner organisations)."""
     if organisation.city_id != need.city_id:
@@ -73,7 +74,10 @@ def _pledge_input(*, need: Need, organisation, items, costs, partners) -> tuple[
         raise _invalid("partners", _("The lead organisation cannot also be its own partner."), "lead_is_partner")
     if len(set(partner_ids)) != len(partner_ids):
         raise _invalid("partners", _("An organisation is named twice as a partner."), "duplicate")
-    found = list(organisations_in_city(city=need.city).filter(pk__in=partner_ids).order_by("pk"))
+    choosable = (  # the system names anyone; a person only organisations they may see
+        organisations_in_city(city=need.city) if actor is None else partners_choosable(actor=actor, city=need.city)
+    )
+    found = list(choosable.filter(pk__in=partner_ids).order_by("pk"))
     if len(found) != len(partner_ids):
         raise _invalid("partners", _("A partner is not an organisation of this city."), "unknown")
     return wanted, costs, found
@@ -105,7 +109,7 @@ def pledge_propose(
     if allow_overcommit:
         require(actor, "pledges.allow_overcommit", need)
     wanted, costs, partners = _pledge_input(
-        need=need, organisation=organisation, items=items, costs=costs, partners=partners
+        actor=actor, need=need, organisation=organisation, items=items, costs=costs, partners=partners
     )
     idempotency_key = (idempotency_key or "").strip()[:64]
     with transaction.atomic():
@@ -269,12 +273,4 @@ def evidence_add(
 
 
 def _check_image(file) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        file.seek(0)
-        Image.open(file).verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError({"file": _("This is not an image.")}) from None
-    finally:
-        file.seek(0)
+    image_check(file, field="file")

@@ -10,7 +10,7 @@ from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.needs.selectors import need_get, needs_to_review
 from cities4csr.needs.views import NeedDetailView
-from cities4csr.organisations.selectors import organisations_in_city, organisations_represented
+from cities4csr.organisations.selectors import organisations_represented, partners_choosable
 
 from . import selectors, services
 from .forms import EvidenceForm, PledgeForm, PledgeTransitionForm
@@ -26,7 +26,7 @@ class PledgeCreateView(CityMixin, View):
             request.POST,
             lines=need.lines.all(),
             organisations=organisations_represented(actor=request.user, city=self.city),
-            partners=organisations_in_city(city=self.city),
+            partners=partners_choosable(actor=request.user, city=self.city),
         )
         if form.is_valid():
             data = form.cleaned_data

@@ -1,7 +1,9 @@
 /* The city's areas on a Leaflet map, shaded by the chosen indicator.
    No tile layer unless the city configured one: the polygons are the base map.
    Config comes from the page (json_script "map-config"); geometry from the API, and the values
-   that shade the areas either from the page ("values") or from the API ("valuesUrl"). */
+   that shade the areas either from the page ("values") or from the API ("valuesUrl").
+   Content (need titles, area names) is only ever set as text: Leaflet reads a string given to
+   bindTooltip/bindPopup as HTML, so they always get a DOM element built with textContent. */
 (function () {
   "use strict";
   var el = document.getElementById("area-map");
@@ -29,6 +31,20 @@
     while (c < breaks.length && v >= breaks[c]) { c++; }
     return palette[c];
   }
+  function text(tag, value) {
+    // An element showing ``value`` as plain text, never parsed as HTML.
+    var node = document.createElement(tag);
+    node.textContent = value === undefined || value === null ? "" : String(value);
+    return node;
+  }
+  function escaped(value) {
+    // Leaflet sets a layer's attribution as HTML: the city's attribution text goes in escaped.
+    return text("span", value).innerHTML;
+  }
+  function localHref(url) {
+    // Links on the map stay on this site: a path, never "javascript:" or another origin.
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "#";
+  }
   function fmt(v) { return (Math.round(v * 100) / 100).toLocaleString(document.documentElement.lang); }
 
   function addPoints(map, url) {
@@ -40,11 +56,10 @@
             return L.circleMarker(latlng, { radius: 7, color: "#ffffff", weight: 2, fillColor: "#b71918", fillOpacity: 1 });
           },
           onEachFeature: function (f, lyr) {
-            var link = document.createElement("a");
-            link.href = f.properties.url;
-            link.textContent = f.properties.title;
+            var link = text("a", f.properties.title);
+            link.href = localHref(f.properties.url);
             lyr.bindPopup(link);
-            lyr.bindTooltip(f.properties.title);
+            lyr.bindTooltip(text("span", f.properties.title));
           }
         }).addTo(map);
         el.setAttribute("data-needs", String(fc.features.length));
@@ -53,7 +68,7 @@
 
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   if (cfg.tileUrl) {
-    L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 18 }).addTo(map);
+    L.tileLayer(cfg.tileUrl, { attribution: escaped(cfg.tileAttribution), maxZoom: 18 }).addTo(map);
   }
   var shades = cfg.valuesUrl ? getJSON(cfg.valuesUrl).then(function (r) { return r.values; }) : Promise.resolve(cfg.values);
   Promise.all([getJSON(cfg.geojson, "application/geo+json"), shades])
@@ -66,18 +81,15 @@
         },
         onEachFeature: function (f, lyr) {
           var v = cfg.values[f.properties.code];
-          var link = document.createElement("a");
-          link.href = cfg.areaUrl.replace("CODE", encodeURIComponent(f.properties.code));
-          link.textContent = f.properties.code + " " + f.properties.name;
+          var link = text("a", f.properties.code + " " + f.properties.name);
+          link.href = localHref(cfg.areaUrl.replace("CODE", encodeURIComponent(f.properties.code)));
           var box = document.createElement("div");
           box.appendChild(link);
           if (v !== undefined) {
-            var p = document.createElement("div");
-            p.textContent = cfg.label + ": " + fmt(v) + (cfg.unit ? " " + cfg.unit : "");
-            box.appendChild(p);
+            box.appendChild(text("div", cfg.label + ": " + fmt(v) + (cfg.unit ? " " + cfg.unit : "")));
           }
           lyr.bindPopup(box);
-          lyr.bindTooltip(f.properties.name, { sticky: true });
+          lyr.bindTooltip(text("span", f.properties.name), { sticky: true });
         }
       }).addTo(map);
       if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
@@ -87,9 +99,7 @@
         var legend = L.control({ position: "bottomright" });
         legend.onAdd = function () {
           var div = L.DomUtil.create("div", "map-legend");
-          var title = document.createElement("strong");
-          title.textContent = cfg.label + (cfg.unit ? " (" + cfg.unit + ")" : "");
-          div.appendChild(title);
+          div.appendChild(text("strong", cfg.label + (cfg.unit ? " (" + cfg.unit + ")" : "")));
           var lows = [values[0]].concat(breaks);
           for (var i = 0; i < palette.length; i++) {
             var row = document.createElement("div");

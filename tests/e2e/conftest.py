@@ -53,10 +53,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The demo, served by a real Django process; yields its base URL."""
+def server_env(tmp_path_factory):
+    """The environment of the server's processes: its database, for a test that must prepare data."""
     db = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+
+@pytest.fixture(scope="session")
+def server(server_env):
+    """The demo, served by a real Django process; yields its base URL."""
+    env = server_env
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "seed_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)

@@ -11,13 +11,14 @@ from .serializers import OfferSerializer, OfferWriteSerializer
 
 
 class OfferListView(CityAPIMixin, generics.ListAPIView):
-    """Active offers of the city's companies (public). POST adds one for an organisation you represent."""
+    """Active offers of the city's organisations you may see (private ones: their members and officers).
+    POST adds one for an organisation you represent."""
 
     rules_permissions = {"GET": None, "POST": None}
     serializer_class = OfferSerializer
 
     def city_queryset(self):
-        return selectors.offers_of_city(city=self.city)
+        return selectors.offers_visible(actor=self.request.user, city=self.city)
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})
     def post(self, request, city_slug):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Organisation, Site
+from ..models import Membership, Organisation, Site
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -25,3 +25,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", *Organisation.EDITABLE_FIELDS, "sites"]
         read_only_fields = ["id", "sites"]
         validators = []  # the city-level unique constraints are checked by the service's full_clean
+
+
+class OrganisationMemberSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "role"]
+        read_only_fields = fields
+
+
+class OrganisationMemberWriteSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="The e-mail of a registered person; it must be confirmed.")
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)

@@ -1,11 +1,21 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from cities4csr.accounts.selectors import user_by_email
 from cities4csr.core.api.mixins import CityAPIMixin
 
 from .. import selectors, services
 from ..models import Organisation
-from .serializers import OrganisationSerializer, SiteSerializer
+from .serializers import (
+    OrganisationMemberSerializer,
+    OrganisationMemberWriteSerializer,
+    OrganisationSerializer,
+    SiteSerializer,
+)
 
 
 class OrganisationListView(CityAPIMixin, generics.ListCreateAPIView):
@@ -65,3 +75,42 @@ class SiteCreateView(CityAPIMixin, generics.CreateAPIView):
         serializer.is_valid(raise_exception=True)
         site = services.site_add(actor=request.user, organisation=organisation, **serializer.validated_data)
         return Response(SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationMembersView(CityAPIMixin, APIView):
+    """GET: the organisation's members (its members and officers). POST: add a person by e-mail
+    (its representatives and officers). Only a registered person whose e-mail address is
+    confirmed can be added: otherwise 400 with ``codes`` {"email": ["unknown_email"]} or
+    {"email": ["email_not_verified"]} beside the translated message."""
+
+    rules_permissions = {"GET": "organisations.view_members", "POST": "organisations.manage_members"}
+    rules_check_object_only = True
+
+    def _organisation(self, request, pk):
+        organisation = selectors.organisation_get(actor=request.user, city=self.city, pk=pk)
+        self.check_object_permissions(request, organisation)
+        return organisation
+
+    @extend_schema(responses=OrganisationMemberSerializer(many=True))
+    def get(self, request, city_slug, pk):
+        members = selectors.organisation_members(organisation=self._organisation(request, pk))
+        return Response(OrganisationMemberSerializer(members, many=True).data)
+
+    @extend_schema(request=OrganisationMemberWriteSerializer, responses={201: OrganisationMemberSerializer})
+    def post(self, request, city_slug, pk):
+        organisation = self._organisation(request, pk)
+        data = OrganisationMemberWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_by_email(email=data.validated_data["email"])
+        if user is None:
+            raise ValidationError(
+                {
+                    "email": ValidationError(
+                        _("Nobody has registered with this e-mail address yet."), code="unknown_email"
+                    )
+                }
+            )
+        membership = services.membership_add(
+            actor=request.user, organisation=organisation, user=user, role=data.validated_data["role"]
+        )
+        return Response(OrganisationMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
