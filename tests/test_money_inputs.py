@@ -194,7 +194,7 @@ def test_the_offer_form_reads_the_page_language(company_rep):
         url, {"form": "offer", "organisation": company.pk, "kind": "money", "label": "Don 2", "amount_eur": "12.500"}
     )
     assert refused.status_code == 400
-    assert "Write an amount such as 60\u202f000 or 60\u202f000,50." in refused.content.decode()
+    assert "Écrivez un montant comme 60\u202f000 ou 60\u202f000,50." in refused.content.decode()
 
 
 @pytest.mark.django_db
