@@ -249,6 +249,32 @@ def test_the_advisor_reads_the_value_in_the_page_language(milano):
     assert Client().get("/en/milano/advisor/result/", query).status_code == 400
 
 
+@pytest.mark.django_db
+def test_whole_numbers_in_forms_are_read_in_the_page_language(in_milano, users):
+    """Django's IntegerField read the Italian "1.000" as 1: beneficiaries, headcount and duration
+    are QuantityFields."""
+    from cities4csr.cities.models import Area
+    from cities4csr.needs.forms import NeedForm
+    from cities4csr.needs.models import Action, Theme
+    from cities4csr.offers.forms import ProfileForm
+
+    owners = Organisation.objects.filter(city=in_milano, name="Comune di Milano")
+    need = {"owner": owners.get().pk, "title": "T", "description": "D", "beneficiaries_expected": "1.000"}
+    with translation.override("it"):
+        form = NeedForm(need, city=in_milano, owners=owners, actions=Action.objects.none())
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["beneficiaries_expected"] == 1000
+        profile = ProfileForm({"headcount": "2.500"}, themes=Theme.objects.none(), areas=Area.objects.none())
+        assert profile.is_valid() and profile.cleaned_data["headcount"] == 2500
+        advisor = AdvisorForm({"duration_months": "1.500"}, currency="EUR")
+        assert not advisor.is_valid() and "al massimo 1.200" in str(advisor.errors["duration_months"])
+    with translation.override("en"):
+        form = NeedForm(
+            {**need, "beneficiaries_expected": str(2**63)}, city=in_milano, owners=owners, actions=Action.objects.none()
+        )
+        assert not form.is_valid() and "at most 1,000,000,000" in str(form.errors["beneficiaries_expected"])
+
+
 # --- imports -------------------------------------------------------------------------------------
 
 
@@ -510,6 +536,20 @@ def test_out_of_range_return_values_and_evidence_hours_are_a_400(in_milano, user
         {"kind": "photo", "file": SimpleUploadedFile("p.png", PNG), "volunteer_hours": str(2**63)},
     )
     assert evidence.status_code == 400 and "volunteer_hours" in evidence.json()
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_the_database_integer_is_a_400(corvetto_need, company_rep):
+    rep, company = company_rep
+    line = corvetto_need.lines.first().pk
+    body = {
+        "need": corvetto_need.pk,
+        "organisation": company.pk,
+        "partners": [2**64],
+        "items": [{"line": line, "quantity": 1}],
+    }
+    response = post(logged_in(rep), "/api/v1/cities/milano/pledges/", body)
+    assert response.status_code == 400 and "partners" in response.json()
 
 
 def test_api_errors_carry_a_stable_code():

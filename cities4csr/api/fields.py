@@ -30,6 +30,19 @@ _WHOLE_STRING = re.compile(r"-?[0-9]{1,40}")
 _MAX_STRING = 48
 
 
+#: the largest id a row can have (a signed 64-bit integer)
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A row's id: a larger number is a 400, not an overflow in the database driver."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 def _currency(field) -> str | None:
     city = field.context.get("city")
     if city is None and field.context.get("request") is not None:

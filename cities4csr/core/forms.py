@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .money import (
     MAX_INPUT_CHARS,
+    MAX_QUANTITY,
     MoneyError,
     active_locale,
     money_example,
@@ -72,10 +73,11 @@ class MoneyField(forms.CharField):
 
 class QuantityField(forms.CharField):
     """A whole number of hours, items or days typed as the active language writes it ("1.500" in
-    Italian), from ``min_value`` to MAX_QUANTITY; cleaned to an int."""
+    Italian), from ``min_value`` to ``max_value`` (MAX_QUANTITY); cleaned to an int. Django's
+    IntegerField would read the Italian "1.000" as 1."""
 
-    def __init__(self, *, min_value: int = 1, **kwargs):
-        self.min_value = min_value
+    def __init__(self, *, min_value: int = 1, max_value: int = MAX_QUANTITY, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": MAX_INPUT_CHARS}))
         super().__init__(**kwargs)
 
@@ -89,7 +91,7 @@ class QuantityField(forms.CharField):
         if text in self.empty_values:
             return None
         try:
-            return quantity_parse(text, locale=active_locale(), minimum=self.min_value)
+            return quantity_parse(text, locale=active_locale(), minimum=self.min_value, maximum=self.max_value)
         except MoneyError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
 

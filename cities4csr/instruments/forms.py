@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.forms import CurrencyFormMixin, MoneyField
+from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
 from cities4csr.core.money import CENTS, MoneyError, active_locale, money_from_decimal, money_input
 
 from . import advisor
@@ -81,7 +81,7 @@ class AdvisorForm(CurrencyFormMixin, forms.Form):
         label=_("Who receives the contribution?"), choices=_choices("beneficiary"), required=False
     )
     value_eur = MoneyField(label=_("Value (%(currency)s)"), required=False)
-    duration_months = forms.IntegerField(
+    duration_months = QuantityField(
         label=_("Duration in months"),
         min_value=0,
         max_value=1200,

@@ -18,6 +18,7 @@ class NeedForm(forms.ModelForm):
     sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7, 17.17"))
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    beneficiaries_expected = QuantityField(label=_("expected number of beneficiaries"), min_value=0, required=False)
 
     class Meta:
         model = Need

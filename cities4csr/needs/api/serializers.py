@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cities4csr.api.fields import MoneyCentsField, QuantityField, quantity_for_kind
+from cities4csr.api.fields import IdField, MoneyCentsField, QuantityField, quantity_for_kind
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 
@@ -65,7 +65,7 @@ class NeedSerializer(serializers.ModelSerializer):
 
 
 class NeedWriteSerializer(serializers.Serializer):
-    owner = serializers.IntegerField()
+    owner = IdField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
     action = serializers.IntegerField(required=False, allow_null=True, help_text="number of the action plan line")

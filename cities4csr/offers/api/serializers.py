@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cities4csr.api.fields import MoneyCentsField, QuantityField, quantity_for_kind
+from cities4csr.api.fields import IdField, MoneyCentsField, QuantityField, quantity_for_kind
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.needs.models import ResourceKind
 from cities4csr.offers.models import Offer
@@ -27,7 +27,7 @@ class OfferSerializer(serializers.ModelSerializer):
 
 
 class OfferWriteSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField()
+    organisation = IdField()
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
     label = serializers.CharField(max_length=200)
     quantity = QuantityField(

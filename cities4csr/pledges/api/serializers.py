@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cities4csr.api.fields import MoneyCentsField, QuantityField
+from cities4csr.api.fields import IdField, MoneyCentsField, QuantityField
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.pledges.models import Evidence, Pledge, PledgeItem
 
@@ -40,7 +40,7 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 
 class ItemWriteSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = IdField()
     quantity = QuantityField(
         minimum=1,
         maximum=MAX_CENTS,
@@ -55,11 +55,11 @@ class ItemWriteSerializer(serializers.Serializer):
 
 
 class PledgeWriteSerializer(serializers.Serializer):
-    need = serializers.IntegerField()
-    organisation = serializers.IntegerField()
+    need = IdField()
+    organisation = IdField()
     items = ItemWriteSerializer(many=True, allow_empty=False)
     partners = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         default=list,
         help_text="ids of organisations joining as a collective action",
