@@ -35,10 +35,10 @@ MAX_ID = 2**63 - 1
 
 
 class IdField(serializers.IntegerField):
-    """A row's id: a larger number is a 400, not an overflow in the database driver."""
+    """A row's id: a number beyond the database's integer is a 400, not an overflow in the
+    database driver (an id that names no row is the view's "not found", as before)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
