@@ -58,7 +58,12 @@ def _outsiders(users):
 @pytest.mark.django_db
 def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private, users):
     secret, _member, need = private
-    params = {"pk": {"organisations": secret.pk, "needs": need.pk}, "organisation_pk": secret.pk, "kind": "nil", "code": "35"}
+    params = {
+        "pk": {"organisations": secret.pk, "needs": need.pk},
+        "organisation_pk": secret.pk,
+        "kind": "nil",
+        "code": "35",
+    }
     routes = city_urls()
     assert any("offers" in r for r in routes) and any("organisations" in r for r in routes)
     leaks, seen = [], 0

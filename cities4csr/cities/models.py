@@ -16,6 +16,14 @@ def validate_city_slug(value):
         raise ValidationError(_("%(slug)s is reserved."), params={"slug": value})
 
 
+def validate_currency(value):
+    """An ISO 4217 code that babel (CLDR) knows: amounts are read, stored and shown in it."""
+    from babel.numbers import list_currencies
+
+    if value not in list_currencies():
+        raise ValidationError(_("%(code)s is not an ISO 4217 currency code, e.g. EUR."), params={"code": value})
+
+
 class City(TimeStampedModel):
     """The tenant. Global model: every city-owned row points to one."""
 
@@ -30,7 +38,8 @@ class City(TimeStampedModel):
     )
     default_language = models.CharField(_("default language"), max_length=8)
     languages = models.JSONField(_("available languages"), default=list)
-    currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[RegexValidator(r"^[A-Z]{3}$")])
+    #: ISO 4217; every amount of the city is integer cents (hundredths) of it (docs/adr/0009-money-input.md)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[validate_currency])
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Rome")
     theme = models.CharField(_("theme"), max_length=24, choices=Theme.choices, default=Theme.BOOTSTRAP)
     policy = models.JSONField(_("policy"), default=dict, blank=True)

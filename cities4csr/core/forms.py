@@ -1,12 +1,119 @@
-"""What every page does with a service's answer: errors onto the form's fields, a transition's
-outcome as a message."""
+"""Form fields for amounts and quantities: every amount a person types in a form goes through
+``core.money.money_parse`` in the active language (docs/adr/0009-money-input.md). And what every
+page does with a service's answer: errors onto the form's fields, a transition's outcome as a
+message."""
+
+from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
-from cities4csr.core.lifecycle import TransitionRepeated
+from .lifecycle import TransitionRepeated
+from .money import (
+    MAX_INPUT_CHARS,
+    MAX_QUANTITY,
+    MoneyError,
+    active_locale,
+    money_example,
+    money_input,
+    money_parse,
+    quantity_input,
+    quantity_parse,
+)
+
+
+class MoneyField(forms.CharField):
+    """An amount typed as the active language writes it ("60.000,50" in Italian), cleaned to
+    integer cents of ``currency`` (the city's). Refused, with the accepted forms in the message,
+    when it could mean two things, has too many decimals, is negative or beyond MAX_CENTS.
+
+    ``currency`` may be given later by ``CurrencyFormMixin`` (fields declared on the class).
+    ``minimum`` is in cents: 1 for "more than zero". The help text, unless one is given, shows
+    the accepted forms in the language of the page.
+    """
+
+    def __init__(self, *, currency: str | None = None, minimum: int = 0, **kwargs):
+        self.currency = currency
+        self.minimum = minimum
+        self._example_help = "help_text" not in kwargs
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": MAX_INPUT_CHARS}))
+        super().__init__(**kwargs)
+        self._bind_help()
+
+    def _bind_help(self):
+        if self._example_help:  # read when the page is drawn: the active language, the set currency
+            self.help_text = lazy(self._example, str)()
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy._bind_help()
+        return copy
+
+    def _example(self) -> str:
+        return money_example(locale=active_locale(), currency=self.currency or "EUR")
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool) and self.currency:
+            return money_input(value, locale=active_locale(), currency=self.currency)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        if self.currency is None:
+            raise ImproperlyConfigured("A MoneyField needs the city's currency before it can read an amount.")
+        try:
+            cents = money_parse(text, locale=active_locale(), currency=self.currency)
+        except MoneyError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        if cents < self.minimum:
+            raise forms.ValidationError(_("The amount must be more than zero."), code="too_small")
+        return cents
+
+
+class QuantityField(forms.CharField):
+    """A whole number of hours, items or days typed as the active language writes it ("1.500" in
+    Italian), from ``min_value`` to ``max_value`` (MAX_QUANTITY); cleaned to an int. Django's
+    IntegerField would read the Italian "1.000" as 1."""
+
+    def __init__(self, *, min_value: int = 1, max_value: int = MAX_QUANTITY, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": MAX_INPUT_CHARS}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return quantity_input(value, locale=active_locale())
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return quantity_parse(text, locale=active_locale(), minimum=self.min_value, maximum=self.max_value)
+        except MoneyError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+class CurrencyFormMixin:
+    """A form whose MoneyFields count in ``currency`` (the city's), given at construction; a
+    label with ``%(currency)s`` names it."""
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        for field in self.fields.values():
+            if isinstance(field, MoneyField):
+                field.currency = currency
+                if field.label and "%(currency)s" in str(field.label):
+                    field.label = str(field.label) % {"currency": currency}
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

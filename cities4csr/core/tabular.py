@@ -3,7 +3,9 @@
 One place for what every import shares: the size limit, telling CSV from XLSX, decoding, the
 header check (case-insensitive, exact names) and the row numbers people see in their
 spreadsheet (the header is row 1). Every cell comes back as a stripped string, whatever the
-format, so that the importers validate one kind of input.
+format, so that the importers validate one kind of input; an XLSX cell that holds a number
+also keeps that number (``Row.numbers``), so that an amount is read exactly rather than from
+its text (docs/adr/0009-money-input.md).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Row:
     number: int  # as in the spreadsheet: the header is row 1
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
+    #: the numeric cells of an XLSX row, as the spreadsheet holds them (int or float)
+    numbers: dict[str, int | float] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,8 +101,13 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+def _number(value):
+    """A spreadsheet cell's number (not a boolean, a date or text), else None."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _xlsx_records(data: bytes):
-    """[(row number, [cell strings])] of the first sheet."""
+    """[(row number, [cell strings], {cell index: number})] of the first sheet."""
     from openpyxl import load_workbook
 
     not_xlsx = TabularError(_("This is not a valid XLSX file: open it in a spreadsheet and save it again as .xlsx."))
@@ -111,7 +120,8 @@ def _xlsx_records(data: bytes):
             raise not_xlsx
         records = []
         for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            records.append((number, [_cell(c) for c in cells]))
+            numbers = {i: c for i, c in enumerate(cells) if _number(c) is not None}
+            records.append((number, [_cell(c) for c in cells], numbers))
             _check_row_count(records)
         return records
     except TabularError:
@@ -136,7 +146,7 @@ def _csv_records(data: bytes):
     records = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            records.append((number, [_cell(c) for c in cells]))
+            records.append((number, [_cell(c) for c in cells], {}))
             _check_row_count(records)
     except csv.Error as exc:
         raise TabularError(
@@ -151,10 +161,10 @@ def _check_row_count(records):
 
 
 def _table(records, *, columns: list[str], required: list[str]) -> Table:
-    records = [(number, cells) for number, cells in records if any(cells)]
+    records = [(number, cells, numbers) for number, cells, numbers in records if any(cells)]
     if not records:
         raise TabularError(_("The file is empty."))
-    _header_number, header = records[0]
+    _header_number, header, _numbers = records[0]
     header = [h.lower() for h in header]
     while header and not header[-1]:
         header.pop()
@@ -182,8 +192,12 @@ def _table(records, *, columns: list[str], required: list[str]) -> Table:
         )
         raise TabularError(" ".join(problems))
     rows = []
-    for number, cells in records[1:]:
-        row = Row(number=number, values={name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)})
+    for number, cells, numbers in records[1:]:
+        row = Row(
+            number=number,
+            values={name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)},
+            numbers={name: numbers[i] for i, name in enumerate(header) if i in numbers},
+        )
         if any(cells[len(header) :]):
             row.errors.append(_("This row has more values than the header has columns."))
         rows.append(row)

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cities4csr.core.i18n import pick
+from cities4csr.core.money import money_format, quantity_input
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.pledges.selectors import partners_accepted
@@ -21,10 +22,9 @@ from .models import Draft
 DRAFT_LANGUAGE = {"IT": "it", "FR": "fr"}
 
 
-def _euros(cents: int, language: str) -> str:
-    whole, rest = divmod(int(cents), 100)
-    grouped = f"{whole:,}".replace(",", ".")
-    return f"€ {grouped},{rest:02d}" if language == "it" else f"{grouped.replace('.', ' ')},{rest:02d} €"
+def _money(cents: int, language: str, currency: str) -> str:
+    """An amount as the draft's language writes it: "12.500,00 €" in Italian, "3 000,00 €" in French."""
+    return money_format(cents, locale=language, currency=currency)
 
 
 def draft_inputs(agreement) -> dict:
@@ -60,19 +60,19 @@ def draft_inputs(agreement) -> dict:
         "contributions": [
             {
                 "label": item.line.label,
-                "quantity": f"{item.quantity / 100:.2f} EUR"
+                "quantity": _money(item.quantity, language, pledge.city.currency)
                 if item.line.unit == "cents"
-                else f"{item.quantity} {item.line.unit}",
-                "value": _euros(item.value_cents, language),
+                else f"{quantity_input(item.quantity, locale=language)} {item.line.unit}",
+                "value": _money(item.value_cents, language, pledge.city.currency),
             }
             for item in pledge.items.all().order_by("line_id")
         ],
-        "total": _euros(pledge.value_cents, language),
+        "total": _money(pledge.value_cents, language, pledge.city.currency),
         "returns": [
             {
                 "kind": str(r.get_kind_display()),
                 "description": r.description,
-                "value": _euros(r.value_cents, language) if r.value_cents else "",
+                "value": _money(r.value_cents, language, pledge.city.currency) if r.value_cents else "",
             }
             for r in agreement.returns.all().order_by("id")
         ],

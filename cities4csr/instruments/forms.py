@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.money import euros_to_cents
+from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
+from cities4csr.core.money import CENTS, MoneyError, active_locale, money_from_decimal, money_input
 
 from . import advisor
 from .models import ReturnItem
@@ -60,9 +61,9 @@ def _choices(name):
     return [UNKNOWN, *[(value, LABELS[name][value]) for value in advisor.CHOICES[name]]]
 
 
-class AdvisorForm(forms.Form):
+class AdvisorForm(CurrencyFormMixin, forms.Form):
     """The Vademecum questionnaire. Nothing is required: what is left unanswered comes back as a
-    question, never as a guess."""
+    question, never as a guess. The value is read as the active language writes amounts."""
 
     contribution_kind = forms.ChoiceField(
         label=_("What is given?"), choices=_choices("contribution_kind"), required=False
@@ -79,10 +80,8 @@ class AdvisorForm(forms.Form):
     beneficiary = forms.ChoiceField(
         label=_("Who receives the contribution?"), choices=_choices("beneficiary"), required=False
     )
-    value_eur = forms.DecimalField(
-        label=_("Value in euros"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-    duration_months = forms.IntegerField(
+    value_eur = MoneyField(label=_("Value (%(currency)s)"), required=False)
+    duration_months = QuantityField(
         label=_("Duration in months"),
         min_value=0,
         max_value=1200,
@@ -113,8 +112,8 @@ class AdvisorForm(forms.Form):
         for name in (*advisor.CHOICES, "duration_months"):
             if data.get(name) not in (None, ""):
                 out[name] = data[name]
-        if data.get("value_eur") is not None:
-            out["value_eur"] = float(data["value_eur"])
+        if data.get("value_eur") is not None:  # the rule packs compare values in units, not cents
+            out["value_eur"] = data["value_eur"] / CENTS
         for flag in (*advisor.FLAGS, "open_procurement_same_office"):
             if data.get(flag):
                 out[flag] = True
@@ -123,11 +122,20 @@ class AdvisorForm(forms.Form):
         return out
 
 
-def answers_as_query(answers: dict) -> dict:
-    """Answers as form data (for pre-filling the questionnaire)."""
+def answers_as_query(answers: dict, *, currency: str) -> dict:
+    """Answers as form data (for pre-filling the questionnaire), the value as the active language
+    writes it."""
     out = {}
     for key, value in answers.items():
-        if isinstance(value, bool):
+        if key == "value_eur" and not isinstance(value, bool):
+            locale = active_locale()
+            try:
+                cents = money_from_decimal(value, locale=locale, currency=currency)
+            except MoneyError:
+                out[key] = str(value)  # shown back with the form's message
+            else:
+                out[key] = money_input(cents, locale=locale, currency=currency)
+        elif isinstance(value, bool):
             if value:
                 out[key] = "on"
         elif isinstance(value, list):
@@ -143,18 +151,12 @@ class NoticeForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CurrencyFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReturnItem.Kind.choices)
     description = forms.CharField(label=_("What the giver receives"), max_length=255)
-    value_eur = forms.CharField(label=_("Estimated value in EUR"), required=False)
+    value_eur = MoneyField(label=_("Estimated value (%(currency)s)"), required=False)
     starts_on = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_value_eur(self):
-        raw = self.cleaned_data.get("value_eur")
-        if not raw:
-            return 0
-        try:
-            return euros_to_cents(raw)
-        except ValueError:
-            raise forms.ValidationError(_("Enter an amount in euros, e.g. 1500 or 1500.50.")) from None
+        return self.cleaned_data.get("value_eur") or 0

@@ -34,7 +34,9 @@ class AdvisorFormView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            form=kwargs.pop("form", AdvisorForm()), has_rules=bool(load_pack(self.city.country)), **kwargs
+            form=kwargs.pop("form", AdvisorForm(currency=self.city.currency)),
+            has_rules=bool(load_pack(self.city.country)),
+            **kwargs,
         )
 
 
@@ -42,7 +44,7 @@ class AdvisorResultView(CityMixin, TemplateView):
     template_name = "instruments/advisor_result.html"
 
     def get(self, request, *args, **kwargs):
-        form = AdvisorForm(request.GET)
+        form = AdvisorForm(request.GET, currency=self.city.currency)
         if not form.is_valid():
             view = AdvisorFormView(request=request, kwargs=kwargs)
             view.city = self.city
@@ -89,8 +91,12 @@ class PledgeAdvisorView(PledgeOfficerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         pledge = self.get_pledge()
-        data = self.request.GET if self.request.GET else answers_as_query(answers_from_pledge(pledge))
-        form = AdvisorForm(data)
+        data = (
+            self.request.GET
+            if self.request.GET
+            else answers_as_query(answers_from_pledge(pledge), currency=self.city.currency)
+        )
+        form = AdvisorForm(data, currency=self.city.currency)
         advice = services.advise(city=self.city, answers=form.answers()) if form.is_valid() else None
         return super().get_context_data(
             pledge=pledge,
@@ -156,7 +162,7 @@ class AgreementActionView(PledgeOfficerMixin, View):
                     ),
                 )
             elif self.action == "return":
-                form = ReturnForm(request.POST)
+                form = ReturnForm(request.POST, currency=self.city.currency)
                 if not form.is_valid():
                     raise ValidationError(
                         [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields]

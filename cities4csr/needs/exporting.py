@@ -1,7 +1,9 @@
 """Export of the public catalogue as CSV, XLSX or GeoJSON: one row per resource line.
 
 ``export_rows`` builds the rows once; the three formats only lay them out. Money lines are
-counted in EUR (unit "EUR"), other kinds in their own unit (hours, days, units).
+counted in units of the city's currency (unit "EUR" for Milan; the ``*_eur`` columns keep their
+names for the readers of earlier files), other kinds in their own unit (hours, days, units).
+Amounts are exact numbers with "." (data for programs, not text for people).
 """
 
 from __future__ import annotations
@@ -57,14 +59,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _line_values(line) -> dict:
+def _line_values(line, currency: str) -> dict:
     money = line.kind == ResourceKind.MONEY
     amount = cents_to_euros if money else (lambda q: q)
     return {
         "line_id": line.pk,
         "kind": line.kind,
         "label": line.label,
-        "unit": "EUR" if money else line.unit,
+        "unit": currency if money else line.unit,
         "quantity": amount(line.quantity),
         "committed": amount(min(line.committed, line.quantity)),
         "value_eur": cents_to_euros(line.value_cents),
@@ -72,7 +74,7 @@ def _line_values(line) -> dict:
     }
 
 
-def export_rows(needs: Iterable) -> Iterator[dict]:
+def export_rows(needs: Iterable, *, currency: str) -> Iterator[dict]:
     """One dict per resource line of ``needs`` (a need without lines gives one row with empty line columns).
 
     ``needs`` should come with area, district, action and owner selected and lines and themes
@@ -96,7 +98,7 @@ def export_rows(needs: Iterable) -> Iterator[dict]:
         }
         lines = list(need.lines.all()) or [None]
         for line in lines:
-            yield {**base, **(_line_values(line) if line else dict.fromkeys(LINE_COLUMNS))}
+            yield {**base, **(_line_values(line, currency) if line else dict.fromkeys(LINE_COLUMNS))}
 
 
 def _safe_text(value):
@@ -163,7 +165,7 @@ def export_response(*, city, needs, fmt: str) -> HttpResponse:
     """The download of ``needs`` in ``fmt`` (csv, xlsx or geojson), for the pages and the API."""
     if isinstance(needs, QuerySet):  # the areas' polygons are not exported: do not load them
         needs = needs.defer("area__geometry", "district__geometry")
-    rows = export_rows(needs)
+    rows = export_rows(needs, currency=city.currency)
     if fmt == "csv":
         content = to_csv(rows)
     elif fmt == "xlsx":

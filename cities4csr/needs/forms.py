@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
 from cities4csr.core.images import ImageFormField
-from cities4csr.core.money import euros_to_cents
 from cities4csr.organisations.models import Organisation
 
 from . import sdg
@@ -19,6 +19,7 @@ class NeedForm(forms.ModelForm):
     sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7, 17.17"))
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    beneficiaries_expected = QuantityField(label=_("expected number of beneficiaries"), min_value=0, required=False)
 
     class Meta:
         model = Need
@@ -63,25 +64,17 @@ class NeedForm(forms.ModelForm):
         return data
 
 
-class ResourceAmountForm(forms.Form):
-    """What, how much and its value in euros: the fields a need's line and a company's offer share.
-    Money is its amount (in cents for the services); other kinds need a quantity and a value."""
+class ResourceAmountForm(CurrencyFormMixin, forms.Form):
+    """What, how much and its value in the city's currency: the fields a need's line and a
+    company's offer share. Money is its amount (in cents for the services); other kinds need a
+    quantity and a value. Construct with ``currency=city.currency``."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
     label = forms.CharField(label=_("What"), max_length=200)
-    quantity = forms.IntegerField(
+    quantity = QuantityField(
         label=_("Quantity"), min_value=1, required=False, help_text=_("Hours, items or days; leave empty for money")
     )
-    amount_eur = forms.CharField(label=_("Amount or estimated value (EUR)"))
-
-    def clean_amount_eur(self):
-        try:
-            cents = euros_to_cents(self.cleaned_data["amount_eur"])
-        except ValueError:
-            raise forms.ValidationError(_("Enter an amount in euros, e.g. 5000 or 5000.50.")) from None
-        if cents <= 0:
-            raise forms.ValidationError(_("The amount must be more than zero."))
-        return cents
+    amount_eur = MoneyField(label=_("Amount or estimated value (%(currency)s)"), minimum=1)
 
     def clean(self):
         data = super().clean()

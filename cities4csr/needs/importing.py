@@ -3,20 +3,31 @@
 One row is one need with one resource line; consecutive rows with the same title and owner
 add further lines to the same need (their need columns may be left empty). Imported needs
 are drafts: an officer reviews and publishes them as usual.
+
+Amounts and whole numbers typed as text (CSV, or text cells of an XLSX) are read as the
+importing person's language writes them ("60.000,50" on the Italian page, "60,000.50" on the
+English one), by the same parser as the forms; an XLSX cell holding a number is taken as that
+number, exactly (docs/adr/0009-money-input.md).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cities4csr.cities.selectors import areas_locate, areas_of_kind
-from cities4csr.core.money import euros_to_cents
+from cities4csr.core.money import (
+    MoneyError,
+    active_locale,
+    money_from_decimal,
+    money_parse,
+    quantity_check,
+    quantity_parse,
+)
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.core.tabular import ImportReport, read_report, split_list
@@ -81,8 +92,10 @@ def problem(column: str, message: str) -> str:
 class _Context:
     """The city's names and codes a file may refer to, each loaded with one query."""
 
-    def __init__(self, city):
+    def __init__(self, city, locale: str):
         self.city = city
+        self.locale = locale
+        self.currency = city.currency
         self.primary_kind = city.settings.primary_area_kind
         areas = areas_of_kind(city=city, kind=self.primary_kind)
         self.areas = {a.code.casefold(): a for a in areas}
@@ -105,20 +118,30 @@ def _model_field(model, name: str, value, errors: list[str], column: str | None 
         return None
 
 
-def _whole_number(value: str, column: str, errors: list[str], *, minimum: int) -> int | None:
+def _whole_number(values: dict, numbers: dict, column: str, ctx: _Context, errors: list[str], *, minimum: int):
+    """The column's whole number (from ``minimum`` to MAX_QUANTITY), or None with the problem."""
     try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number != number.to_integral_value():
-        errors.append(problem(column, _("“%(value)s” is not a whole number.") % {"value": value}))
-        return None
-    if number < minimum:
+        if column in numbers:
+            return quantity_check(numbers[column], locale=ctx.locale, minimum=minimum)
+        return quantity_parse(values[column], locale=ctx.locale, minimum=minimum)
+    except MoneyError as exc:
         errors.append(
-            problem(column, _("must be at least %(minimum)d, not %(value)s.") % {"minimum": minimum, "value": value})
+            problem(column, _("“%(value)s”: %(problem)s") % {"value": values[column], "problem": exc.message})
         )
         return None
-    return int(number)
+
+
+def _amount(values: dict, numbers: dict, column: str, ctx: _Context, errors: list[str]) -> int | None:
+    """The column's amount in cents, read as the forms read it, or None with the problem."""
+    try:
+        if column in numbers:
+            return money_from_decimal(numbers[column], locale=ctx.locale, currency=ctx.currency)
+        return money_parse(values.get(column, ""), locale=ctx.locale, currency=ctx.currency)
+    except MoneyError as exc:
+        errors.append(
+            problem(column, _("“%(value)s”: %(problem)s") % {"value": values.get(column, ""), "problem": exc.message})
+        )
+        return None
 
 
 def _coordinate(value: str, column: str, limit: int, errors: list[str]) -> float | None:
@@ -132,7 +155,7 @@ def _coordinate(value: str, column: str, limit: int, errors: list[str]) -> float
     return number
 
 
-def _need_fields(values: dict, ctx: _Context, errors: list[str]) -> tuple[dict, list, list]:
+def _need_fields(values: dict, numbers: dict, ctx: _Context, errors: list[str]) -> tuple[dict, list, list]:
     """The need_create() arguments of a need's first row, with every problem found."""
     fields = {
         "title": _model_field(Need, "title", values.get("title", ""), errors),
@@ -140,14 +163,14 @@ def _need_fields(values: dict, ctx: _Context, errors: list[str]) -> tuple[dict, 
         "beneficiary_group": _model_field(Need, "beneficiary_group", values.get("beneficiary_group", ""), errors),
     }
     if values.get("action"):
-        number = _whole_number(values["action"], "action", errors, minimum=1)
+        number = _whole_number(values, numbers, "action", ctx, errors, minimum=1)
         if number is not None:
             fields["action"] = ctx.actions.get(number)
             if fields["action"] is None:
                 errors.append(problem("action", _("the action plan has no action %(n)d.") % {"n": number}))
     if values.get("beneficiaries_expected"):
         fields["beneficiaries_expected"] = _whole_number(
-            values["beneficiaries_expected"], "beneficiaries_expected", errors, minimum=0
+            values, numbers, "beneficiaries_expected", ctx, errors, minimum=0
         )
     for column in ("starts_on", "ends_on"):
         if values.get(column):
@@ -211,7 +234,7 @@ def _place(values: dict, ctx: _Context, fields: dict, errors: list[str]) -> None
     fields.update(lat=lat, lon=lon)
 
 
-def _line_fields(values: dict, errors: list[str]) -> dict:
+def _line_fields(values: dict, numbers: dict, ctx: _Context, errors: list[str]) -> dict:
     """The line_add() arguments of one row."""
     kind = values.get("kind", "").lower()
     if kind not in ResourceKind.values:
@@ -224,17 +247,7 @@ def _line_fields(values: dict, errors: list[str]) -> dict:
         )
     label = _model_field(ResourceLine, "label", values.get("label", ""), errors)
     skills = _model_field(ResourceLine, "skills", values.get("skills", ""), errors)
-    cents = None
-    try:
-        cents = euros_to_cents(values.get("amount_eur", ""))
-    except ValueError:
-        errors.append(
-            problem(
-                "amount_eur",
-                _("“%(value)s” is not a positive amount in euros (e.g. 5000 or 5000.50).")
-                % {"value": values.get("amount_eur", "")},
-            )
-        )
+    cents = _amount(values, numbers, "amount_eur", ctx, errors)
     if cents == 0:
         errors.append(problem("amount_eur", _("the amount must be more than zero.")))
         cents = None
@@ -248,7 +261,7 @@ def _line_fields(values: dict, errors: list[str]) -> dict:
         if not values.get("quantity"):
             errors.append(problem("quantity", _("how many hours, items or days? Required for this kind.")))
         else:
-            quantity = _whole_number(values["quantity"], "quantity", errors, minimum=1)
+            quantity = _whole_number(values, numbers, "quantity", ctx, errors, minimum=1)
             if quantity is not None:
                 line["quantity"] = _model_field(ResourceLine, "quantity", quantity, errors)
     return line
@@ -290,11 +303,11 @@ def _plan(table, report: ImportReport, ctx: _Context) -> list[PlannedNeed]:
                     % {"title": title, "row": started[key]}
                 )
             started.setdefault(key, row.number)
-            fields, themes, sdgs = _need_fields(values, ctx, errors)
+            fields, themes, sdgs = _need_fields(values, row.numbers, ctx, errors)
             current = PlannedNeed(row=row.number, owner=owner, fields=fields, themes=themes, sdgs=sdgs)
             current_key, current_values = key, values
             planned.append(current)
-        current.lines.append((row.number, _line_fields(values, errors)))
+        current.lines.append((row.number, _line_fields(values, row.numbers, ctx, errors)))
         line_key = (*key, values.get("kind", "").lower(), values.get("label", "").casefold())
         if line_key in seen_lines:
             errors.append(
@@ -305,24 +318,25 @@ def _plan(table, report: ImportReport, ctx: _Context) -> list[PlannedNeed]:
     return planned
 
 
-def _validate(*, city, file, dry_run: bool) -> tuple[ImportReport, list[PlannedNeed]]:
+def _validate(*, city, file, dry_run: bool, locale: str | None) -> tuple[ImportReport, list[PlannedNeed]]:
     report, table = read_report(file, columns=COLUMNS, required=REQUIRED, dry_run=dry_run)
     if table is None:
         return report, []
-    planned = _plan(table, report, _Context(city))
+    planned = _plan(table, report, _Context(city, locale or active_locale()))
     report.counts = {"needs": len(planned), "lines": sum(len(p.lines) for p in planned)}
     return report, planned
 
 
-def needs_validate(*, city, file) -> ImportReport:
+def needs_validate(*, city, file, locale: str | None = None) -> ImportReport:
     """Check a file without writing anything: every row, with its problems."""
-    return _validate(city=city, file=file, dry_run=True)[0]
+    return _validate(city=city, file=file, dry_run=True, locale=locale)[0]
 
 
-def needs_import(*, actor, city, file, dry_run: bool) -> ImportReport:
-    """Import the needs of ``file`` as drafts, all in one transaction, only if every row is good."""
+def needs_import(*, actor, city, file, dry_run: bool, locale: str | None = None) -> ImportReport:
+    """Import the needs of ``file`` as drafts, all in one transaction, only if every row is good.
+    Amounts and numbers typed as text are read in ``locale`` (default: the active language)."""
     require(actor, "needs.change_action", city)
-    report, planned = _validate(city=city, file=file, dry_run=dry_run)
+    report, planned = _validate(city=city, file=file, dry_run=dry_run, locale=locale)
     if dry_run or not report.ok:
         return report
     row = None

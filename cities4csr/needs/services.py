@@ -179,7 +179,7 @@ def resource_valuation(*, kind: str, quantity: int, value_cents: int | None, uni
     if kind == ResourceKind.MONEY:
         value_cents = quantity
     if value_cents is None:
-        raise ValidationError({"value_cents": _("Give an estimated value in EUR.")})
+        raise ValidationError({"value_cents": _("Give an estimated value.")})
     return value_cents, unit or KIND_UNITS.get(kind, "units")
 
 

@@ -11,6 +11,7 @@ from cities4csr.core.i18n import pick
 from cities4csr.core.imports import ImportView
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin
+from cities4csr.core.money import active_locale, money_example
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
     organisations_for_needs,
@@ -49,7 +50,7 @@ class NeedCatalogueView(CityMixin, TemplateView):
             "valuesUrl": reverse("api:need-gap-by-area", kwargs=api) + f"?kind={primary}&measure={measure}",
             "points": reverse("api:need-geojson", kwargs=api) + f"?{query.urlencode()}&page={page.number}",
             "label": _("Open needs") if measure == "count" else _("Open gap"),
-            "unit": "" if measure == "count" else "EUR",
+            "unit": "" if measure == "count" else city.currency,
             "areaUrl": reverse("need_catalogue", kwargs=api) + "?nil=CODE",
             "tileUrl": city.settings.map_tile_url,
             "tileAttribution": city.settings.map_tile_attribution,
@@ -84,6 +85,7 @@ class NeedDetailView(CityMixin, TemplateView):
                 lines=need.lines.all(),
                 organisations=organisations,
                 partners=partners_choosable(actor=user, city=self.city),
+                currency=self.city.currency,
             )
             if can_pledge
             else None,
@@ -93,7 +95,7 @@ class NeedDetailView(CityMixin, TemplateView):
             pledges=pledges_public_for_need(actor=user, city=self.city, need=need),
             transitions=transitions_for(actor=user, obj=need) if user.is_authenticated else [],
             can_change=user.has_perm("needs.change_need", need),
-            line_form=kwargs.pop("line_form", LineForm()),
+            line_form=kwargs.pop("line_form", LineForm(currency=self.city.currency)),
             **need_context(user=user, city=self.city, need=need),
             **kwargs,
         )
@@ -138,7 +140,7 @@ class NeedCreateView(CityMixin, FormView):
 class NeedLineAddView(CityMixin, View):
     def post(self, request, city_slug, pk):
         need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
-        form = LineForm(request.POST)
+        form = LineForm(request.POST, currency=self.city.currency)
         if form.is_valid():
             try:
                 services.line_add(actor=request.user, need=need, **form.service_kwargs())
@@ -171,6 +173,7 @@ class NeedImportView(ImportView):
     template_name = "needs/need_import.html"
 
     def run_import(self, *, file, dry_run):
+        # amounts typed in the file are read in the language of this page: the help below says so
         return needs_import(actor=self.request.user, city=self.city, file=file, dry_run=dry_run)
 
     def summary(self, report):
@@ -194,7 +197,12 @@ class NeedImportView(ImportView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(columns=COLUMNS, required=REQUIRED, **kwargs)
+        return super().get_context_data(
+            columns=COLUMNS,
+            required=REQUIRED,
+            amount_example=money_example(locale=active_locale(), currency=self.city.currency),
+            **kwargs,
+        )
 
 
 class NeedExportView(CityMixin, View):

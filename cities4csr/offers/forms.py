@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities4csr.core.forms import QuantityField
 from cities4csr.needs.forms import ResourceAmountForm
 from cities4csr.needs.sdg import validate_codes
 
@@ -17,8 +18,8 @@ class ProfileForm(forms.Form):
         help_text=_("Hold Ctrl to choose several; or tick “near our sites”."),
     )
     near_our_sites = forms.BooleanField(label=_("Near our sites"), required=False)
-    headcount = forms.IntegerField(label=_("Headcount"), min_value=0, required=False)
-    volunteering_days_per_year = forms.IntegerField(label=_("Volunteering days per year"), min_value=0, required=False)
+    headcount = QuantityField(label=_("Headcount"), min_value=0, required=False)
+    volunteering_days_per_year = QuantityField(label=_("Volunteering days per year"), min_value=0, required=False)
     notify_new_needs = forms.BooleanField(label=_("Tell us about new needs that fit"), required=False)
 
     def __init__(self, *args, themes, areas, **kwargs):

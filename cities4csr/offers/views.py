@@ -57,7 +57,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
             organisation=self.organisation,
             organisations=self.organisations,
             profile_form=kwargs.pop("profile_form", ProfileForm(initial=initial, **self.profile_choices())),
-            offer_form=kwargs.pop("offer_form", OfferForm()),
+            offer_form=kwargs.pop("offer_form", OfferForm(currency=self.city.currency)),
             offers=selectors.offers_of(city=self.city, organisations=[self.organisation]),
             pledges=pledges,
             partner_invitations=invitations,
@@ -68,7 +68,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("form") == "offer":
-            form = OfferForm(request.POST)
+            form = OfferForm(request.POST, currency=self.city.currency)
             if form.is_valid():
                 try:
                     services.offer_create(actor=request.user, organisation=self.organisation, **form.service_kwargs())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cities4csr.core.images import image_check
 from cities4csr.core.lifecycle import effect, transition_apply
+from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
@@ -21,8 +22,6 @@ from .states import partner_notify, pledge_notify
 
 OPEN_NEED_STATES = (Need.State.PUBLISHED, Need.State.IN_PROGRESS)
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-MAX_QUANTITY = 10**9
-MAX_CENTS = 10**14
 EVIDENCE_TYPES = {
     Evidence.Kind.PHOTO: {".jpg", ".jpeg", ".png", ".webp"},
     Evidence.Kind.RECEIPT: {".pdf", ".jpg", ".jpeg", ".png"},
@@ -51,8 +50,6 @@ def _pledge_input(*, actor, need: Need, organisation, items, costs, partners) ->
             raise _invalid("items", _("A resource line is pledged twice."), "duplicate_line")
         if not isinstance(quantity, int) or quantity < 0:
             raise _invalid("items", _("Quantities must be positive."), "not_positive")
-        if quantity > MAX_QUANTITY:
-            raise _invalid("items", _("A quantity cannot exceed %(max)s.") % {"max": MAX_QUANTITY}, "too_large")
         if quantity:
             wanted[pk] = quantity
     if not wanted:
@@ -60,6 +57,10 @@ def _pledge_input(*, actor, need: Need, organisation, items, costs, partners) ->
     lines = {line.pk: line for line in ResourceLine.objects.filter(need=need, pk__in=wanted)}
     if set(wanted) - set(lines):
         raise _invalid("items", _("A resource line does not belong to this need."), "unknown_line")
+    for pk, quantity in wanted.items():  # money is counted in cents, the rest in hours, items, days
+        bound = MAX_CENTS if lines[pk].kind == ResourceKind.MONEY else MAX_QUANTITY
+        if quantity > bound:
+            raise _invalid("items", _("A quantity cannot exceed %(max)s.") % {"max": bound}, "too_large")
     costs = {int(getattr(pk, "pk", pk)): cost for pk, cost in (costs or {}).items()}
     if set(costs) - set(wanted):
         raise _invalid("costs", _("A cost is given for a line that is not pledged."), "unpledged_line")

@@ -27,6 +27,7 @@ class PledgeCreateView(CityMixin, View):
             lines=need.lines.all(),
             organisations=organisations_represented(actor=request.user, city=self.city),
             partners=partners_choosable(actor=request.user, city=self.city),
+            currency=self.city.currency,
         )
         if form.is_valid():
             data = form.cleaned_data
@@ -88,7 +89,7 @@ def _agreement_context(user, city, pledge) -> dict:
         "agreement": agreement,
         "can_confirm": user.has_perm("instruments.confirm_instrument", pledge),
         "has_notice": any(s.blocks_agreement for s in agreement.steps.all()),
-        "return_form": ReturnForm(),
+        "return_form": ReturnForm(currency=city.currency),
         "draftable": agreement.instrument in DRAFTABLE,
         "pdf_missing": pdf_unavailable_reason(),
     }

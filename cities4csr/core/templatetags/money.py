@@ -1,18 +1,43 @@
+"""Amounts for people: in the city's currency, as the reader's language writes them.
+
+``{% money pledge.value_cents %}`` -> "60.000,50 €" on an Italian page, "€60,000.50" on an
+English one. The currency is the city's (``city`` is in every city page's context); the tag
+refuses to guess one.
+"""
+
 from django import template
-from django.utils.formats import number_format
+
+from cities4csr.core.money import active_locale, money_format, quantity_input
 
 register = template.Library()
 
 
-@register.filter
-def euros(cents):
-    """12345 -> '123.45' in the active locale's number format (e.g. '123,45')."""
+def context_currency(context) -> str:
+    city = context.get("city")
+    if city is None:
+        raise template.TemplateSyntaxError("{% money %} needs the city (its currency) in the context")
+    return city.currency
+
+
+def money_text(cents, currency: str) -> str:
+    """Cents as text for people: "60.000,50 €" (the active language), "" for no amount."""
     if cents in (None, ""):
         return ""
-    return number_format(round(int(cents) / 100, 2), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return money_format(int(cents), locale=active_locale(), currency=currency)
 
 
-@register.filter
-def quantity(value, line):
-    """A line's quantity in its unit: euros for money, the number otherwise."""
-    return f"€ {euros(value)}" if line.kind == "money" else f"{value} {line.unit}"
+def quantity_text(value, line, currency: str) -> str:
+    """A line's quantity in its unit: an amount for money, the number and unit otherwise."""
+    if line.kind == "money":
+        return money_text(value, currency)
+    return f"{quantity_input(value, locale=active_locale())} {line.unit}"
+
+
+@register.simple_tag(takes_context=True)
+def money(context, cents, currency=None):
+    return money_text(cents, currency or context_currency(context))
+
+
+@register.simple_tag(takes_context=True)
+def quantity(context, value, line):
+    return quantity_text(value, line, context_currency(context))

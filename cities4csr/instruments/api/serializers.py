@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cities4csr.core.api.fields import MoneyCentsField
 from cities4csr.instruments import advisor
 from cities4csr.instruments.packs import load_common
 
@@ -145,6 +146,6 @@ class NoticeSerializer(serializers.Serializer):
 class ReturnWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["logo", "naming", "event", "mention", "other"])
     description = serializers.CharField(max_length=255)
-    value_cents = serializers.IntegerField(min_value=0, default=0)
+    value_cents = MoneyCentsField(default=0, help_text="estimated value in the city's currency")
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)

@@ -106,7 +106,7 @@ class AgreementReturnsView(CityAPIMixin, APIView):
     @extend_schema(request=ReturnWriteSerializer, responses={201: ReturnItemSerializer})
     def post(self, request, city_slug, pk):
         agreement = _agreement_or_404(request, self.city, pk)
-        data = ReturnWriteSerializer(data=request.data)
+        data = ReturnWriteSerializer(data=request.data, context={"city": self.city})
         data.is_valid(raise_exception=True)
         item = services.return_add(actor=request.user, agreement=agreement, **data.validated_data)
         return Response(ReturnItemSerializer(item).data, status=status.HTTP_201_CREATED)

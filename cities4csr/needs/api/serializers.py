@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from cities4csr.core.api.fields import IdField, MoneyCentsField, QuantityField, quantity_for_kind
+from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 
 
@@ -63,7 +65,7 @@ class NeedSerializer(serializers.ModelSerializer):
 
 
 class NeedWriteSerializer(serializers.Serializer):
-    owner = serializers.IntegerField()
+    owner = IdField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
     action = serializers.IntegerField(required=False, allow_null=True, help_text="number of the action plan line")
@@ -72,7 +74,7 @@ class NeedWriteSerializer(serializers.Serializer):
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     beneficiary_group = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    beneficiaries_expected = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    beneficiaries_expected = QuantityField(required=False, allow_null=True, minimum=0)
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
 
@@ -80,9 +82,18 @@ class NeedWriteSerializer(serializers.Serializer):
 class LineWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
     label = serializers.CharField(max_length=200)
-    quantity = serializers.IntegerField(min_value=1, help_text="cents for money; hours, items or days otherwise")
-    value_cents = serializers.IntegerField(min_value=1, required=False, help_text="EUR value of the whole quantity")
+    quantity = QuantityField(
+        minimum=1,
+        maximum=MAX_CENTS,
+        help_text=f"a whole number: cents for money (at most {MAX_CENTS}); hours, items or days otherwise (at most {MAX_QUANTITY})",
+    )
+    value_cents = MoneyCentsField(
+        minimum=1, required=False, help_text="value of the whole quantity in the city's currency (not for money)"
+    )
     skills = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate(self, attrs):
+        return quantity_for_kind(attrs)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -96,7 +107,7 @@ class GapByAreaQuerySerializer(serializers.Serializer):
         help_text="The city's neighbourhood or district kind (e.g. nil, municipio); its neighbourhoods if absent.",
     )
     measure = serializers.ChoiceField(
-        choices=["gap", "count"], default="gap", help_text="Open gap in EUR, or open needs."
+        choices=["gap", "count"], default="gap", help_text="Open gap in the city's currency, or open needs."
     )
 
     def validate_kind(self, value):
@@ -111,5 +122,5 @@ class GapByAreaQuerySerializer(serializers.Serializer):
 class GapByAreaSerializer(serializers.Serializer):
     kind = serializers.CharField()
     measure = serializers.CharField()
-    unit = serializers.CharField(help_text="EUR, or empty for a number of needs")
+    unit = serializers.CharField(help_text="the city's currency (ISO 4217, e.g. EUR), or empty for a number of needs")
     values = serializers.DictField(child=serializers.FloatField(), help_text="{area code: value}")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -39,7 +40,7 @@ class NeedListView(CityAPIMixin, generics.ListAPIView):
 
     @extend_schema(request=NeedWriteSerializer, responses={201: NeedSerializer})
     def post(self, request, city_slug):
-        data = NeedWriteSerializer(data=request.data)
+        data = NeedWriteSerializer(data=request.data, context={"city": self.city})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         owner = get_object_or_404(Organisation, city=self.city, pk=fields.pop("owner"))
@@ -69,7 +70,7 @@ class NeedGeoJSONView(CityAPIMixin, APIView):
 
 class NeedGapByAreaView(CityAPIMixin, APIView):
     """Published and in-progress needs per area, for the catalogue's choropleth: their open gap in
-    EUR (``measure=gap``) or their number (``measure=count``)."""
+    the city's currency (``measure=gap``) or their number (``measure=count``)."""
 
     rules_permissions = {"GET": None}
 
@@ -80,7 +81,9 @@ class NeedGapByAreaView(CityAPIMixin, APIView):
         kind = query.validated_data.get("kind") or self.city.settings.primary_area_kind
         measure = query.validated_data["measure"]
         values = selectors.open_gap_by_area(city=self.city, kind=kind, measure=measure)
-        return Response({"kind": kind, "measure": measure, "unit": "EUR" if measure == "gap" else "", "values": values})
+        return Response(
+            {"kind": kind, "measure": measure, "unit": self.city.currency if measure == "gap" else "", "values": values}
+        )
 
 
 class NeedDetailView(CityAPIMixin, APIView):
@@ -99,7 +102,7 @@ class NeedLinesView(CityAPIMixin, APIView):
     @extend_schema(request=LineWriteSerializer, responses={201: LineSerializer})
     def post(self, request, city_slug, pk):
         need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
-        data = LineWriteSerializer(data=request.data)
+        data = LineWriteSerializer(data=request.data, context={"city": self.city})
         data.is_valid(raise_exception=True)
         line = services.line_add(actor=request.user, need=need, **data.validated_data)
         return Response(LineSerializer(line).data, status=status.HTTP_201_CREATED)
@@ -123,6 +126,13 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, at most 5 MB; the first row names the columns.")
     dry_run = serializers.BooleanField(
         required=False, default=True, help_text="Only check the file and report (the default). false to import."
+    )
+    locale = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language amounts and numbers typed as text are written in: it reads 60.000,50, fr "
+        "60 000,50, en 60,000.50 (docs/adr/0009-money-input.md). Default: the request's language "
+        "(Accept-Language). Numeric XLSX cells are read as numbers.",
     )
 
 
@@ -165,7 +175,13 @@ class NeedImportView(CityAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         # an HTML form leaves out an unchecked box: only an explicit "false" imports
         dry_run = data.validated_data["dry_run"] if "dry_run" in request.data else True
-        report = needs_import(actor=request.user, city=self.city, file=data.validated_data["file"], dry_run=dry_run)
+        report = needs_import(
+            actor=request.user,
+            city=self.city,
+            file=data.validated_data["file"],
+            dry_run=dry_run,
+            locale=data.validated_data.get("locale"),
+        )
         if not report.ok:
             code = status.HTTP_400_BAD_REQUEST
         else:

@@ -3,15 +3,19 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from cities4csr.core.templatetags.money import euros, quantity
+from cities4csr.core.templatetags.money import context_currency, money_text, quantity_text
 
 register = template.Library()
 
 
-@register.simple_tag
-def line_progress(line):
+@register.simple_tag(takes_context=True)
+def line_progress(context, line):
     """A resource line: what it asks for, how much of it is committed, and a progress bar. Python
     rather than an included template: the catalogue draws one for every line of every card."""
+    return _line_progress(line, context_currency(context))
+
+
+def _line_progress(line, currency: str):
     percent = line.percent
     return format_html(
         '<div class="mb-2"><div class="d-flex justify-content-between"><span>{}: {}</span><span>{} / {}</span></div>'
@@ -19,8 +23,8 @@ def line_progress(line):
         ' aria-valuemax="100"><div class="progress-bar" style="width: {}%">{}%</div></div></div>',
         line.kind_label,
         line.label,
-        quantity(line.committed, line),
-        quantity(line.quantity, line),
+        quantity_text(line.committed, line, currency),
+        quantity_text(line.quantity, line, currency),
         line.label,
         percent,
         percent,
@@ -29,17 +33,18 @@ def line_progress(line):
 
 
 @register.simple_tag
-def need_card(need, city_slug):
+def need_card(need, city):
     """A need in the catalogue's list: its title and link; where, state and themes; its lines;
     what is still missing. Python for the reason line_progress is: twenty of them a page."""
+    city_slug, currency = city.slug, city.currency
     caption = [name for name in (need.area and need.area.name, need.district and need.district.name) if name]
     return format_html(
         '<li class="card mb-3"><div class="card-body"><h3 class="h5 card-title"><a href="{}">{}</a></h3>'
-        '<p class="mb-1 small">{}</p>{}<p class="mb-0"><strong>{}:</strong> € {}</p></div></li>',
+        '<p class="mb-1 small">{}</p>{}<p class="mb-0"><strong>{}:</strong> {}</p></div></li>',
         reverse("need_detail", kwargs={"city_slug": city_slug, "pk": need.pk}),
         need.title,
         " · ".join([*caption, str(need.state_label), *need.theme_labels]),
-        format_html_join("", "{}", ((line_progress(line),) for line in need.lines.all())),
+        format_html_join("", "{}", ((_line_progress(line, currency),) for line in need.lines.all())),
         _("Still missing"),
-        euros(need.value_open_cents),
+        money_text(need.value_open_cents, currency),
     )

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from cities4csr.core.api.fields import IdField, MoneyCentsField, QuantityField, quantity_for_kind
+from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.needs.models import ResourceKind
 from cities4csr.offers.models import Offer
 
@@ -25,13 +27,22 @@ class OfferSerializer(serializers.ModelSerializer):
 
 
 class OfferWriteSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField()
+    organisation = IdField()
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
     label = serializers.CharField(max_length=200)
-    quantity = serializers.IntegerField(min_value=1)
-    value_cents = serializers.IntegerField(min_value=1, required=False)
+    quantity = QuantityField(
+        minimum=1,
+        maximum=MAX_CENTS,
+        help_text=f"a whole number: cents for money (at most {MAX_CENTS}); hours, items or days otherwise (at most {MAX_QUANTITY})",
+    )
+    value_cents = MoneyCentsField(
+        minimum=1, required=False, help_text="value of the whole quantity in the city's currency (not for money)"
+    )
     available_from = serializers.DateField(required=False, allow_null=True)
     available_until = serializers.DateField(required=False, allow_null=True)
     wants_visibility = serializers.BooleanField(default=False)
     wants_employee_involvement = serializers.BooleanField(default=False)
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        return quantity_for_kind(attrs)

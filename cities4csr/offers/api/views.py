@@ -22,7 +22,7 @@ class OfferListView(CityAPIMixin, generics.ListAPIView):
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})
     def post(self, request, city_slug):
-        data = OfferWriteSerializer(data=request.data)
+        data = OfferWriteSerializer(data=request.data, context={"city": self.city})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         organisation = get_object_or_404(Organisation, city=self.city, pk=fields.pop("organisation"))

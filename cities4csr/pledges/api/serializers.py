@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from cities4csr.core.api.fields import IdField, MoneyCentsField, QuantityField
+from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.pledges.models import Evidence, Pledge, PledgeItem, PledgePartner
 
 
@@ -55,22 +57,26 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 
 class ItemWriteSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=1, help_text="cents for money; hours, items or days otherwise")
-    cost_cents = serializers.IntegerField(
-        min_value=0,
+    line = IdField()
+    quantity = QuantityField(
+        minimum=1,
+        maximum=MAX_CENTS,
+        help_text=f"a whole number: cents for money (at most {MAX_CENTS}); hours, items or days otherwise (at most {MAX_QUANTITY})",
+    )
+    cost_cents = MoneyCentsField(
         required=False,
-        help_text="what the goods, time, expertise or space cost the giver, in EUR cents (B4SI values them at "
-        "cost); without it, the need's own estimate, pro rata. Not for money.",
+        help_text="what the goods, time, expertise or space cost the giver: integer cents or a decimal string "
+        "such as \"300.50\" in the city's currency (B4SI values them at cost); without it, the need's own "
+        "estimate, pro rata. Not for money.",
     )
 
 
 class PledgeWriteSerializer(serializers.Serializer):
-    need = serializers.IntegerField()
-    organisation = serializers.IntegerField()
+    need = IdField()
+    organisation = IdField()
     items = ItemWriteSerializer(many=True, allow_empty=False)
     partners = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         default=list,
         help_text="ids of organisations invited to join as partners; each appears only once it accepts",
@@ -92,4 +98,4 @@ class EvidenceWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
     file = serializers.FileField()
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
-    volunteer_hours = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    volunteer_hours = QuantityField(required=False, allow_null=True, minimum=0)

@@ -44,7 +44,7 @@ class PledgeListView(CityAPIMixin, generics.ListAPIView):
         ],
     )
     def post(self, request, city_slug):
-        data = PledgeWriteSerializer(data=request.data)
+        data = PledgeWriteSerializer(data=request.data, context={"city": self.city})
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         need = need_get(actor=request.user, city=self.city, pk=fields["need"])
@@ -118,7 +118,7 @@ class EvidenceView(CityAPIMixin, APIView):
     @extend_schema(request={"multipart/form-data": EvidenceWriteSerializer}, responses={201: EvidenceSerializer})
     def post(self, request, city_slug, pk):
         pledge = selectors.pledge_get(actor=request.user, city=self.city, pk=pk)
-        data = EvidenceWriteSerializer(data=request.data)
+        data = EvidenceWriteSerializer(data=request.data, context={"city": self.city})
         data.is_valid(raise_exception=True)
         evidence = services.evidence_add(actor=request.user, pledge=pledge, **data.validated_data)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)

@@ -55,9 +55,9 @@ def test_the_need_page_takes_the_givers_cost(corvetto_need, company_rep):
     url = f"/en/milano/needs/{corvetto_need.pk}/pledge/"
     form = {"organisation": company.pk, "is_public": "on", f"line_{time_line.pk}": 10}
     refused = client.post(url, {**form, f"cost_{time_line.pk}": "lots"})
-    assert refused.status_code == 400 and "Enter an amount in euros" in refused.content.decode()
+    assert refused.status_code == 400 and "Write an amount such as 60,000 or 60,000.50" in refused.content.decode()
     assert not Pledge.objects.filter(need=corvetto_need).exists()
-    client.post(url, {**form, f"cost_{time_line.pk}": "300,50"})
+    client.post(url, {**form, f"cost_{time_line.pk}": "300.50"})
     pledge = Pledge.objects.get(need=corvetto_need)
     assert pledge.value_cents == 30_050 and pledge.items.get().value_cents == 30_050
 
