@@ -322,6 +322,14 @@ def quantity_input(quantity: int, *, locale: str) -> str:
     return format_decimal(int(quantity), locale=_locale(locale))
 
 
+def quantity_format(quantity: int, *, money: bool, unit: str, locale: str, currency: str) -> str:
+    """A resource line's quantity for people: an amount for money ("25.000,00 €"), the number and
+    its unit otherwise ("180 days")."""
+    if money:
+        return money_format(quantity, locale=locale, currency=currency)
+    return f"{quantity_input(quantity, locale=locale)} {unit}"
+
+
 def cents_to_euros(cents: int) -> Decimal:
     """Cents as an exact number of units (for exports and data files): 12345 -> Decimal("123.45")."""
     return (Decimal(cents) / CENTS).quantize(Decimal("0.01"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cities4csr.core.images import image_check
 from cities4csr.core.lifecycle import effect, transition_apply
-from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
+from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY, active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
@@ -128,9 +128,15 @@ def pledge_propose(
         for pk, quantity in wanted.items():
             line = lines[pk]
             if quantity > line.remaining and not allow_overcommit:
+                said = {"money": line.kind == ResourceKind.MONEY, "unit": line.unit, "locale": active_locale()}
+                said["currency"] = need.city.currency
                 raise OverCommitError(
-                    _("Only %(remaining)s %(unit)s of “%(label)s” are still needed; you offered %(quantity)s.")
-                    % {"remaining": line.remaining, "unit": line.unit, "label": line.label, "quantity": quantity},
+                    _("Only %(remaining)s of “%(label)s” are still needed; you offered %(quantity)s.")
+                    % {
+                        "remaining": quantity_format(line.remaining, **said),
+                        "label": line.label,
+                        "quantity": quantity_format(quantity, **said),
+                    },
                     code="over_commit",
                 )
         pledge = Pledge.objects.create(

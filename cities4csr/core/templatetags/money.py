@@ -7,7 +7,7 @@ refuses to guess one.
 
 from django import template
 
-from cities4csr.core.money import active_locale, money_format, quantity_input
+from cities4csr.core.money import active_locale, money_format, quantity_format
 
 register = template.Library()
 
@@ -28,9 +28,7 @@ def money_text(cents, currency: str) -> str:
 
 def quantity_text(value, line, currency: str) -> str:
     """A line's quantity in its unit: an amount for money, the number and unit otherwise."""
-    if line.kind == "money":
-        return money_text(value, currency)
-    return f"{quantity_input(value, locale=active_locale())} {line.unit}"
+    return quantity_format(value, money=line.kind == "money", unit=line.unit, locale=active_locale(), currency=currency)
 
 
 @register.simple_tag(takes_context=True)
