@@ -155,3 +155,16 @@ def test_scripts_build_text_not_html():
             if not re.fullmatch(r"text\(.*|link|box", argument.strip()):
                 problems.append(f"{script.name}: Leaflet given {argument.strip()!r}, not an element built as text")
     assert problems == []
+
+
+@pytest.mark.django_db
+def test_a_title_with_a_carriage_return_still_makes_an_e_mail(users, milano):
+    rep = users["milano", "representative"]
+    send_notification.call(
+        user_ids=[rep.pk],
+        city_id=milano.pk,
+        template="need_transition",
+        context={"model": "needs.need", "state": "published", "title": "Orto\rcomune", "reason": "", "url": "/x"},
+    )
+    (message,) = mail.outbox
+    assert "Orto comune" in message.subject

@@ -28,6 +28,7 @@ def send_notification(*, user_ids: list[int], city_id: int, template: str, conte
             with translation.override(language):
                 text = render_to_string(f"notifications/{template}.txt", {**context, "city": city, "user": user})
             subject, _, body = text.strip().partition("\n")
-            send_mail(subject.strip(), body.strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+            subject = " ".join(subject.split())  # a title with a line break must not break the header
+            send_mail(subject, body.strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
             sent += 1
     return sent

@@ -256,8 +256,8 @@ def evidence_add(
         )
     if file.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    if kind == Evidence.Kind.PHOTO:
-        _check_image(file)
+    if suffix in EVIDENCE_TYPES[Evidence.Kind.PHOTO]:  # any image, whatever its kind: opened safely
+        image_check(file, field="file")
     evidence = Evidence(
         city=pledge.city,
         pledge=pledge,
@@ -277,7 +277,3 @@ def evidence_add(
             payload={"kind": kind, "file": evidence.file.name, "volunteer_hours": volunteer_hours},
         )
     return evidence
-
-
-def _check_image(file) -> None:
-    image_check(file, field="file")

@@ -110,19 +110,18 @@ def accepted_pledge(corvetto_need, company_rep):
 @pytest.mark.django_db
 @pytest.mark.parametrize("content", [BOMB, BELOW_PILLOW], ids=["400MP", "54MP"])
 @pytest.mark.parametrize("path", ["page", "api"])
-def test_a_bomb_as_photo_evidence_is_a_400_and_nothing_is_written(accepted_pledge, content, path):
+@pytest.mark.parametrize("kind", ["photo", "receipt"])  # an image is opened safely whatever its kind
+def test_a_bomb_as_photo_evidence_is_a_400_and_nothing_is_written(accepted_pledge, content, path, kind):
     rep, pledge = accepted_pledge
     client = Client()
     client.force_login(rep)
     before, files = _counts(), _media_files()
     upload = SimpleUploadedFile("cortile.png", content, content_type="image/png")
     if path == "page":
-        response = client.post(f"/en/milano/pledges/{pledge.pk}/evidence/", {"kind": "photo", "file": upload})
+        response = client.post(f"/en/milano/pledges/{pledge.pk}/evidence/", {"kind": kind, "file": upload})
         message = response.content.decode()
     else:
-        response = client.post(
-            f"/api/v1/cities/milano/pledges/{pledge.pk}/evidence/", {"kind": "photo", "file": upload}
-        )
+        response = client.post(f"/api/v1/cities/milano/pledges/{pledge.pk}/evidence/", {"kind": kind, "file": upload})
         message = " ".join(response.json()["file"])
     assert response.status_code == 400
     assert "This image is too large: at most 40 megapixels" in message
