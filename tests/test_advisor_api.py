@@ -360,10 +360,10 @@ def test_french_public_space_is_not_guessed(nantes):
 
 @pytest.fixture
 def foreign_cities(db):
-    def make(slug, country, lang):
-        return City.objects.create(
-            slug=slug, name=slug.title(), country=country, default_language=lang, languages=[lang]
-        )
+    def make(slug, country, lang):  # the demo, when loaded, has Guimarães already
+        return City.objects.get_or_create(
+            slug=slug, defaults=dict(name=slug.title(), country=country, default_language=lang, languages=[lang])
+        )[0]
 
     return {
         "ES": make("sevilla", "ES", "en"),

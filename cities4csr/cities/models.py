@@ -24,6 +24,14 @@ def validate_currency(value):
         raise ValidationError(_("%(code)s is not an ISO 4217 currency code, e.g. EUR."), params={"code": value})
 
 
+def validate_timezone(value):
+    """An IANA time zone such as Europe/Rome: dates of the city's deadlines and slots are its own."""
+    import zoneinfo
+
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a time zone, e.g. Europe/Rome."), params={"zone": value})
+
+
 class City(TimeStampedModel):
     """The tenant. Global model: every city-owned row points to one."""
 
@@ -40,7 +48,7 @@ class City(TimeStampedModel):
     languages = models.JSONField(_("available languages"), default=list)
     #: ISO 4217; every amount of the city is integer cents (hundredths) of it (docs/adr/0009-money-input.md)
     currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[validate_currency])
-    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Rome")
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Rome", validators=[validate_timezone])
     theme = models.CharField(_("theme"), max_length=24, choices=Theme.choices, default=Theme.BOOTSTRAP)
     policy = models.JSONField(_("policy"), default=dict, blank=True)
     is_listed = models.BooleanField(_("listed publicly"), default=True)

@@ -17,6 +17,8 @@ class CityHomeView(CityMixin, TemplateView):
         area_map = selectors.area_map(
             city=city, kind=self.request.GET.get("kind"), indicator_key=self.request.GET.get("indicator")
         )
+        if area_map.layer is None:  # a city of the network whose areas are not loaded yet
+            return super().get_context_data(map=None, actions=actions_of_city(city=city), **kwargs)
         indicator = area_map.indicator
         map_config = {
             "geojson": reverse("api:area-geojson", kwargs={"city_slug": city.slug}) + f"?kind={area_map.kind}",

@@ -76,6 +76,34 @@ CITIES = {
     ),
 }
 
+
+def _partner(name: str, country: str, timezone: str, currency: str = "EUR") -> dict:
+    """A city of the CITIES4CSR network without data yet: the platform's languages, English first.
+    Bulgaria has used the euro since 1 January 2026 (Council decision of 8 July 2025); Hungary
+    keeps the forint."""
+    return dict(
+        name=name,
+        country=country,
+        default_language="en",
+        languages=["en", "fr", "it"],
+        currency=currency,
+        timezone=timezone,
+        theme=City.Theme.BOOTSTRAP,
+    )
+
+
+#: the network's other eight cities: tenants with their country, currency and time zone, no areas yet
+NETWORK = {
+    "sofia": _partner("Sofia", "BG", "Europe/Sofia"),
+    "vratsa": _partner("Vratsa", "BG", "Europe/Sofia"),
+    "kekava": _partner("Ķekava", "LV", "Europe/Riga"),
+    "rijeka": _partner("Rijeka", "HR", "Europe/Zagreb"),
+    "guimaraes": _partner("Guimarães", "PT", "Europe/Lisbon"),
+    "molina-de-segura": _partner("Molina de Segura", "ES", "Europe/Madrid"),
+    "budaors": _partner("Budaörs", "HU", "Europe/Budapest", currency="HUF"),
+    "bratislava": _partner("Bratislava", "SK", "Europe/Bratislava"),
+}
+
 LAYERS = {
     "milano": [
         Layer(
@@ -265,12 +293,15 @@ def seed_demo(stdout=None) -> dict[str, City]:
             if last_run(city=city) is None:  # recommendations at once: the demo shows them before the worker runs
                 recommendations_recompute(city=city)
         say(f"{slug}: ready")
+    for slug in NETWORK:
+        cities[slug] = _city(slug)
+        say(f"{slug}: ready (no areas yet)")
     return cities
 
 
 def _city(slug: str) -> City:
     city = City.objects.filter(slug=slug).first()
-    return city or city_create(actor=None, slug=slug, **CITIES[slug])
+    return city or city_create(actor=None, slug=slug, **(CITIES.get(slug) or NETWORK[slug]))
 
 
 def _features(layer: Layer):

@@ -38,6 +38,8 @@ def test_bad_policy_is_refused(data, message):
         ({"default_language": "fr"}, "default_language"),
         ({"country": "Italy"}, "country"),
         ({"policy": {"nope": 1}}, "policy"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"currency": "EURO"}, "currency"),
     ],
 )
 def test_city_create_refuses_bad_settings(fields, field):

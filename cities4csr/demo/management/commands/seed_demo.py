@@ -1,14 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from cities4csr.demo.seed import DEMO_PASSWORD, ROLES, demo_email, seed_demo
+from cities4csr.demo.seed import CITIES, DEMO_PASSWORD, ROLES, demo_email, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo: Milan and Nantes with real areas, organisations and one login per role. Idempotent."
+    help = (
+        "Load the demo: Milan and Nantes with real areas, organisations and one login per role; the "
+        "network's other eight cities without data yet. Idempotent."
+    )
 
     def handle(self, *args, **options):
-        cities = seed_demo(stdout=self.stdout)
+        seed_demo(stdout=self.stdout)
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
-        for slug in cities:
+        for slug in CITIES:
             for role in ROLES:
                 self.stdout.write(f"  {slug:8} {role:15} {demo_email(slug, role)}")
