@@ -125,3 +125,13 @@ def test_a_backup_goes_into_a_new_folder(data, tmp_path):
     (tmp_path / "used" / "something").write_text("x")
     with pytest.raises(CommandError, match="not empty"):
         call_command("backup", "--to", str(tmp_path / "used"))
+
+
+def test_the_media_alone_beside_pg_dump(data, media, tmp_path):
+    files, rows = _files(), _dump()
+    folder = tmp_path / "media-only"
+    call_command("backup", "--to", str(folder), "--no-database", stdout=io.StringIO())
+    assert json.loads((folder / "manifest.json").read_text())["database"] is None
+    _empty_media(media)
+    call_command("restore", "--from", str(folder), stdout=io.StringIO())  # the rows are left alone
+    assert _files() == files and _dump() == rows
