@@ -21,6 +21,12 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cities4csr-media-")
+    # One process runs the tests: an in-memory cache, emptied before each test (_empty_cache), and
+    # API throttles no test reaches unless it lowers them (settings.REST_FRAMEWORK is read live).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = dict.fromkeys(
+        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/minute"
+    )
 
 
 @pytest.fixture(autouse=True)

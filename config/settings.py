@@ -65,11 +65,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cities4csr.core.middleware.LocaleMiddleware",  # Django's, with no redirect of an API 404
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cities4csr.core.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -199,3 +200,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Limits and sessions (docs/deployment.md, "Limits and sessions") -------------------------
+# One cache shared by every web process: allauth's login limits and the API's throttles count
+# there. Without CACHE_URL it is a table in the database (created by core's migration 0002), so
+# several gunicorn workers count together; CACHE_URL=redis://... for Redis. Never locmem in
+# production: each process would count apart (the first refusal came at the 13th password).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cities4csr_cache")}
+# Proxies in front of the app that append to X-Forwarded-For (nginx: 1). 0 trusts REMOTE_ADDR
+# only, so that a client cannot choose the address its limits are counted on.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Failed logins, counted per address (ip) and per account (key, the e-mail): past either limit
+# the login is refused, the right password too, until the window has passed or the owner resets
+# the password by e-mail (allauth then clears the account's count). The address limit is not
+# above the account's: one address alone cannot lock an account and then go on to the next.
+LOGIN_FAILED_IP_RATE = env("LOGIN_FAILED_IP_RATE", default="20/15m")
+LOGIN_FAILED_ACCOUNT_RATE = env("LOGIN_FAILED_ACCOUNT_RATE", default="20/15m")
+ACCOUNT_ADAPTER = "cities4csr.accounts.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{LOGIN_FAILED_IP_RATE}/ip,{LOGIN_FAILED_ACCOUNT_RATE}/key"}
+# API throttles (DRF), on the same cache; rates as "N/second|minute|hour|day".
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "cities4csr.core.api.throttles.AnonThrottle",
+    "cities4csr.core.api.throttles.UserThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env("API_THROTTLE_ANON", default="120/minute"),
+    "user": env("API_THROTTLE_USER", default="600/minute"),
+    # the instrument advisor computes for anyone: a tighter rate of its own
+    "advisor": env("API_THROTTLE_ADVISOR", default="30/minute"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# Sessions: at most SESSION_COOKIE_AGE seconds, and logged out after SESSION_IDLE_TIMEOUT
+# minutes without a request (cities4csr.core.middleware; 0 turns the idle timeout off).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)

@@ -14,3 +14,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("cities4csr.web.urls")),
 )
+
+# Under /api/ every error is JSON, elsewhere Django's pages (cities4csr.core.api.errors).
+handler400 = "cities4csr.core.api.errors.bad_request"
+handler403 = "cities4csr.core.api.errors.permission_denied"
+handler404 = "cities4csr.core.api.errors.page_not_found"
+handler500 = "cities4csr.core.api.errors.server_error"

@@ -28,7 +28,8 @@ def schedule_recompute(city_id: int) -> None:
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="matching_recompute_trigger")
 def audit_event_saved(sender, instance: AuditEvent, created: bool, **kwargs):
-    if not created or not instance.verb.startswith(TRIGGERS):
+    if kwargs.get("raw") or not created or not instance.verb.startswith(TRIGGERS):
+        # raw: loaddata (a restore) writes history back, it changes nothing to recompute
         return
     schedule_recompute(instance.city_id)
     if instance.verb == "need.publish":

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cities4csr.core.api.mixins import CityAPIMixin
+from cities4csr.core.api.throttles import AdvisorThrottle, AnonThrottle, UserThrottle
 from cities4csr.instruments import selectors, services
 from cities4csr.pledges.selectors import pledge_get
 
@@ -29,6 +30,7 @@ class AdvisorView(CityAPIMixin, APIView):
     city's country selects the rule pack. Public: it computes advice and writes nothing."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonThrottle, UserThrottle, AdvisorThrottle]
 
     @extend_schema(request=QuestionnaireSerializer, responses={200: AdviceSerializer})
     def post(self, request, city_slug):

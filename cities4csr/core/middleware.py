@@ -1,0 +1,53 @@
+"""The platform's own middleware: the sessions' idle timeout, and the locale's without redirects
+of API errors.
+
+Sessions end after SESSION_IDLE_TIMEOUT minutes without a request (settings; 0: never).
+
+The time of the last request is kept in the session, rewritten at most once a minute so that
+a busy page does not write the session at every request. A signed-in person idle for longer is
+logged out (the session is flushed) and the request goes on as an anonymous one: a page then
+asks to log in again, the API answers as to anyone."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+LAST_SEEN = "_last_seen"
+#: seconds: the last-seen time is rewritten at most this often
+RESOLUTION = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = getattr(settings, "SESSION_IDLE_TIMEOUT", 0) * 60
+        user = getattr(request, "user", None)
+        if timeout and user is not None and user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN)
+            if last_seen is not None and now - last_seen > timeout:
+                logout(request)
+                messages.info(request, _("You were logged out after a time without activity. Please log in again."))
+            elif last_seen is None or now - last_seen >= RESOLUTION:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, except that an API 404 stays the API's JSON answer: Django's would redirect
+    ``/api/`` to ``/en/api/`` when a page answers there (a city named "api"), an HTML page."""
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
