@@ -177,6 +177,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cities4csr.core.api.exceptions.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "cities4csr.organisations.models.Organisation.Kind",
         "ResourceKindEnum": "cities4csr.needs.models.ResourceKind",

@@ -10,6 +10,7 @@ state the object is already in answers 409 with the code ``already``."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,13 +47,20 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=_from_django(exc))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.ValidationError | Conflict):
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError | Conflict):
         codes = exc.get_codes()
         if isinstance(response.data, dict) and isinstance(codes, dict):
             response.data["codes"] = codes
         elif isinstance(response.data, list):
             response.data = {NON_FIELD: response.data, "codes": {NON_FIELD: codes}}
+    elif isinstance(response.data, dict) and "detail" in response.data:  # 401, 403, 404, 405, 429
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        response.data["code"] = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
     return response
 
 
@@ -66,3 +74,49 @@ class ErrorSerializer(serializers.Serializer):
         "lead_is_partner, unknown_line, duplicate_line, over_commit, need_closed, too_large, not_allowed, "
         "reason_required, already",
     )
+
+
+ERRORS = {
+    "401": "Not signed in, or the credentials are wrong.",
+    "403": "Signed in, but not allowed.",
+    "404": "No such object in this city (or not visible to the caller).",
+    "429": "Too many requests: wait the seconds the Retry-After header says.",
+}
+
+
+def error_responses(result, generator, request, public):
+    """drf-spectacular post-processing: every operation documents the errors every endpoint can
+    give, with their JSON bodies (a 400 only where the request has a body)."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(
+        "Detail",
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+            "required": ["detail", "code"],
+        },
+    )
+    components.setdefault(  # ErrorSerializer's, when no view named it
+        "Error",
+        {
+            "type": "object",
+            "properties": {
+                "codes": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+            },
+        },
+    )
+    detail = {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            responses = operation.setdefault("responses", {})
+            for status_code, description in ERRORS.items():
+                responses.setdefault(status_code, {"description": description, "content": detail})
+            if method in ("post", "put", "patch"):
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "Refused: nothing was written.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result
