@@ -72,7 +72,7 @@ def test_officer_creates_organisation_through_the_api(users):
     client = login(users, "milano", "officer")
     response = client.post(
         "/api/v1/cities/milano/organisations/",
-        {"kind": "company", "name": "API S.r.l.", "vat_number": "IT12345678903"},
+        {"kind": "company", "name": "API S.r.l.", "vat_number": "IT12345670157"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()

@@ -20,7 +20,7 @@ GOOD = [
     {
         "name": "Import Uno S.r.l.",
         "kind": "company",
-        "vat_number": "IT 1234 5678 903",
+        "vat_number": "IT 1234 5670 157",
         "nace_section": "j",
         "size_band": "Small",
         "website": "www.import-uno.example",
@@ -78,7 +78,7 @@ def test_good_file_creates_organisations_but_not_on_a_dry_run(in_milano, users, 
     assert report.ok and report.written, report.as_dict()
     assert counts()[2] == before[2] + 3
     uno = Organisation.objects.get(name="Import Uno S.r.l.")
-    assert (uno.vat_number, uno.nace_section, uno.size_band) == ("IT12345678903", "J", "small")
+    assert (uno.vat_number, uno.nace_section, uno.size_band) == ("IT12345670157", "J", "small")
     assert uno.website == "https://www.import-uno.example"
     assert Organisation.objects.get(name="Fondazione Import Tre").kind == "foundation"
     with scopes_disabled():
@@ -89,9 +89,9 @@ def test_good_file_creates_organisations_but_not_on_a_dry_run(in_milano, users, 
 BAD_CASES = {
     "name already in the city": (with_changes(1, name="Comune di Milano"), 3, "already exists in the city"),
     "name twice in the file": (with_changes(2, name="import uno s.r.l."), 4, "already on row 2"),
-    "vat twice in the file": (with_changes(2, vat_number="IT12345678903"), 4, "already on row 2"),
+    "vat twice in the file": (with_changes(2, vat_number="IT12345670157"), 4, "already on row 2"),
     "unknown kind": (with_changes(0, kind="multinational"), 2, "kind"),
-    "bad vat check digit": (with_changes(0, vat_number="IT12345678901"), 2, "vat_number"),
+    "bad vat check digit": (with_changes(0, vat_number="IT12345670158"), 2, "vat_number"),
     "bad siren": (with_changes(1, siren="123456789"), 3, "siren"),
     "bad nace": (with_changes(1, nace_section="Z"), 3, "nace_section"),
     "no name": (with_changes(1, name=""), 3, "name"),

@@ -24,7 +24,7 @@ def test_officer_creates_an_organisation_and_it_is_audited(in_milano, users):
         city=in_milano,
         name="Acme Italia S.r.l.",
         kind="company",
-        vat_number="IT12345678903",
+        vat_number="IT12345670157",
         nace_section="J",
         size_band="small",
     )
@@ -37,7 +37,7 @@ def test_officer_creates_an_organisation_and_it_is_audited(in_milano, users):
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"vat_number": "IT12345678901"}, "vat_number"),
+        ({"vat_number": "IT12345670158"}, "vat_number"),
         ({"tax_code": "RSSMRA85T10A562A"}, "tax_code"),
         ({"siren": "123456789"}, "siren"),
         ({"kind": "pirate"}, "kind"),
@@ -105,10 +105,15 @@ def test_audit_rolls_back_with_the_change(in_milano, users):
 @pytest.mark.parametrize(
     ("check", "good", "bad"),
     [
-        (identifiers.italian_vat_ok, ["IT12345678903", "00743110157"], ["IT12345678901", "1234", "00000000000"]),
+        (identifiers.italian_vat_ok, ["IT00743110157", "00743110157"], ["IT00743110158", "1234", "00000000000"]),
         (identifiers.italian_tax_code_ok, ["RSSMRA85T10A562S", "00743110157"], ["RSSMRA85T10A562A", "ABC"]),
         (identifiers.siren_ok, ["732829320", "552 100 554"], ["732829321", "12345678"]),
-        (identifiers.vat_ok, ["FR44732829320", "DE123456789"], ["FR00732829320", "X"]),
+        (
+            identifiers.vat_ok,
+            # the network's countries too: each by its own rules, no longer only by their format
+            ["FR44732829320", "DE123456788", "BG175074752", "HR33392005961", "ESB58378431", "PT501964843"],
+            ["FR00732829320", "DE123456789", "PT501964844", "X"],
+        ),
     ],
 )
 def test_identifier_check_digits(check, good, bad):
