@@ -325,7 +325,6 @@ NOT_LISTS = {
     "healthz": "the health check",
     "api:schema": "the OpenAPI document",
     "api:docs": "the API documentation page",
-    "api:redoc": "the API documentation page",
 }
 
 

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -30,6 +33,25 @@ class CityHomeView(CityMixin, TemplateView):
         return super().get_context_data(
             map=area_map, map_config=map_config, actions=actions_of_city(city=city), **kwargs
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        tile_source = tile_image_source(self.city.settings.map_tile_url)
+        if tile_source:  # the city's tile server, and only it, may serve the map's images
+            response._csp_update = {"img-src": [tile_source]}
+        return response
+
+
+def tile_image_source(template: str) -> str:
+    """The CSP source of a tile URL template: 'https://{s}.tile.example/{z}/{x}/{y}.png' ->
+    'https://*.tile.example'. Empty when the city draws its polygons without tiles."""
+    if not template:
+        return ""
+    parts = urlsplit(template)
+    host = re.sub(r"^\{[a-z]\}\.", "*.", parts.netloc)
+    if not host or "{" in host or "}" in host:
+        return ""
+    return f"{parts.scheme}://{host}"
 
 
 class AreaDetailView(CityMixin, TemplateView):

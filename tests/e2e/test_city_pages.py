@@ -61,3 +61,18 @@ def test_workspaces_pass_axe(people, lang):
     officer.goto(f"/{lang}/milano/needs/new/")
     company = people("representative@milano.example", lang=lang)
     company.goto(f"/{lang}/milano/workspace/company/")
+
+
+def test_bootstrap_italia_fonts_load_from_the_site(visitor):
+    """Milan's theme is Bootstrap Italia: its Titillium Web font comes from the site's static files."""
+    fonts = []
+    visitor.page.on(
+        "response", lambda r: fonts.append((r.url, r.status)) if "/bootstrap-italia/fonts/" in r.url else None
+    )
+    visitor.goto("/it/milano/")
+    loaded = visitor.page.evaluate(
+        "async () => { await document.fonts.ready; return [...document.fonts]"
+        ".filter(f => f.status === 'loaded').map(f => f.family); }"
+    )
+    assert any("Titillium Web" in family for family in loaded), loaded
+    assert fonts and all(url.startswith(visitor.base + "/static/") and status == 200 for url, status in fonts), fonts
