@@ -26,9 +26,23 @@ def test_public_pages_pass_axe(visitor, lang):
         "/nantes/",
         "/milano/?kind=municipio&indicator=",
         "/accounts/login/",
+        "/milano/accessibility/",
+        "/nantes/accessibility/",
     ]:
         response = visitor.goto(f"/{lang}{path}")
         assert response.status == 200, path
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_accessibility_statement_from_the_footer(visitor, lang):
+    """The footer leads to the city's statement: AgID's sections, the city's contact, AgID's form."""
+    visitor.goto(f"/{lang}/milano/")
+    visitor.click(visitor.page.locator("footer a[href$='/accessibility/']"))
+    page = visitor.page
+    assert page.url.endswith(f"/{lang}/milano/accessibility/")
+    assert page.locator("main h2").count() == 5
+    assert page.locator("a[href='mailto:accessibility@milano.example']").count() == 1
+    assert page.locator("a[href='https://form.agid.gov.it/']").count() == 1
 
 
 def test_language_switcher_keeps_the_page(visitor):
