@@ -325,7 +325,7 @@ NOT_LISTS = {
     "healthz": "the health check",
     "api:schema": "the OpenAPI document",
     "api:docs": "the API documentation page",
-    "api:redoc": "the API documentation page",
+    "accessibility_statement": "the city's accessibility statement: text, no list",
 }
 
 

@@ -5,7 +5,11 @@ Pure Python. ``CityPolicy.from_data`` validates the JSON stored on ``City.policy
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass, field, fields
+
+ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "non_compliant")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,13 @@ class CityPolicy:
     #: matching weights and shapes over the defaults (docs/adr/0008-matching-model.md), e.g.
     #: {"theme": 0.3, "resource": 0.3, "proximity": 0.2, "timing": 0.05, "equity": 0.15}
     matching: dict = field(default_factory=dict)
+    #: the accessibility statement (AgID's model): where people report an accessibility problem
+    #: (the feedback mechanism), the conformity status the city declares, the statement's date
+    #: (ISO), and the address of the statement the city filed on form.agid.gov.it, if any
+    accessibility_email: str = ""
+    accessibility_status: str = "partially_compliant"
+    accessibility_statement_date: str = ""
+    accessibility_agid_url: str = ""
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -39,6 +50,21 @@ class CityPolicy:
                 raise ValueError(f"policy {key!r} must be a {expected.__name__}")
         if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
             raise ValueError("policy 'map_tile_url' must be an https:// URL template")
+        if data.get("accessibility_email") and not re.fullmatch(
+            r"[^@\s]+@[^@\s]+\.[^@\s]+", data["accessibility_email"]
+        ):
+            raise ValueError("policy 'accessibility_email' must be an e-mail address")
+        if "accessibility_status" in data and data["accessibility_status"] not in ACCESSIBILITY_STATUSES:
+            raise ValueError(f"policy 'accessibility_status' must be one of {', '.join(ACCESSIBILITY_STATUSES)}")
+        if data.get("accessibility_statement_date"):
+            try:
+                datetime.date.fromisoformat(data["accessibility_statement_date"])
+            except ValueError:
+                raise ValueError("policy 'accessibility_statement_date' must be a date, YYYY-MM-DD") from None
+        if data.get("accessibility_agid_url") and not data["accessibility_agid_url"].startswith(
+            "https://form.agid.gov.it/"
+        ):
+            raise ValueError("policy 'accessibility_agid_url' must be a https://form.agid.gov.it/ address")
         exclusions = data.get("sponsor_exclusions", [])
         if not all(isinstance(code, str) and code.replace("_", "").isalpha() and code.islower() for code in exclusions):
             raise ValueError("policy 'sponsor_exclusions' must list codes such as 'tobacco' or 'spirits'")

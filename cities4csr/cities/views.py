@@ -1,3 +1,8 @@
+import datetime
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -33,6 +38,25 @@ class CityHomeView(CityMixin, TemplateView):
             map=area_map, map_config=map_config, actions=actions_of_city(city=city), **kwargs
         )
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        tile_source = tile_image_source(self.city.settings.map_tile_url)
+        if tile_source:  # the city's tile server, and only it, may serve the map's images
+            response._csp_update = {"img-src": [tile_source]}
+        return response
+
+
+def tile_image_source(template: str) -> str:
+    """The CSP source of a tile URL template: 'https://{s}.tile.example/{z}/{x}/{y}.png' ->
+    'https://*.tile.example'. Empty when the city draws its polygons without tiles."""
+    if not template:
+        return ""
+    parts = urlsplit(template)
+    host = re.sub(r"^\{[a-z]\}\.", "*.", parts.netloc)
+    if not host or "{" in host or "}" in host:
+        return ""
+    return f"{parts.scheme}://{host}"
+
 
 class AreaDetailView(CityMixin, TemplateView):
     template_name = "cities/area_detail.html"
@@ -56,5 +80,38 @@ class DataSourcesView(CityMixin, TemplateView):
         return super().get_context_data(
             layers=selectors.area_layers(city=self.city),
             indicators=selectors.indicators_of_city(city=self.city),
+            **kwargs,
+        )
+
+
+# Where a person turns when the city does not answer within 30 days (Directive (EU) 2016/2102,
+# art. 9): in Italy AgID's Difensore civico per il digitale, through AgID's form.
+ENFORCEMENT = {
+    "IT": ("AgID – Difensore civico per il digitale", "https://form.agid.gov.it/"),
+    "FR": ("Défenseur des droits", "https://formulaire.defenseurdesdroits.fr/"),
+}
+
+
+class AccessibilityStatementView(CityMixin, TemplateView):
+    """The city's accessibility statement, in the sections of AgID's model: conformity status,
+    content that is not accessible, feedback mechanism with the city's contact, enforcement
+    procedure, the statement's date and method."""
+
+    template_name = "cities/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        policy = self.city.settings
+        date = (
+            datetime.date.fromisoformat(policy.accessibility_statement_date)
+            if policy.accessibility_statement_date
+            else self.city.created_at.date()
+        )
+        enforcement = ENFORCEMENT.get(self.city.country)
+        return super().get_context_data(
+            policy=policy,
+            statement_date=date,
+            site_url=settings.SITE_URL + reverse("city_home", kwargs={"city_slug": self.city.slug}),
+            enforcement_body=enforcement[0] if enforcement else "",
+            enforcement_url=enforcement[1] if enforcement else "",
             **kwargs,
         )

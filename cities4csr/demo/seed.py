@@ -62,7 +62,12 @@ CITIES = {
         currency="EUR",
         timezone="Europe/Rome",
         theme=City.Theme.BOOTSTRAP_ITALIA,
-        policy={"primary_area_kind": "nil", "district_area_kind": "municipio", "default_indicator": "foreign_share"},
+        policy={
+            "primary_area_kind": "nil",
+            "district_area_kind": "municipio",
+            "default_indicator": "foreign_share",
+            "accessibility_email": "accessibility@milano.example",
+        },
     ),
     "nantes": dict(
         name="Nantes Métropole",
@@ -72,7 +77,11 @@ CITIES = {
         currency="EUR",
         timezone="Europe/Paris",
         theme=City.Theme.BOOTSTRAP,
-        policy={"primary_area_kind": "quartier", "district_area_kind": "commune"},
+        policy={
+            "primary_area_kind": "quartier",
+            "district_area_kind": "commune",
+            "accessibility_email": "accessibility@nantes.example",
+        },
     ),
 }
 

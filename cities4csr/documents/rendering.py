@@ -19,6 +19,7 @@ from django.utils import translation
 from cities4csr.instruments.advisor import ITALIAN_INSTRUMENTS
 
 DOCX_DIR = Path(__file__).resolve().parent / "docx"
+PDF_CSS = Path(__file__).resolve().parent / "agreement.css"
 #: bump when a template's wording changes (scripts/build_agreement_templates.py writes them)
 TEMPLATE_VERSION = "2026.11.1"
 #: instruments with an agreement template
@@ -78,4 +79,6 @@ def render_pdf(context: dict, language: str) -> bytes:
     with translation.override(language):
         html = render_to_string("documents/agreement.html", context)
     with _fixed_time():
-        return weasyprint.HTML(string=html, base_url=str(DOCX_DIR)).write_pdf()
+        return weasyprint.HTML(string=html, base_url=str(DOCX_DIR)).write_pdf(
+            stylesheets=[weasyprint.CSS(filename=str(PDF_CSS))]
+        )

@@ -13,6 +13,7 @@ city_patterns = [
     path("", city_views.CityHomeView.as_view(), name="city_home"),
     path("areas/<slug:kind>/<str:code>/", city_views.AreaDetailView.as_view(), name="area_detail"),
     path("data/", city_views.DataSourcesView.as_view(), name="data_sources"),
+    path("accessibility/", city_views.AccessibilityStatementView.as_view(), name="accessibility_statement"),
     path("ping/", views.PingView.as_view(), name="city_ping"),
     path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
     path("organisations/", include("cities4csr.organisations.urls")),

@@ -26,9 +26,23 @@ def test_public_pages_pass_axe(visitor, lang):
         "/nantes/",
         "/milano/?kind=municipio&indicator=",
         "/accounts/login/",
+        "/milano/accessibility/",
+        "/nantes/accessibility/",
     ]:
         response = visitor.goto(f"/{lang}{path}")
         assert response.status == 200, path
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_accessibility_statement_from_the_footer(visitor, lang):
+    """The footer leads to the city's statement: AgID's sections, the city's contact, AgID's form."""
+    visitor.goto(f"/{lang}/milano/")
+    visitor.click(visitor.page.locator("footer a[href$='/accessibility/']"))
+    page = visitor.page
+    assert page.url.endswith(f"/{lang}/milano/accessibility/")
+    assert page.locator("main h2").count() == 5
+    assert page.locator("a[href='mailto:accessibility@milano.example']").count() == 1
+    assert page.locator("a[href='https://form.agid.gov.it/']").count() == 1
 
 
 def test_language_switcher_keeps_the_page(visitor):
@@ -61,3 +75,18 @@ def test_workspaces_pass_axe(people, lang):
     officer.goto(f"/{lang}/milano/needs/new/")
     company = people("representative@milano.example", lang=lang)
     company.goto(f"/{lang}/milano/workspace/company/")
+
+
+def test_bootstrap_italia_fonts_load_from_the_site(visitor):
+    """Milan's theme is Bootstrap Italia: its Titillium Web font comes from the site's static files."""
+    fonts = []
+    visitor.page.on(
+        "response", lambda r: fonts.append((r.url, r.status)) if "/bootstrap-italia/fonts/" in r.url else None
+    )
+    visitor.goto("/it/milano/")
+    loaded = visitor.page.evaluate(
+        "async () => { await document.fonts.ready; return [...document.fonts]"
+        ".filter(f => f.status === 'loaded').map(f => f.family); }"
+    )
+    assert any("Titillium Web" in family for family in loaded), loaded
+    assert fonts and all(url.startswith(visitor.base + "/static/") and status == 200 for url, status in fonts), fonts

@@ -20,7 +20,7 @@ def _line_progress(line, currency: str):
     return format_html(
         '<div class="mb-2"><div class="d-flex justify-content-between"><span>{}: {}</span><span>{} / {}</span></div>'
         '<div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0"'
-        ' aria-valuemax="100"><div class="progress-bar" style="width: {}%">{}%</div></div></div>',
+        ' aria-valuemax="100"><div class="progress-bar pct-{}">{}%</div></div></div>',
         line.kind_label,
         line.label,
         quantity_text(line.committed, line, currency),
