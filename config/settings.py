@@ -207,6 +207,8 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 # Every default is a local, plain-HTTP one, so `make demo` and the tests run without any of them.
 # The public address of the site, without a trailing slash (links in e-mails, the accessibility statement).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+#: where vulnerabilities are reported (/.well-known/security.txt): a mailto: or https: URI
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:security@localhost")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)

@@ -2,11 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from cities4csr.web.views import healthz, root_redirect
+from cities4csr.web.views import healthz, root_redirect, security_txt
 
 urlpatterns = [
     path("", root_redirect),
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cities4csr.api.urls")),
 ]

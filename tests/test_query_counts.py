@@ -323,6 +323,7 @@ NOT_LISTS = {
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",
+    "security_txt": "a text file of four lines, no query",
     "api:schema": "the OpenAPI document",
     "api:docs": "the API documentation page",
     "accessibility_statement": "the city's accessibility statement: text, no list",

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities4csr.core.images import image_check
 from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY, active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
+from cities4csr.core.uploads import upload_check
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
 from cities4csr.organisations.selectors import organisations_in_city, partners_choosable
@@ -235,7 +235,7 @@ def _need_delivered(actor, pledge: Pledge, transition, context) -> None:
 def evidence_add(
     *, actor, pledge: Pledge, kind: str, file, description: str = "", volunteer_hours: int | None = None
 ) -> Evidence:
-    """Attach proof of delivery. Checks the file's type and size; photos must be real images."""
+    """Attach proof of delivery. Checks the file's type, size and content (core.uploads)."""
     require(actor, "pledges.add_evidence", pledge)
     if pledge.state not in (
         Pledge.State.ACCEPTED,
@@ -256,8 +256,7 @@ def evidence_add(
         )
     if file.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    if suffix in EVIDENCE_TYPES[Evidence.Kind.PHOTO]:  # any image, whatever its kind: opened safely
-        image_check(file, field="file")
+    upload_check(file, field="file")  # the content is what the name says; images opened safely
     evidence = Evidence(
         city=pledge.city,
         pledge=pledge,

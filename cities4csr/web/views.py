@@ -1,10 +1,17 @@
+import datetime
+import logging
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils import timezone
 from django.utils.translation import get_language_from_request
 from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import cities_listed
 from cities4csr.core.mixins import CityMixin
+
+logger = logging.getLogger(__name__)
 
 
 def root_redirect(request):
@@ -13,13 +20,27 @@ def root_redirect(request):
 
 
 def healthz(request):
+    """Up or not, for a load balancer: what failed goes to the log, never to the public."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+    except Exception:  # any database failure means unhealthy
+        logger.exception("health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def security_txt(request):
+    """RFC 9116: whom to tell about a vulnerability, in which languages; valid for a year."""
+    expires = (timezone.now() + datetime.timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: it, en, fr",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 class NetworkHomeView(TemplateView):
