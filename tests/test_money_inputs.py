@@ -197,16 +197,21 @@ def test_the_offer_form_reads_the_page_language(company_rep):
     assert "Écrivez un montant comme 60\u202f000 ou 60\u202f000,50." in refused.content.decode()
 
 
-@pytest.mark.django_db
-def test_the_return_form_reads_the_page_language(in_milano, users, company_rep):
-    pledge = _accepted_pledge(in_milano, users, company_rep, 1_000_000)
-    officer = logged_in(users["milano", "officer"])
+def _sponsorship_confirmed(pledge, users):
+    """The officer confirms a sponsorship for the pledge; their logged-in client."""
     agreement_confirm(
         actor=users["milano", "officer"],
         pledge=pledge,
         answers={**answers_from_pledge(pledge), **SPONSORSHIP},
         instrument="sponsorship",
     )
+    return logged_in(users["milano", "officer"])
+
+
+@pytest.mark.django_db
+def test_the_return_form_reads_the_page_language(in_milano, users, company_rep):
+    pledge = _accepted_pledge(in_milano, users, company_rep, 1_000_000)
+    officer = _sponsorship_confirmed(pledge, users)
     url = f"/it/milano/pledges/{pledge.pk}/agreement/returns/"
     officer.post(url, {"kind": "logo", "description": "Logo sul pannello", "value_eur": "1.500"})
     refused = officer.post(url, {"kind": "logo", "description": "Altro", "value_eur": "1.500.00"}, follow=True)
@@ -517,13 +522,7 @@ def test_out_of_range_offer_amounts_are_a_400(company_rep, field, value):
 @pytest.mark.django_db
 def test_out_of_range_return_values_and_evidence_hours_are_a_400(in_milano, users, company_rep):
     pledge = _accepted_pledge(in_milano, users, company_rep, 100_000)
-    officer = logged_in(users["milano", "officer"])
-    agreement_confirm(
-        actor=users["milano", "officer"],
-        pledge=pledge,
-        answers={**answers_from_pledge(pledge), **SPONSORSHIP},
-        instrument="sponsorship",
-    )
+    officer = _sponsorship_confirmed(pledge, users)
     url = f"/api/v1/cities/milano/pledges/{pledge.pk}/agreement/returns/"
     for value in OUT_OF_RANGE:
         response = post(officer, url, {"kind": "logo", "description": "Logo", "value_cents": value})
