@@ -495,6 +495,7 @@ def describe_instrument(pack: dict, code: str, on: date) -> dict:
         except MissingParameter:
             days = None
         steps.append({"label": _fill(step["label"], pack, on), "days": days, "conditional": bool(step.get("when"))})
+
     def dated(item):
         return not isinstance(item, dict) or not ("valid_from" in item or "valid_to" in item) or valid_on(item, on)
 

@@ -85,7 +85,7 @@ def validate(data: dict, *, name: str = "pack") -> dict:
             problems.append(f"parameter {pname}: a list of dated records")
             continue
         for record in records:
-            if "value" not in record or not record.get("source"):
+            if "value" not in record or not str(record.get("source") or "").strip():
                 problems.append(f"parameter {pname}: each record needs a value and a source")
             _dates(record, f"parameter {pname}", problems)
     codes = set(data["instruments"])
@@ -104,7 +104,7 @@ def validate(data: dict, *, name: str = "pack") -> dict:
         if rid in ids:
             problems.append(f"rule {rid}: duplicate id")
         ids.add(rid)
-        if not rule.get("source"):
+        if not str(rule.get("source") or "").strip():
             problems.append(f"rule {rid}: no legal source")
         _dates(rule, f"rule {rid}", problems)
         _text(rule.get("explanation"), f"rule {rid}.explanation", problems)

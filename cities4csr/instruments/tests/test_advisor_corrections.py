@@ -309,9 +309,10 @@ def test_fr_nantes_metropole_approver_is_the_metropolitan_council_or_its_preside
     assert "president" in result["approver"]["en"]
     # a commune keeps its municipal council (CGCT L2242-1)
     commune = City.objects.create(slug="rennes", name="Rennes", country="FR", default_language="fr", languages=["fr"])
-    assert "L2242-1" in advise(commune.slug, {**BASE, "contribution_kind": "money", "return_expected": "none"})[
-        "approver"
-    ]["en"]
+    assert (
+        "L2242-1"
+        in advise(commune.slug, {**BASE, "contribution_kind": "money", "return_expected": "none"})["approver"]["en"]
+    )
 
 
 # ------------------------------------------------------------------------------ Spain and Portugal
@@ -384,11 +385,19 @@ def test_pt_every_valid_from_has_a_source():
 def test_who_receives_a_state_school_its_own_board_approves_and_the_city_is_not_a_party(milano):
     result = advise(
         "milano",
-        {**BASE, "contribution_kind": "money", "return_expected": "none", "recipient": "state_school", "beneficiary": None},
+        {
+            **BASE,
+            "contribution_kind": "money",
+            "return_expected": "none",
+            "recipient": "state_school",
+            "beneficiary": None,
+        },
     )
     assert result["recommended"] == "donation" and result["rule"] == "IT-SCHOOL"
     assert roles(result) == ["giver", "state_school", "city_facilitator"]
-    assert "Consiglio d'istituto" in result["approver"]["en"] and "the city does not approve" in result["approver"]["en"]
+    assert (
+        "Consiglio d'istituto" in result["approver"]["en"] and "the city does not approve" in result["approver"]["en"]
+    )
     assert "school_board" in steps(result) and "acceptance" not in steps(result)
     assert "art. 100 c.2 lett. o-bis) TUIR" in notes(result)
 
@@ -470,18 +479,57 @@ def _dated_parts(pack):
                     yield owner, key, item
 
 
-@pytest.mark.parametrize("country", available())
-def test_every_rule_and_figure_has_a_source_and_a_valid_from(country):
-    pack = load_pack(country)
+def unsourced(pack) -> list[str]:
+    """Every rule, figure or dated part of a pack without a source or a valid_from."""
+    out = []
     for rule in pack["rules"]:
-        assert isinstance(rule.get("source"), str) and rule["source"].strip(), f"{country} {rule['id']}: no source"
-        assert isinstance(rule.get("valid_from"), date), f"{country} {rule['id']}: no valid_from"
-        assert rule.get("valid_to") is None or rule["valid_to"] >= rule["valid_from"]
+        if not (isinstance(rule.get("source"), str) and rule["source"].strip()):
+            out.append(f"rule {rule.get('id')}: no source")
+        if not isinstance(rule.get("valid_from"), date):
+            out.append(f"rule {rule.get('id')}: no valid_from")
     for name, records in pack.get("parameters", {}).items():
         for record in records:
-            assert record.get("source", "").strip(), f"{country} {name}: no source"
-            assert isinstance(record.get("valid_from"), date), f"{country} {name}: no valid_from"
+            if not str(record.get("source") or "").strip():
+                out.append(f"parameter {name}: no source")
+            if not isinstance(record.get("valid_from"), date):
+                out.append(f"parameter {name}: no valid_from")
     for owner, key, item in _dated_parts(pack):
-        assert isinstance(item.get("valid_from"), date), f"{country} {owner}.{key}: dated without valid_from"
+        if not isinstance(item.get("valid_from"), date):
+            out.append(f"{owner}.{key}: dated without valid_from")
     for code, spec in pack["instruments"].items():
-        assert all(ref.get("ref") for ref in spec["legal_basis"]), f"{country} {code}: a legal basis without ref"
+        if not spec.get("legal_basis") or not all(ref.get("ref") for ref in spec["legal_basis"]):
+            out.append(f"instrument {code}: a legal basis without ref")
+    return out
+
+
+@pytest.mark.parametrize("country", available())
+def test_every_rule_and_figure_has_a_source_and_a_valid_from(country):
+    assert unsourced(load_pack(country)) == []
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (lambda p: p["rules"][0].pop("source"), "no source"),
+        (lambda p: p["rules"][0].update(source=" "), "no source"),
+        (lambda p: p["rules"][0].pop("valid_from"), "no valid_from"),
+        (lambda p: p["parameters"]["art_bonus_rate"][0].pop("source"), "no source"),
+        (lambda p: p["parameters"]["art_bonus_rate"][0].update(valid_from=None), "no valid_from"),
+        (
+            lambda p: next(r for r in p["instruments"]["fund_donation"]["legal_basis"] if "valid_to" in r).pop(
+                "valid_from"
+            ),
+            "dated without valid_from",
+        ),
+    ],
+)
+def test_the_source_check_fails_for_a_rule_without_source_or_valid_from(breakage, problem):
+    import copy
+
+    from cities4csr.instruments.packs import PackError, validate
+
+    pack = copy.deepcopy(load_pack("IT"))
+    breakage(pack)
+    assert any(problem in p for p in unsourced(pack))
+    with pytest.raises(PackError):  # and the loader refuses the pack at start-up
+        validate(pack, name="it.yaml")
