@@ -86,6 +86,13 @@ class AdvisorForm(CurrencyFormMixin, forms.Form):
             "Decides who the parties are and who approves: the city is not a party to a gift to a school or a third-sector body."
         ),
     )
+    #: the rules' name for who receives, kept so that earlier links and pre-filled answers still
+    #: read (the page asks ``recipient``)
+    beneficiary = forms.ChoiceField(
+        choices=[("", ""), *[(v, v) for v in advisor.CHOICES["beneficiary"]]],
+        required=False,
+        widget=forms.HiddenInput,
+    )
     value_eur = MoneyField(label=_("Value (%(currency)s)"), required=False)
     duration_months = QuantityField(
         label=_("Duration in months"),

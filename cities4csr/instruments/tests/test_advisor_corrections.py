@@ -533,3 +533,11 @@ def test_the_source_check_fails_for_a_rule_without_source_or_valid_from(breakage
     assert any(problem in p for p in unsourced(pack))
     with pytest.raises(PackError):  # and the loader refuses the pack at start-up
         validate(pack, name="it.yaml")
+
+
+def test_the_kind_of_local_authority_is_checked_policy():
+    from cities4csr.cities.policy import CityPolicy
+
+    assert CityPolicy.from_data({"local_authority": "epci"}).local_authority == "epci"
+    with pytest.raises(ValueError, match="local_authority"):
+        CityPolicy.from_data({"local_authority": "region"})
