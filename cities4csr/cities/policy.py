@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "non_compliant")
+LOCAL_AUTHORITIES = ("", "epci")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class CityPolicy:
     accessibility_status: str = "partially_compliant"
     accessibility_statement_date: str = ""
     accessibility_agid_url: str = ""
+    #: the kind of local authority, where it changes who approves a gift or agreement in the rule
+    #: packs: "" for a municipality, "epci" for a French intercommunal body such as Nantes Métropole
+    #: (its council or, by delegation, its president: CGCT L5211-10)
+    local_authority: str = ""
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -65,6 +70,8 @@ class CityPolicy:
             "https://form.agid.gov.it/"
         ):
             raise ValueError("policy 'accessibility_agid_url' must be a https://form.agid.gov.it/ address")
+        if data.get("local_authority", "") not in LOCAL_AUTHORITIES:
+            raise ValueError(f"policy 'local_authority' must be one of {', '.join(LOCAL_AUTHORITIES)}")
         exclusions = data.get("sponsor_exclusions", [])
         if not all(isinstance(code, str) and code.replace("_", "").isalpha() and code.islower() for code in exclusions):
             raise ValueError("policy 'sponsor_exclusions' must list codes such as 'tobacco' or 'spirits'")

@@ -81,6 +81,7 @@ CITIES = {
             "primary_area_kind": "quartier",
             "district_area_kind": "commune",
             "accessibility_email": "accessibility@nantes.example",
+            "local_authority": "epci",
         },
     ),
 }

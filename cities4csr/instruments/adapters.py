@@ -18,10 +18,10 @@ COUNTERPART = {
     Organisation.Kind.PUBLIC_BODY: "public_body",
     Organisation.Kind.INFORMAL_GROUP: "citizens",
 }
-BENEFICIARY = {
-    Organisation.Kind.PUBLIC_BODY: "municipality",
-    Organisation.Kind.THIRD_SECTOR: "third_sector_entity",
-    Organisation.Kind.ASSOCIATION: "third_sector_entity",
+RECIPIENT = {
+    Organisation.Kind.PUBLIC_BODY: "city",
+    Organisation.Kind.THIRD_SECTOR: "third_sector_body",
+    Organisation.Kind.ASSOCIATION: "third_sector_body",
 }
 
 
@@ -39,7 +39,7 @@ def answers_from_pledge(pledge) -> dict:
     else:
         answers["counterpart"] = COUNTERPART.get(pledge.organisation.kind)
     owner = pledge.need.owner
-    answers["beneficiary"] = BENEFICIARY.get(owner.kind) if owner else None
+    answers["recipient"] = RECIPIENT.get(owner.kind) if owner else None
     need = pledge.need
     if need.starts_on and need.ends_on and need.ends_on >= need.starts_on:
         days = (need.ends_on - need.starts_on).days

@@ -32,13 +32,30 @@ CHOICES: dict[str, tuple[str, ...]] = {
         "unused_public_building",
     ),
     "counterpart": ("company", "third_sector", "citizens", "public_body", "mixed"),
-    "beneficiary": ("municipality", "third_sector_entity", "fund"),
+    "beneficiary": ("municipality", "third_sector_entity", "fund", "state_school"),
+    #: who receives, asked plainly (optional): it fills ``beneficiary`` and decides the parties
+    "recipient": ("city", "state_school", "third_sector_body", "fund"),
+}
+#: the recipient as the rules' ``beneficiary``
+RECIPIENT_BENEFICIARY = {
+    "city": "municipality",
+    "state_school": "state_school",
+    "third_sector_body": "third_sector_entity",
+    "fund": "fund",
 }
 NUMBERS = ("duration_months", "value_eur")
-FLAGS = ("emergency", "care_of_commons", "revenue_generating", "multi_party", "returnable")
+FLAGS = (
+    "emergency",
+    "care_of_commons",
+    "revenue_generating",
+    "multi_party",
+    "returnable",
+    "social_enterprise",  # a third-sector counterpart that is an impresa sociale (excluded by art. 71 c.2 CTS)
+    "food_or_medicine",  # the goods are food or medicines (L. 166/2016 in Italy)
+)
 #: context that is not part of the instrument choice but feeds the warnings
 CONTEXT = ("giver_activities", "open_procurement_same_office")
-REQUIRED = (*CHOICES, *NUMBERS)
+REQUIRED = (*(name for name in CHOICES if name != "recipient"), *NUMBERS)
 FIELDS = (*CHOICES, *NUMBERS, *FLAGS, *CONTEXT)
 
 #: the Italian instruments (the city's agreement drafts cover each of them)
@@ -64,7 +81,10 @@ INSTRUMENTS = (
     "mecenat_competences",
     "parrainage",
     "convention_partenariat",
+    "pret_a_usage",
+    "occupation_domaine_public",
     "mecenazgo",
+    "patrocinio",
     "convenio_colaboracion",
     "mecenato",
 )
@@ -101,6 +121,8 @@ class Advice:
     warnings: list[dict] = field(default_factory=list)
     questions: list[dict] = field(default_factory=list)
     no_rules_loaded: bool = False
+    #: who signs or takes part, and in which role: [{"role": "giver", "text": {...}}, ...]
+    parties: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -148,6 +170,13 @@ def clean_answers(raw: Any) -> tuple[dict, dict[str, str]]:
             answers[name] = value
         else:
             problems[name] = "must be true or false"
+    recipient = answers.get("recipient")
+    if recipient:
+        derived = RECIPIENT_BENEFICIARY[recipient]
+        if answers.get("beneficiary", derived) != derived:
+            problems["recipient"] = "disagrees with beneficiary"
+        else:
+            answers["beneficiary"] = derived
     activities = raw.get("giver_activities")
     if activities not in (None, ""):
         if isinstance(activities, (list, tuple)) and all(isinstance(a, str) for a in activities):
@@ -240,9 +269,12 @@ def _parameters_used(conditions: dict) -> list[str]:
 # the evaluator
 
 
-def evaluate(raw_answers: Any, *, pack: dict | None, on: date, common: dict, exclusions=None) -> Advice:
+def evaluate(
+    raw_answers: Any, *, pack: dict | None, on: date, common: dict, exclusions=None, authority: str = ""
+) -> Advice:
     """Advise on one questionnaire. ``common`` holds the questions (packs.load_common());
-    ``exclusions`` the city's list of excluded activities (None = the pack's default)."""
+    ``exclusions`` the city's list of excluded activities (None = the pack's default);
+    ``authority`` the kind of local authority when it changes who approves (e.g. "epci")."""
     answers, problems = clean_answers(raw_answers)
     questions_text = common["questions"]
     if pack is None:
@@ -307,30 +339,80 @@ def evaluate(raw_answers: Any, *, pack: dict | None, on: date, common: dict, exc
         return review([ask(q) for q in chosen.get("questions", [])], chosen["explanation"], rule=chosen["id"])
 
     instrument = pack["instruments"][chosen["instrument"]]
+
+    def part(key, default=None):
+        """A part of the advice: the rule's own (it knows who receives) before the instrument's."""
+        return chosen[key] if key in chosen else instrument.get(key, default)
+
+    approver = part("approver")
+    approvers = {**instrument.get("approvers", {}), **chosen.get("approvers", {})}
+    if authority and authority in approvers:  # e.g. a French EPCI: its council or president
+        approver = approvers[authority]
     advice = Advice(
         recommended=chosen["instrument"],
         rule=chosen["id"],
         explanation=chosen["explanation"],
         reasons=[
-            {"rule": chosen["id"], "source": chosen["source"], "explanation": chosen["explanation"]},
+            {
+                "rule": chosen["id"],
+                "source": chosen["source"],
+                "url": chosen.get("url", ""),
+                "valid_from": _iso(chosen["valid_from"]).isoformat(),
+                "valid_to": _iso(chosen["valid_to"]).isoformat() if chosen.get("valid_to") else None,
+                "explanation": chosen["explanation"],
+            },
             *[
                 {"rule": name, "source": parameter(pack, name, on)["source"], "explanation": {}}
                 for name in _parameters_used(chosen["when"])
             ],
         ],
-        legal_basis=list(instrument["legal_basis"]),
-        documents=list(instrument["documents"]),
-        approver=instrument["approver"],
+        legal_basis=[
+            {k: v for k, v in ref.items() if k in ("ref", "url")}
+            for ref in part("legal_basis", [])
+            if _applies(ref, answers, pack, on)
+        ],
+        documents=[_text_of(d) for d in part("documents", []) if _applies(d, answers, pack, on)],
+        approver=approver,
+        parties=_parties(chosen, instrument, answers, common),
         alternatives=[
             {"instrument": alt["instrument"], "why_not": _fill(alt["why_not"], pack, on)}
             for alt in chosen.get("alternatives", [])
         ],
         **base,
     )
-    advice.steps = _steps(instrument.get("steps", []), answers, pack, on)
-    advice.tax_notes = [_fill(note["text"], pack, on) for note in instrument.get("tax_notes", [])]
+    advice.steps = _steps(part("steps", []), answers, pack, on)
+    advice.tax_notes = [
+        _fill(note["text"], pack, on) for note in part("tax_notes", []) if _applies(note, answers, pack, on)
+    ]
     advice.warnings = _warnings(chosen, instrument, answers, pack, on, common, exclusions)
     return advice
+
+
+def _applies(item: dict, answers: dict, pack: dict, on: date) -> bool:
+    """A dated, conditional item (legal basis, tax note, document): in force on ``on`` and its
+    ``when`` holds. Plain texts without dates always apply."""
+    if not isinstance(item, dict):
+        return True
+    if ("valid_from" in item or "valid_to" in item) and not valid_on(item, on):
+        return False
+    return not (item.get("when") and failing(item["when"], answers, pack, on))
+
+
+def _text_of(item: dict) -> dict:
+    """The {language: text} of a part, without its dates and conditions."""
+    if "text" in item and isinstance(item["text"], dict):
+        return item["text"]
+    return {lang: text for lang, text in item.items() if isinstance(text, str)}
+
+
+def _parties(rule: dict, instrument: dict, answers: dict, common: dict) -> list[dict]:
+    """Who takes part: the rule's list, else the instrument's, else the giver and who receives."""
+    listed = rule.get("parties") or instrument.get("parties")
+    if listed:
+        return [{"role": p["role"], "text": p["text"]} for p in listed]
+    roles = common["parties"]
+    receiver = answers.get("beneficiary", "municipality")
+    return [{"role": "giver", "text": roles["giver"]}, {"role": receiver, "text": roles[receiver]}]
 
 
 def _fill(text: Text, pack: dict, on: date) -> Text:
@@ -354,7 +436,7 @@ class _Missing(dict):
 def _steps(specs: list[dict], answers: dict, pack: dict, on: date) -> list[Step]:
     steps, cursor = [], on
     for spec in specs:
-        if spec.get("when") and failing(spec["when"], answers, pack, on):
+        if not _applies(spec, answers, pack, on):
             continue
         days = _resolve(pack, spec.get("days"), on)
         starts = cursor
@@ -378,8 +460,9 @@ def _steps(specs: list[dict], answers: dict, pack: dict, on: date) -> list[Step]
 
 def _warnings(rule, instrument, answers, pack, on, common, exclusions) -> list[dict]:
     out = []
-    for text in instrument.get("uncertain", []):
-        out.append({"code": "check_with_legal_office", "blocking": False, "text": text})
+    for text in rule.get("uncertain", instrument.get("uncertain", [])):
+        if _applies(text, answers, pack, on):
+            out.append({"code": "check_with_legal_office", "blocking": False, "text": _fill(_text_of(text), pack, on)})
     for warning in rule.get("warnings", []):
         out.append({"code": warning["code"], "blocking": False, "text": _fill(warning["text"], pack, on)})
     excluded = pack.get("default_exclusions", []) if exclusions is None else exclusions
@@ -412,8 +495,15 @@ def describe_instrument(pack: dict, code: str, on: date) -> dict:
         except MissingParameter:
             days = None
         steps.append({"label": _fill(step["label"], pack, on), "days": days, "conditional": bool(step.get("when"))})
+
+    def dated(item):
+        return not isinstance(item, dict) or not ("valid_from" in item or "valid_to" in item) or valid_on(item, on)
+
     return {
         **spec,
         "steps": steps,
-        "tax_notes": [{"text": _fill(note["text"], pack, on)} for note in spec.get("tax_notes", [])],
+        "legal_basis": [ref for ref in spec.get("legal_basis", []) if dated(ref)],
+        "documents": [_text_of(d) for d in spec.get("documents", []) if dated(d)],
+        "uncertain": [_fill(_text_of(u), pack, on) for u in spec.get("uncertain", []) if dated(u)],
+        "tax_notes": [{"text": _fill(note["text"], pack, on)} for note in spec.get("tax_notes", []) if dated(note)],
     }

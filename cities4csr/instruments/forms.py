@@ -39,9 +39,10 @@ LABELS = {
         "public_body": _("A public body"),
         "mixed": _("Several kinds together"),
     },
-    "beneficiary": {
-        "municipality": _("The city"),
-        "third_sector_entity": _("A third-sector body"),
+    "recipient": {
+        "city": _("The city"),
+        "state_school": _("A state school (its own board decides)"),
+        "third_sector_body": _("A third-sector body (the city only facilitates)"),
         "fund": _("A dedicated fund"),
     },
 }
@@ -77,8 +78,20 @@ class AdvisorForm(CurrencyFormMixin, forms.Form):
     counterpart = forms.ChoiceField(
         label=_("Who is the city's counterpart?"), choices=_choices("counterpart"), required=False
     )
+    recipient = forms.ChoiceField(
+        label=_("Who receives the contribution?"),
+        choices=_choices("recipient"),
+        required=False,
+        help_text=_(
+            "Decides who the parties are and who approves: the city is not a party to a gift to a school or a third-sector body."
+        ),
+    )
+    #: the rules' name for who receives, kept so that earlier links and pre-filled answers still
+    #: read (the page asks ``recipient``)
     beneficiary = forms.ChoiceField(
-        label=_("Who receives the contribution?"), choices=_choices("beneficiary"), required=False
+        choices=[("", ""), *[(v, v) for v in advisor.CHOICES["beneficiary"]]],
+        required=False,
+        widget=forms.HiddenInput,
     )
     value_eur = MoneyField(label=_("Value (%(currency)s)"), required=False)
     duration_months = QuantityField(
@@ -95,6 +108,10 @@ class AdvisorForm(CurrencyFormMixin, forms.Form):
     revenue_generating = forms.BooleanField(label=_("The activity generates revenue"), required=False)
     multi_party = forms.BooleanField(label=_("Several parties bring their own resources"), required=False)
     emergency = forms.BooleanField(label=_("It is an emergency appeal"), required=False)
+    social_enterprise = forms.BooleanField(
+        label=_("The third-sector counterpart is a social enterprise"), required=False
+    )
+    food_or_medicine = forms.BooleanField(label=_("The goods are food or medicines"), required=False)
     giver_activities = forms.MultipleChoiceField(
         label=_("The giver works in"),
         choices=[(code, EXCLUSION_LABELS.get(code, code)) for code in load_common()["exclusions"]],
@@ -110,7 +127,7 @@ class AdvisorForm(CurrencyFormMixin, forms.Form):
         data = self.cleaned_data
         out = {}
         for name in (*advisor.CHOICES, "duration_months"):
-            if data.get(name) not in (None, ""):
+            if name in self.fields and data.get(name) not in (None, ""):
                 out[name] = data[name]
         if data.get("value_eur") is not None:  # the rule packs compare values in units, not cents
             out["value_eur"] = data["value_eur"] / CENTS

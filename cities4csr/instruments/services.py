@@ -26,7 +26,12 @@ def advise(*, city, answers: dict, on: date | None = None) -> advisor.Advice:
     pack = load_pack(city.country)
     exclusions = city.settings.sponsor_exclusions or None
     advice = advisor.evaluate(
-        answers, pack=pack, on=on or timezone.localdate(), common=load_common(), exclusions=exclusions
+        answers,
+        pack=pack,
+        on=on or timezone.localdate(),
+        common=load_common(),
+        exclusions=exclusions,
+        authority=city.settings.local_authority,
     )
     return advice
 

@@ -11,7 +11,7 @@ ANSWERS = {
     "return_expected": "visibility",
     "public_asset": "municipal_asset_used",
     "counterpart": "company",
-    "beneficiary": "municipality",
+    "recipient": "city",
 }
 
 
@@ -56,7 +56,7 @@ def test_officer_confirms_the_instrument_inside_a_pledge(people):
     page.locator("#id_contribution_kind").select_option("money")
     page.locator("#id_return_expected").select_option("visibility")
     page.locator("#id_public_asset").select_option("none")
-    page.locator("#id_beneficiary").select_option("municipality")
+    page.locator("#id_recipient").select_option("city")
     page.locator("#id_duration_months").fill("12")
     officer.submit("Update the advice")
     assert page.get_by_test_id("advice-recommended").get_attribute("data-code") == "sponsorship"
@@ -66,3 +66,29 @@ def test_officer_confirms_the_instrument_inside_a_pledge(people):
     assert checklist.count() == 1
     assert re.search(r"20\d\d", checklist.inner_text())  # steps carry deadlines
     assert "Sponsorship" in page.get_by_test_id("agreement").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "approver"),
+    [
+        ("it", "Vedi il consiglio", "il Comune non approva nulla"),
+        ("en", "See the advice", "the city approves nothing"),
+        ("fr", "Voir le conseil", "la ville n'approuve rien"),
+    ],
+)
+def test_who_receives_a_gift_to_a_third_sector_body_leaves_the_city_out(people, lang, button, approver):
+    visitor = people(lang=lang)
+    visitor.goto(f"/{lang}/milano/advisor/")
+    page = visitor.page
+    page.locator("#id_contribution_kind").select_option("money")
+    page.locator("#id_return_expected").select_option("none")
+    page.locator("#id_public_asset").select_option("none")
+    page.locator("#id_counterpart").select_option("company")
+    page.locator("#id_recipient").select_option("third_sector_body")
+    page.locator("#id_value_eur").fill("5000")
+    page.locator("#id_duration_months").fill("0")
+    visitor.submit(button)
+    assert page.get_by_test_id("advice-recommended").get_attribute("data-code") == "donation"
+    roles = page.get_by_test_id("advice-parties").locator("li").evaluate_all("els => els.map(e => e.dataset.role)")
+    assert roles == ["giver", "third_sector_entity", "city_facilitator"]
+    assert approver in page.get_by_test_id("advice").inner_text()

@@ -22,6 +22,32 @@ class QuestionnaireSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, coerce_to_string=False
     )
     beneficiary = _choice("beneficiary")
+    recipient = serializers.ChoiceField(
+        choices=advisor.CHOICES["recipient"],
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Who receives the contribution: the city; a state school (its own board accepts, the city "
+            "is not a party); a third-sector body (the city only facilitates and is not a party); a "
+            "fund. Optional; when given it sets `beneficiary` (city = municipality, third_sector_body "
+            "= third_sector_entity) and a different `beneficiary` is a 400. The advice's `parties`, "
+            "`approver` and `steps` follow it."
+        ),
+    )
+    social_enterprise = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The third-sector counterpart is a social enterprise (Italy: excluded from the free "
+        "loan of public property, art. 71 c.2 D.Lgs. 117/2017). Optional; left out counts as no.",
+    )
+    food_or_medicine = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The goods given are food or medicines (Italy: L. 166/2016 when a third-sector body "
+        "receives them). Optional; left out counts as no.",
+    )
     emergency = serializers.BooleanField(required=False, allow_null=True, default=None)
     care_of_commons = serializers.BooleanField(required=False, allow_null=True, default=None)
     revenue_generating = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -67,6 +93,14 @@ class StepSerializer(serializers.Serializer):
     uncertain = serializers.BooleanField()
 
 
+class PartySerializer(serializers.Serializer):
+    role = serializers.CharField(
+        help_text="giver, municipality, state_school, third_sector_entity, fund, "
+        "lender, borrower, city_facilitator, authority, occupant…"
+    )
+    text = TextSerializer()
+
+
 class AdviceSerializer(serializers.Serializer):
     recommended = serializers.ChoiceField(choices=[*advisor.INSTRUMENTS, advisor.NEEDS_REVIEW])
     jurisdiction = serializers.CharField(help_text="empty when no rules are loaded for the city's country")
@@ -84,6 +118,11 @@ class AdviceSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.DictField())
     questions = serializers.ListField(child=serializers.DictField())
     no_rules_loaded = serializers.BooleanField()
+    parties = PartySerializer(
+        many=True,
+        help_text="who takes part and in which role; the city is absent "
+        "where it is not a party (e.g. a gift to a third-sector body)",
+    )
 
 
 class ChecklistStepSerializer(serializers.Serializer):

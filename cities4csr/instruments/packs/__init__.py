@@ -42,6 +42,8 @@ def load_common() -> dict:
         _conditions(c.get("when"), where, problems, parameters={})
         _text(c.get("question"), f"{where}.question", problems)
         _text(c.get("explanation"), f"{where}.explanation", problems)
+    for role in ("giver", *CHOICES["beneficiary"]):
+        _text(data.get("parties", {}).get(role), f"parties.{role}", problems)
     for code, label in data.get("exclusions", {}).items():
         _text(label, f"exclusions.{code}", problems)
     for q in data.get("lawyer_questions", []):
@@ -83,7 +85,7 @@ def validate(data: dict, *, name: str = "pack") -> dict:
             problems.append(f"parameter {pname}: a list of dated records")
             continue
         for record in records:
-            if "value" not in record or not record.get("source"):
+            if "value" not in record or not str(record.get("source") or "").strip():
                 problems.append(f"parameter {pname}: each record needs a value and a source")
             _dates(record, f"parameter {pname}", problems)
     codes = set(data["instruments"])
@@ -95,32 +97,23 @@ def validate(data: dict, *, name: str = "pack") -> dict:
             _text(spec.get(key), f"{where}.{key}", problems)
         if not spec.get("legal_basis"):
             problems.append(f"{where}: no legal basis")
-        for doc in spec.get("documents", []):
-            _text(doc, f"{where}.documents", problems)
-        for step in spec.get("steps", []):
-            _text(step.get("label"), f"{where}.steps.{step.get('code')}", problems)
-            _conditions(step.get("when"), f"{where}.steps.{step.get('code')}", problems, parameters)
-            days = step.get("days")
-            if isinstance(days, str):
-                if not days.startswith("@") or days[1:] not in parameters:
-                    problems.append(f"{where}.steps.{step.get('code')}: unknown parameter {days}")
-            elif days is not None and (not isinstance(days, int) or days < 0):
-                problems.append(f"{where}.steps.{step.get('code')}: days must be a whole number")
-        for note in spec.get("tax_notes", []):
-            _text(note.get("text"), f"{where}.tax_notes", problems)
-        for text in spec.get("uncertain", []):
-            _text(text, f"{where}.uncertain", problems)
+        _parts(spec, where, problems, parameters)
     ids = set()
     for i, rule in enumerate(data["rules"]):
         rid = rule.get("id") or f"rules[{i}]"
         if rid in ids:
             problems.append(f"rule {rid}: duplicate id")
         ids.add(rid)
-        if not rule.get("source"):
+        if not str(rule.get("source") or "").strip():
             problems.append(f"rule {rid}: no legal source")
         _dates(rule, f"rule {rid}", problems)
         _text(rule.get("explanation"), f"rule {rid}.explanation", problems)
         _conditions(rule.get("when"), f"rule {rid}", problems, parameters)
+        if "approver" in rule:
+            _text(rule["approver"], f"rule {rid}.approver", problems)
+        if "legal_basis" in rule and not rule["legal_basis"]:
+            problems.append(f"rule {rid}: an empty legal basis")
+        _parts(rule, f"rule {rid}", problems, parameters)
         if rule.get("review"):
             for q in rule.get("questions", []):
                 if q not in (*FIELDS, "describe"):
@@ -134,6 +127,50 @@ def validate(data: dict, *, name: str = "pack") -> dict:
     if problems:
         raise PackError(f"{name}: " + "; ".join(problems))
     return data
+
+
+def _parts(spec: dict, where: str, problems: list[str], parameters: dict) -> None:
+    """The parts an instrument has, and a rule may override: legal basis, documents, steps, tax
+    notes, uncertain points, parties, approvers by kind of authority. Items may be dated
+    (valid_from/valid_to) and conditional (when)."""
+    for ref in spec.get("legal_basis", []):
+        if not isinstance(ref, dict) or not ref.get("ref"):
+            problems.append(f"{where}.legal_basis: each item needs a ref")
+            continue
+        _item(ref, f"{where}.legal_basis {ref['ref']}", problems, parameters)
+    for doc in spec.get("documents", []):
+        _text(doc.get("text", doc) if isinstance(doc, dict) else doc, f"{where}.documents", problems)
+        if isinstance(doc, dict):
+            _item(doc, f"{where}.documents", problems, parameters)
+    for step in spec.get("steps", []):
+        _text(step.get("label"), f"{where}.steps.{step.get('code')}", problems)
+        _item(step, f"{where}.steps.{step.get('code')}", problems, parameters)
+        days = step.get("days")
+        if isinstance(days, str):
+            if not days.startswith("@") or days[1:] not in parameters:
+                problems.append(f"{where}.steps.{step.get('code')}: unknown parameter {days}")
+        elif days is not None and (not isinstance(days, int) or days < 0):
+            problems.append(f"{where}.steps.{step.get('code')}: days must be a whole number")
+    for note in spec.get("tax_notes", []):
+        _text(note.get("text"), f"{where}.tax_notes", problems)
+        _item(note, f"{where}.tax_notes", problems, parameters)
+    for text in spec.get("uncertain", []):
+        _text(text.get("text", text) if isinstance(text, dict) else text, f"{where}.uncertain", problems)
+        if isinstance(text, dict):
+            _item(text, f"{where}.uncertain", problems, parameters)
+    for party in spec.get("parties", []) or []:
+        if not party.get("role"):
+            problems.append(f"{where}.parties: each party needs a role")
+        _text(party.get("text"), f"{where}.parties.{party.get('role')}", problems)
+    for kind, text in (spec.get("approvers") or {}).items():
+        _text(text, f"{where}.approvers.{kind}", problems)
+
+
+def _item(item: dict, where: str, problems: list[str], parameters: dict) -> None:
+    """An optional validity window and condition on a part."""
+    if "valid_from" in item or "valid_to" in item:
+        _dates({"valid_to": None, **item}, where, problems)
+    _conditions(item.get("when"), where, problems, parameters)
 
 
 def _text(value, where: str, problems: list[str]) -> None:

@@ -14,3 +14,14 @@ def lang(texts):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key, {})
+
+
+@register.filter
+def as_date(value):
+    """An ISO date of the advice ("2022-07-29") as a date, for the ``date`` filter."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return value

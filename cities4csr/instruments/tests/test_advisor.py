@@ -39,7 +39,14 @@ def test_italy_has_the_eight_vademecum_instruments_and_the_bonuses():
         "social_bonus_donation",
         "third_sector_codesign",
     }
-    assert set(PACKS["FR"]["instruments"]) == {"mecenat", "mecenat_competences", "parrainage", "convention_partenariat"}
+    assert set(PACKS["FR"]["instruments"]) == {
+        "mecenat",
+        "mecenat_competences",
+        "parrainage",
+        "convention_partenariat",
+        "pret_a_usage",
+        "occupation_domaine_public",
+    }
 
 
 @pytest.mark.parametrize(

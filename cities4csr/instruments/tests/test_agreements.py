@@ -133,7 +133,7 @@ def test_prefill_from_the_pledge_leaves_the_unknowable_out(accepted_pledge):
         "value_eur": 5000.0,
         "contribution_kind": "money",
         "counterpart": "company",
-        "beneficiary": "municipality",
+        "recipient": "city",
     }
 
 

@@ -13,7 +13,7 @@ SPONSOR_QUERY = {
     "return_expected": "visibility",
     "public_asset": "municipal_asset_used",
     "counterpart": "company",
-    "beneficiary": "municipality",
+    "recipient": "city",
     "value_eur": "60000",
     "duration_months": "12",
 }
