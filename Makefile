@@ -47,8 +47,8 @@ schema: install
 
 ## make messages: refresh the .po catalogues from the code and compile the .mo files.
 messages: install
-	$(PY) manage.py makemessages -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var
-	$(PY) manage.py makemessages -d djangojs -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var
+	$(PY) manage.py makemessages -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -d djangojs -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var --ignore=node_modules
 	$(PY) scripts/check_translations.py --compile
 
 ## The suite against PostgreSQL (DATABASE_URL must point at a server; the test database is created).

@@ -60,6 +60,9 @@ class NeedCatalogueView(CityMixin, TemplateView):
         return super().get_context_data(
             filter=catalogue,
             page_obj=page,
+            active_filters=sum(
+                1 for name in catalogue.form.fields if name not in ("q", "sort") and self.request.GET.get(name)
+            ),
             needs=page.object_list,
             query=query.urlencode(),
             theme_choices=list(themes.items()),

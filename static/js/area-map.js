@@ -66,6 +66,8 @@
       });
   }
 
+  var fallback = el.querySelector(".map-fallback");  // what the page says when JavaScript is off
+  if (fallback) { fallback.remove(); }
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { attribution: escaped(cfg.tileAttribution), maxZoom: 18 }).addTo(map);
