@@ -70,6 +70,16 @@ def add_companies(world, n, *, offers=True):
             OfferFactory(organisation=company, quantity=20_000)
 
 
+def add_notifications(world, n):
+    from cities4csr.core.models import Notification
+
+    start = Notification.objects.filter(user=world.representative).count()
+    for i in range(start, start + n):
+        Notification.objects.create(
+            city=world.city, user=world.representative, kind="need_transition", subject=f"Avviso {i}", url="/"
+        )
+
+
 def add_areas(world, n):
     """More NIL, north of the others (the import keeps the existing ones)."""
     start = world.__dict__.setdefault("_areas_added", 0)
@@ -192,6 +202,7 @@ LISTS = {
     "area_detail": Case("/en/{city}/areas/nil/35/", add_indicators),
     "data_sources": Case("/en/{city}/data/", add_indicators),
     "audit_trail": Case("/en/{city}/audit/", add_audit_events, who="officer"),
+    "inbox": Case("/en/{city}/inbox/", add_notifications, who="representative"),
     "organisation_list": Case("/en/{city}/organisations/", add_audit_events),
     "organisation_members": Case(
         "/en/{city}/organisations/{pk}/members/", add_members, who="officer", pk=lambda w: w.company.pk
@@ -277,6 +288,8 @@ LISTS = {
 }
 
 NOT_LISTS = {
+    "notification_open": "one notification, marked read, then a redirect",
+    "email_preferences": "a form of the fixed kinds of notification",
     # one object (its page or record), whose query-count lists are the ones above
     "api:city-detail": "one city",
     "api:organisation-detail": "one organisation's record",
