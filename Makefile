@@ -47,8 +47,8 @@ schema: install
 
 ## make messages: refresh the .po catalogues from the code and compile the .mo files.
 messages: install
-	$(PY) manage.py makemessages -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var
-	$(PY) manage.py makemessages -d djangojs -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var
+	$(PY) manage.py makemessages -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -d djangojs -l it -l en -l fr --ignore=.venv --ignore=static/vendor --ignore=var --ignore=node_modules
 	$(PY) scripts/check_translations.py --compile
 
 ## The suite against PostgreSQL (DATABASE_URL must point at a server; the test database is created).
@@ -62,7 +62,9 @@ test-browser: install
 	$(PY) -m pytest -m e2e -q -p no:xdist
 
 ## make bench: the catalogue's pages timed on PostgreSQL with a 20,000-need, 300,000-organisation
-## city (seed_scale), then the matching engine on a synthetic metro city (bench/run_matching.py,
+## city (seed_scale); the same city's home, catalogue and need page in Debian's chromium as
+## production serves them (bytes transferred, time to the map, Lighthouse 12 from bench/package.json);
+## then the matching engine on a synthetic metro city (bench/run_matching.py,
 ## no database); figures merged into bench/results.json. DATABASE_URL may name another
 ## PostgreSQL database of its own (never postgres, test or test_*).
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cities4csr_bench)
@@ -71,6 +73,9 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --no-input
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py seed_scale --needs 20000 --organisations 300000
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_catalogue.py
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
+	npm install --prefix bench --no-audit --no-fund --ignore-scripts --silent
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_browser.py
 	$(PY) bench/run_matching.py
 
 clean:

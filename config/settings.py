@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: pages and API answers are compressed for browsers that accept it (Django's
+    # gzip pads each response against BREACH); WhiteNoise sends static files precompressed.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost with SecurityMiddleware, so that every response gets their headers: static files
     # (WhiteNoise answers before the middleware below it) and the locale redirects included.

@@ -36,6 +36,7 @@ GLOBAL_MODELS = {
     # Ours: a person has one account across cities; the city is the tenant itself.
     "accounts.user",
     "cities.city",
+    "core.emailoptout",  # which e-mails a person wants: one choice for every city
 }
 
 

@@ -8,6 +8,7 @@ refuse a file whole instead of writing half of it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from shapely.geometry import mapping, shape
@@ -140,3 +141,52 @@ def parse_area_file(
 def _as_plain(geometry: dict) -> dict:
     """shapely's mapping() gives tuples; JSON columns want lists."""
     return json.loads(json.dumps(geometry))
+
+
+# Map zooms (Web Mercator, 256-pixel tiles) between which boundaries are simplified: below
+# MIN_ZOOM the city is a few pixels wide anyway, from FULL_ZOOM on the stored geometry is sent.
+MIN_ZOOM = 8
+FULL_ZOOM = 16
+
+
+def zoom_level(zoom: int | None) -> int:
+    """The simplification level for a map zoom: clamped, so that a handful of variants exist."""
+    return FULL_ZOOM if zoom is None else max(MIN_ZOOM, min(FULL_ZOOM, zoom))
+
+
+def simplified_features(features: list[dict], *, zoom: int) -> list[dict]:
+    """GeoJSON Features whose shared boundaries are simplified once for all their neighbours.
+
+    Each boundary between two areas is simplified as one arc (topojson), so neighbours keep
+    touching: no gaps or overlaps appear between them, as they would if each polygon were
+    simplified alone. The tolerance is half a screen pixel at ``zoom``; coordinates are rounded
+    to what that pixel can show. At ``FULL_ZOOM`` the geometry is kept, rounded to ~10 cm.
+    """
+    level = zoom_level(zoom)
+    if not features:
+        return []
+    if level >= FULL_ZOOM:
+        return [{**f, "geometry": _rounded(f["geometry"], 6)} for f in features]
+    import topojson  # imported here: only the map's first request of each level needs it
+
+    pixel = 360 / (256 * 2**level)  # degrees of longitude per pixel at the equator
+    tolerance = pixel / 2
+    digits = max(4, math.ceil(-math.log10(tolerance / 2)))
+    collection = {"type": "FeatureCollection", "features": features}
+    topology = topojson.Topology(collection, prequantize=False, toposimplify=tolerance, prevent_oversimplify=True)
+    simplified = json.loads(topology.to_geojson())["features"]
+    by_id = {f.get("id"): f for f in features}
+    return [
+        {**by_id.get(f.get("id"), f), "geometry": _rounded(f["geometry"], digits)}
+        for f in simplified
+        if f.get("geometry")
+    ]
+
+
+def _rounded(geometry: dict, digits: int) -> dict:
+    def walk(value):
+        if isinstance(value, float | int):
+            return round(value, digits)
+        return [walk(v) for v in value]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}

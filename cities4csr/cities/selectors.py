@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404
 from shapely.geometry import Point, shape
 
+from .geo import simplified_features, zoom_level
 from .models import Area, AreaLayer, City, Indicator, IndicatorValue
 
 
@@ -51,6 +54,54 @@ def area_choices(*, city: City, kinds: tuple[str, ...]) -> dict[str, list[tuple[
 def areas_all(*, city: City, with_geometry: bool = False) -> QuerySet[Area]:
     qs = Area.objects.filter(city=city).select_related("parent").order_by("kind", "code")
     return _geometry(qs, with_geometry)
+
+
+def areas_version(*, city: City, kind: str | None, zoom: int | None) -> str:
+    """A tag that changes whenever the areas drawn at this level change (one aggregate query):
+    the map's ETag, and the key under which their simplified geometry is cached."""
+    qs = Area.objects.filter(city=city, **({"kind": kind} if kind else {})).order_by()
+    seen = qs.aggregate(n=Count("id"), last=Max("updated_at"))
+    raw = f"{city.pk}:{kind or '*'}:{zoom_level(zoom)}:{seen['n']}:{seen['last'] and seen['last'].isoformat()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def area_features(*, city: City, kind: str | None, zoom: int | None, version: str) -> list[dict]:
+    """The areas as GeoJSON Features, boundaries simplified for the map's zoom (cities.geo), computed
+    once per version and shared by every process through the cache."""
+
+    def build() -> list[dict]:
+        areas = (
+            areas_of_kind(city=city, kind=kind, with_geometry=True)
+            if kind
+            else areas_all(city=city, with_geometry=True)
+        )
+        features = [
+            {
+                "type": "Feature",
+                "id": f"{area.kind}:{area.code}",
+                "properties": {
+                    "kind": area.kind,
+                    "code": area.code,
+                    "name": area.name,
+                    "parent_code": area.parent.code if area.parent else None,
+                },
+                "geometry": area.geometry,
+            }
+            for area in areas
+        ]
+        return simplified_features(features, zoom=zoom_level(zoom))
+
+    return cache.get_or_set(f"area-features:{version}", build, timeout=24 * 3600)
+
+
+def area_bounds(*, city: City, kind: str) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the areas of a kind, for the map to frame before it loads them."""
+    box = (
+        Area.objects.filter(city=city, kind=kind)
+        .order_by()
+        .aggregate(south=Min("min_lat"), west=Min("min_lon"), north=Max("max_lat"), east=Max("max_lon"))
+    )
+    return None if box["south"] is None else [[box["south"], box["west"]], [box["north"], box["east"]]]
 
 
 def area_get(*, city: City, kind: str, code: str) -> Area:

@@ -33,6 +33,7 @@ class CityHomeView(CityMixin, TemplateView):
             "areaUrl": reverse("area_detail", kwargs={"city_slug": city.slug, "kind": area_map.kind, "code": "CODE"}),
             "tileUrl": city.settings.map_tile_url,
             "tileAttribution": city.settings.map_tile_attribution,
+            "bounds": selectors.area_bounds(city=city, kind=area_map.kind),
         }
         return super().get_context_data(
             map=area_map, map_config=map_config, actions=actions_of_city(city=city), **kwargs

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .lifecycle import TransitionRepeated
 from .money import (
@@ -25,6 +26,7 @@ from .money import (
     quantity_input,
     quantity_parse,
 )
+from .notifications import KINDS
 
 
 class MoneyField(forms.CharField):
@@ -135,3 +137,17 @@ def transition_messages(request):
         messages.info(request, " ".join(exc.messages))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+
+
+class EmailPreferencesForm(forms.Form):
+    """The kinds of notification a person also wants by e-mail."""
+
+    by_email = forms.MultipleChoiceField(
+        label=gettext_lazy("Also send me an e-mail when"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by_email"].choices = list(KINDS.items())

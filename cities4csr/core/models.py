@@ -67,3 +67,53 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit events are append-only.")
+
+
+class Notification(models.Model):
+    """A message to one person about one city: their inbox, and the e-mail if they want it.
+
+    Written by the notification task after the change it tells of has committed. ``key`` makes a
+    reminder once-only: a second message with the same key for the same person is not written.
+    """
+
+    city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True, help_text="A path on this site.")
+    key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = ScopedManager(city="city")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "city", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "city", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class EmailOptOut(models.Model):
+    """A kind of notification a person does not want by e-mail (it still reaches their inbox).
+
+    Global, like the person: the choice holds in every city."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="emailoptout_unique_kind")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind}"

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities4csr.cities.selectors import area_bounds
 from cities4csr.core.i18n import pick
 from cities4csr.core.imports import ImportView
 from cities4csr.core.lifecycle import transitions_for
@@ -52,12 +53,16 @@ class NeedCatalogueView(CityMixin, TemplateView):
             "label": _("Open needs") if measure == "count" else _("Open gap"),
             "unit": "" if measure == "count" else city.currency,
             "areaUrl": reverse("need_catalogue", kwargs=api) + "?nil=CODE",
+            "bounds": area_bounds(city=city, kind=primary),
             "tileUrl": city.settings.map_tile_url,
             "tileAttribution": city.settings.map_tile_attribution,
         }
         return super().get_context_data(
             filter=catalogue,
             page_obj=page,
+            active_filters=sum(
+                1 for name in catalogue.form.fields if name not in ("q", "sort") and self.request.GET.get(name)
+            ),
             needs=page.object_list,
             query=query.urlencode(),
             theme_choices=list(themes.items()),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from cities4csr.core.selectors import notifications_unread_count
 from cities4csr.organisations.rules import city_roles
 
 
@@ -15,5 +16,7 @@ def site(request):
         for code, _label in settings.LANGUAGES
     ]
     city = getattr(request, "city", None)
-    roles = city_roles(request.user, city) if city is not None and hasattr(request, "user") else set()
-    return {"language_links": links, "city": city, "user_roles": roles}
+    user = getattr(request, "user", None)
+    roles = city_roles(user, city) if city is not None and user is not None else set()
+    unread = notifications_unread_count(user=user, city=city) if city is not None and user is not None else 0
+    return {"language_links": links, "city": city, "user_roles": roles, "unread_notifications": unread}

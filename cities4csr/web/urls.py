@@ -16,6 +16,8 @@ city_patterns = [
     path("accessibility/", city_views.AccessibilityStatementView.as_view(), name="accessibility_statement"),
     path("ping/", views.PingView.as_view(), name="city_ping"),
     path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
+    path("inbox/", core_views.InboxView.as_view(), name="inbox"),
+    path("inbox/<int:pk>/", core_views.NotificationOpenView.as_view(), name="notification_open"),
     path("organisations/", include("cities4csr.organisations.urls")),
     path("needs/", include("cities4csr.needs.urls")),
     path("pledges/", include("cities4csr.pledges.urls")),
@@ -27,5 +29,6 @@ city_patterns = [
 
 urlpatterns = [
     path("", views.NetworkHomeView.as_view(), name="network_home"),
+    path("account/e-mails/", core_views.EmailPreferencesView.as_view(), name="email_preferences"),
     path("<slug:city_slug>/", include(city_patterns)),
 ]

@@ -66,12 +66,20 @@
       });
   }
 
+  var fallback = el.querySelector(".map-fallback");  // what the page says when JavaScript is off
+  if (fallback) { fallback.remove(); }
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { attribution: escaped(cfg.tileAttribution), maxZoom: 18 }).addTo(map);
   }
+  // Frame the city before its boundaries arrive, so they are asked for at the zoom they are
+  // drawn at: simplified to what a pixel shows (a few tens of KB instead of a megabyte).
+  if (cfg.bounds) { map.fitBounds(cfg.bounds); } else { map.setView([0, 0], 2); }
+  function level() { return Math.floor(map.getZoom()); }
+  function areasUrl(z) { return cfg.geojson + (cfg.geojson.indexOf("?") < 0 ? "?" : "&") + "zoom=" + z; }
+  var drawnAt = level();
   var shades = cfg.valuesUrl ? getJSON(cfg.valuesUrl).then(function (r) { return r.values; }) : Promise.resolve(cfg.values);
-  Promise.all([getJSON(cfg.geojson, "application/geo+json"), shades])
+  Promise.all([getJSON(areasUrl(drawnAt), "application/geo+json"), shades])
     .then(function (loaded) {
       var fc = loaded[0];
       classify(loaded[1] || {});
@@ -92,7 +100,20 @@
           lyr.bindTooltip(text("span", f.properties.name), { sticky: true });
         }
       }).addTo(map);
-      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+      if (!cfg.bounds && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+      if (window.performance && performance.mark) { performance.mark("map-drawn"); }
+      el.setAttribute("data-drawn", "true");
+      // Zooming in past the detail drawn fetches the boundaries again, finer.
+      map.on("zoomend", function () {
+        var z = level();
+        if (z <= drawnAt) { return; }
+        drawnAt = z;
+        getJSON(areasUrl(z), "application/geo+json").then(function (finer) {
+          if (z !== drawnAt) { return; }
+          layer.clearLayers();
+          layer.addData(finer);
+        });
+      });
       if (cfg.points) { addPoints(map, cfg.points); }
       el.setAttribute("data-features", String(fc.features.length));
       if (breaks.length) {

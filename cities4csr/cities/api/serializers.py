@@ -39,6 +39,10 @@ class KindQuerySerializer(serializers.Serializer):
     kind = serializers.SlugField(required=False, help_text="Area kind, e.g. nil, municipio, commune, quartier.")
 
 
+class AreaGeoJSONQuerySerializer(KindQuerySerializer):
+    zoom = serializers.IntegerField(required=False, min_value=0, max_value=24, help_text="The map's zoom.")
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     values = serializers.SerializerMethodField()

@@ -1,3 +1,5 @@
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -9,6 +11,7 @@ from cities4csr.core.api.renderers import GeoJSONRenderer
 
 from .. import selectors
 from .serializers import (
+    AreaGeoJSONQuerySerializer,
     AreaLayerSerializer,
     AreaSerializer,
     CitySerializer,
@@ -18,6 +21,14 @@ from .serializers import (
 )
 
 KIND_PARAM = OpenApiParameter("kind", str, description="Area kind, e.g. nil, municipio, commune, quartier")
+ZOOM_PARAM = OpenApiParameter(
+    "zoom",
+    int,
+    description=(
+        "The map's zoom (Web Mercator): boundaries are simplified to half a pixel at that zoom, "
+        "shared edges once for both neighbours. Omitted: the stored geometry."
+    ),
+)
 
 
 class CityListView(generics.ListAPIView):
@@ -62,36 +73,35 @@ class AreaListView(CityAPIMixin, generics.ListAPIView):
 
 
 class AreaGeoJSONView(CityAPIMixin, APIView):
-    """The city's areas as a GeoJSON FeatureCollection (WGS84), with code, name, kind and parent."""
+    """The city's areas as a GeoJSON FeatureCollection (WGS84), with code, name, kind and parent.
+
+    Tagged, so that a browser asking again gets a 304 without a byte of geometry (compression
+    makes the ETag weak: W/"…", compared as the same tag).
+    """
 
     rules_permissions = {"GET": None}
     renderer_classes = [GeoJSONRenderer]
 
-    @extend_schema(parameters=[KIND_PARAM], responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[KIND_PARAM, ZOOM_PARAM],
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT, 304: None},
+    )
     def get(self, request, city_slug):
-        query = KindQuerySerializer(data=request.query_params)
+        query = AreaGeoJSONQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        kind = query.validated_data.get("kind")
-        areas = (
-            selectors.areas_of_kind(city=self.city, kind=kind, with_geometry=True)
-            if kind
-            else selectors.areas_all(city=self.city, with_geometry=True)
-        )
-        features = [
-            {
-                "type": "Feature",
-                "id": f"{area.kind}:{area.code}",
-                "properties": {
-                    "kind": area.kind,
-                    "code": area.code,
-                    "name": area.name,
-                    "parent_code": area.parent.code if area.parent else None,
-                },
-                "geometry": area.geometry,
-            }
-            for area in areas
-        ]
-        return Response({"type": "FeatureCollection", "features": features})
+        kind, zoom = query.validated_data.get("kind"), query.validated_data.get("zoom")
+        version = selectors.areas_version(city=self.city, kind=kind, zoom=zoom)
+        etag = f'"{version}"'
+        asked = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+        if etag in asked:
+            response = HttpResponseNotModified()
+        else:
+            features = selectors.area_features(city=self.city, kind=kind, zoom=zoom, version=version)
+            response = Response({"type": "FeatureCollection", "features": features})
+        response["ETag"] = etag
+        # Boundaries change rarely; a browser keeps them ten minutes, then asks with the ETag.
+        patch_cache_control(response, public=True, max_age=600)
+        return response
 
 
 class AreaLocateView(CityAPIMixin, APIView):

@@ -86,3 +86,56 @@ def test_every_bad_feature_is_listed_not_just_the_first():
         collection(feature(), feature(code="1", name="Two"), feature(code="3", name="Three", coords=None))
     )
     assert errors == ["feature 2 (code=1): duplicate code '1' (also feature 1)", "feature 3 (code=3): no geometry"]
+
+
+# --- simplified_features: the map's boundaries, lighter per zoom, neighbours still touching ---
+
+
+def wiggly_neighbours(n=400):
+    """Two areas sharing a long, finely drawn boundary (a sine wave of n points), like two NIL."""
+    import math
+
+    wave = [[9.1 + 0.00002 * math.sin(i / 3), 45.0 + 0.1 * i / n] for i in range(n + 1)]
+    west = [[9.0, 45.0], *wave, [9.0, 45.1], [9.0, 45.0]]
+    east = [[9.2, 45.0], [9.2, 45.1], *reversed(wave), [9.2, 45.0]]
+    return [
+        {
+            "type": "Feature",
+            "id": f"nil:{code}",
+            "properties": {"code": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+        for code, ring in (("1", west), ("2", east))
+    ]
+
+
+def vertices(features):
+    return sum(len(ring) for f in features for ring in f["geometry"]["coordinates"])
+
+
+def test_boundaries_are_lighter_at_low_zoom_and_neighbours_still_touch():
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    from cities4csr.cities.geo import simplified_features
+
+    original = wiggly_neighbours()
+    simplified = simplified_features(original, zoom=11)
+    assert [f["id"] for f in simplified] == ["nil:1", "nil:2"]
+    assert [f["properties"] for f in simplified] == [f["properties"] for f in original]
+    assert vertices(simplified) < vertices(original) / 10
+    west, east = (shape(f["geometry"]) for f in simplified)
+    # the shared edge was simplified once for both: no gap, no overlap between them
+    assert west.intersection(east).area == pytest.approx(0, abs=1e-12)
+    union = unary_union([west, east])
+    assert union.area == pytest.approx(0.2 * 0.1, rel=1e-6)
+    assert len(union.interiors if union.geom_type == "Polygon" else []) == 0
+
+
+def test_the_finest_level_keeps_every_vertex_and_zoom_is_clamped():
+    from cities4csr.cities.geo import FULL_ZOOM, simplified_features, zoom_level
+
+    original = wiggly_neighbours()
+    assert vertices(simplified_features(original, zoom=FULL_ZOOM)) == vertices(original)
+    assert (zoom_level(None), zoom_level(2), zoom_level(30)) == (FULL_ZOOM, 8, FULL_ZOOM)
+    assert simplified_features([], zoom=11) == []
