@@ -203,6 +203,9 @@ LISTS = {
     "data_sources": Case("/en/{city}/data/", add_indicators),
     "audit_trail": Case("/en/{city}/audit/", add_audit_events, who="officer"),
     "inbox": Case("/en/{city}/inbox/", add_notifications, who="representative"),
+    "api:notification-list": Case(
+        "/api/v1/cities/{city}/notifications/", add_notifications, who="representative", api=True
+    ),
     "organisation_list": Case("/en/{city}/organisations/", add_audit_events),
     "organisation_members": Case(
         "/en/{city}/organisations/{pk}/members/", add_members, who="officer", pk=lambda w: w.company.pk
@@ -289,6 +292,7 @@ LISTS = {
 
 NOT_LISTS = {
     "notification_open": "one notification, marked read, then a redirect",
+    "api:notification-read": "a write: marks notifications read, lists nothing",
     "email_preferences": "a form of the fixed kinds of notification",
     # one object (its page or record), whose query-count lists are the ones above
     "api:city-detail": "one city",

@@ -29,6 +29,8 @@ city_patterns = [
         name="organisation-members",
     ),
     path("audit/", core_api.AuditEventListView.as_view(), name="audit-list"),
+    path("notifications/", core_api.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/read/", core_api.NotificationReadView.as_view(), name="notification-read"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),
     path("needs.geojson", need_api.NeedGeoJSONView.as_view(), name="need-geojson"),
     path("needs/by-area/", need_api.NeedGapByAreaView.as_view(), name="need-gap-by-area"),

@@ -186,3 +186,24 @@ def test_a_person_only_ever_reads_their_own_inbox_in_this_city(two_cities):
     client.force_login(milan.representative)
     assert "1 unread." in client.get(f"/en/{milan.city.slug}/inbox/").content.decode()
     assert "0 unread." in client.get(f"/en/{nantes.city.slug}/inbox/").content.decode()
+
+
+def test_the_api_lists_ones_own_notifications_and_marks_them_read(world):
+    send(world, world.representative)
+    send(world, world.representative, context={**CONTEXT, "title": "Seconda"})
+    send(world, world.officer)
+    base = f"/api/v1/cities/{world.city.slug}/notifications/"
+    assert Client().get(base).status_code in (401, 403)
+    client = Client()
+    client.force_login(world.representative)
+    listed = client.get(base + "?unread=true").json()
+    assert listed["count"] == 2 and {"id", "subject", "url", "read_at"} <= set(listed["results"][0])
+    first = listed["results"][0]["id"]
+    theirs = Notification.objects.get(user=world.officer).pk
+    marked = client.post(base + "read/", {"ids": [first, theirs]}, content_type="application/json")
+    assert marked.status_code == 200 and marked.json() == {"marked": 1}  # never someone else's
+    assert client.get(base + "?unread=true").json()["count"] == 1
+    refused = client.post(base + "read/", {}, content_type="application/json")
+    assert refused.status_code == 400 and "ids" in refused.json()["codes"]
+    assert client.post(base + "read/", {"all": True}, content_type="application/json").json() == {"marked": 1}
+    assert Notification.objects.get(pk=theirs).read_at is None
