@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities4csr.core.files import file_response
 from cities4csr.core.i18n import pick
 from cities4csr.core.imports import ImportView
 from cities4csr.core.lifecycle import transitions_for
@@ -213,3 +214,12 @@ class NeedExportView(CityMixin, View):
     def get(self, request, city_slug):
         needs = selectors.needs_catalogue(city=self.city, params=request.GET).qs
         return export_response(city=self.city, needs=needs, fmt=self.fmt)
+
+
+class NeedPhotoView(CityMixin, View):
+    """A need's photo, to whoever may see the need (a published need's to everyone, cached as
+    public; a draft's to its officers and owner only), through core.files."""
+
+    def get(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        return file_response(need.photo, public=need.is_public)
