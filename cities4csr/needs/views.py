@@ -9,7 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from cities4csr.core.files import file_response
 from cities4csr.core.i18n import pick
-from cities4csr.core.imports import ImportView
+from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin
 from cities4csr.core.money import active_locale, money_example
@@ -178,24 +178,7 @@ class NeedImportView(ImportView):
         return needs_import(actor=self.request.user, city=self.city, file=file, dry_run=dry_run)
 
     def summary(self, report):
-        counts = {"needs": report.counts.get("needs", 0), "lines": report.counts.get("lines", 0)}
-        if report.written:
-            return (
-                ngettext(
-                    "Imported %(needs)d need with %(lines)d resource line(s), as a draft.",
-                    "Imported %(needs)d needs with %(lines)d resource lines, as drafts.",
-                    counts["needs"],
-                )
-                % counts
-            )
-        return (
-            ngettext(
-                "The file is valid: %(needs)d need with %(lines)d resource line(s) would be imported as a draft.",
-                "The file is valid: %(needs)d needs with %(lines)d resource lines would be imported as drafts.",
-                counts["needs"],
-            )
-            % counts
-        )
+        return import_summary(report)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
