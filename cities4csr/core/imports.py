@@ -53,7 +53,7 @@ class ImportView(CityPermissionMixin, FormView):
 
 
 def import_summary(report: ImportReport) -> str:
-    """"Created 2, updated 1, unchanged 5." (after the import) or "Will create 2, update 1, leave 5
+    """ "Created 2, updated 1, unchanged 5." (after the import) or "Will create 2, update 1, leave 5
     unchanged." (after the dry run), from the report's counts."""
     counts = {k: report.counts.get(k, 0) for k in ("create", "update", "unchanged")}
     if report.written:

@@ -23,7 +23,9 @@ def _full(queryset, city):
         # the evidence in force; withdrawn files are the corrections' record (evidence_withdrawn)
         Prefetch(
             "evidence",
-            queryset=Evidence.objects.filter(city=city, withdrawn_at__isnull=True).select_related("city").order_by("id"),
+            queryset=Evidence.objects.filter(city=city, withdrawn_at__isnull=True)
+            .select_related("city")
+            .order_by("id"),
         ),
         Prefetch(
             "partnerships",

@@ -359,9 +359,7 @@ def evidence_withdraw(*, actor, evidence: Evidence, reason: str = "") -> Evidenc
     return current
 
 
-def evidence_replace(
-    *, actor, evidence: Evidence, file, description: str | None = None, reason: str = ""
-) -> Evidence:
+def evidence_replace(*, actor, evidence: Evidence, file, description: str | None = None, reason: str = "") -> Evidence:
     """Put a corrected file in place of ``evidence`` (same kind and volunteer hours unless the
     description changes): the new row names the one it replaces, which is withdrawn."""
     reason = (reason or "").strip()

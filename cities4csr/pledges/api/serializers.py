@@ -20,7 +20,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "file", "file_name", "sha256", "description", "volunteer_hours", "replaces", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "file",
+            "file_name",
+            "sha256",
+            "description",
+            "volunteer_hours",
+            "replaces",
+            "created_at",
+        ]
 
     def get_file(self, obj) -> str:
         return reverse("evidence_file", kwargs={"city_slug": obj.city.slug, "pk": obj.pk})
