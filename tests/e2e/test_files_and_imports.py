@@ -37,7 +37,9 @@ from django_scopes import scopes_disabled
 from cities4csr.accounts.models import User
 from cities4csr.cities.models import City
 from cities4csr.demo.seed import DEMO_PASSWORD
+from cities4csr.cities.models import Area
 from cities4csr.needs.models import Need
+from cities4csr.needs.services import line_add, need_create, need_transition
 from cities4csr.organisations.models import Membership, Organisation
 from cities4csr.organisations.services import membership_add
 from cities4csr.pledges.models import Pledge
@@ -54,11 +56,12 @@ with scopes_disabled():
         EmailAddress.objects.create(user=other_user, email=other_user.email, verified=True, primary=True)
         other = Organisation.objects.filter(city=milano, kind="company").exclude(pk=company.pk).order_by("name").first()
         membership_add(actor=None, organisation=other, user=other_user, role=Membership.Role.REPRESENTATIVE)
-    need = next(
-        n for n in Need.objects.filter(city=milano, state="published").order_by("pk")
-        if any(line.kind == "money" and line.remaining >= 100 for line in n.lines.all())
-    )
-    line = next(line for line in need.lines.order_by("pk") if line.kind == "money" and line.remaining >= 100)
+    # a need of its own, so that every run finds room on it
+    owner = Organisation.objects.get(city=milano, name="Comune di Milano")
+    area = Area.objects.filter(city=milano, kind=milano.settings.primary_area_kind).order_by("code").first()
+    need = need_create(actor=None, city=milano, owner=owner, title="Aula studio da arredare", description="Arredi.", area=area)
+    line = line_add(actor=None, need=need, kind="money", label="Arredi e materiali", quantity=500_000)
+    need_transition(actor=None, need=need, to=Need.State.PUBLISHED)
     pledge = pledge_propose(actor=None, need=need, organisation=company, items=[(line, 100)])
     pledge_transition(actor=None, pledge=pledge, to=Pledge.State.ACCEPTED)
     photo = evidence_add(actor=None, pledge=pledge, kind="photo", file=SimpleUploadedFile("aula.png", %(png)r))
@@ -159,6 +162,12 @@ def test_officer_opens_the_evidence_and_verifies_another_company_cannot(people, 
     assert other.page.request.get(other.base + pledge_url).status == 404
 
 
+def uncheck_dry_run(page):
+    """Untick "Dry run" as a person does, on its label (the styled box lies under it)."""
+    page.locator("label[for=id_dry_run]").click()
+    assert not page.locator("#id_dry_run").is_checked()
+
+
 def import_csv(title, ref):
     header = "ref,title,description,owner,nil,kind,label,amount_eur\n"
     row = f"{ref},{title},Arredi per un'aula studio di quartiere.,Comune di Milano,35,money,Arredi,1500\n"
@@ -183,7 +192,7 @@ def test_an_imported_draft_is_found_and_importing_again_changes_nothing(people, 
 
     # for real: the result links to the new draft
     page.locator("#id_file").set_input_files(files=[upload])
-    page.locator("#id_dry_run").uncheck()
+    uncheck_dry_run(page)
     officer.click(page.locator("main form button[type=submit]"))
     assert words["created"] in page.locator("main [role=status]").first.inner_text()
     shoot(officer, f"import-{lang}-{width}")
@@ -196,7 +205,7 @@ def test_an_imported_draft_is_found_and_importing_again_changes_nothing(people, 
     # the same file again: nothing changes, and the result says so, linking to the same need
     officer.goto(f"/{lang}/milano/needs/import/")
     page.locator("#id_file").set_input_files(files=[upload])
-    page.locator("#id_dry_run").uncheck()
+    uncheck_dry_run(page)
     officer.click(page.locator("main form button[type=submit]"))
     assert words["same"] in page.locator("main [role=status]").first.inner_text()
     assert page.get_by_test_id("import-unchanged").get_by_role("link", name=title).get_attribute("href") == need_url
