@@ -160,6 +160,12 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files are answered by permission-checked views (cities4csr/core/files.py), never from
+# MEDIA_URL. In production the view may hand the sending to the web server: FILES_ACCEL_REDIRECT
+# names nginx's internal location of MEDIA_ROOT (e.g. "/protected-media/", X-Accel-Redirect);
+# FILES_SENDFILE=true sends X-Sendfile (Apache mod_xsendfile, lighttpd). docs/deployment.md.
+FILES_ACCEL_REDIRECT = env.str("FILES_ACCEL_REDIRECT", default="")
+FILES_SENDFILE = env.bool("FILES_SENDFILE", default=False)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cities4CSR <no-reply@localhost>")

@@ -67,6 +67,9 @@ EXPECTED = {
     # the pledging company's people and the need owner's (here the third-sector body)
     "pledges.view_pledge": {"pledge": OFFICERS | {"representative", "member", "third_sector_representative"}},
     "pledges.add_evidence": {"pledge": OFFICERS | {"representative"}},
+    # evidence files: as the pledge, but a partner only once it accepted (none here)
+    "pledges.view_evidence": {"pledge": OFFICERS | {"representative", "member", "third_sector_representative"}},
+    "pledges.change_evidence": {"pledge": OFFICERS | {"representative"}},
     "pledges.allow_overcommit": {"third_sector_need": OFFICERS},
     "instruments.confirm_instrument": {"pledge": OFFICERS},
     "matching.view_allocation": {"city": OFFICERS},

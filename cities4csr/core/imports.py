@@ -6,6 +6,7 @@ permission again, reads and validates the file and writes all or nothing.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView
 
 from cities4csr.core.tabular import ImportReport
@@ -49,3 +50,24 @@ class ImportView(CityPermissionMixin, FormView):
             form=self.form_class(), report=report, summary=self.summary(report) if report.ok else ""
         )
         return self.render_to_response(context, status=200 if report.ok else 400)
+
+
+def import_summary(report: ImportReport) -> str:
+    """ "Created 2, updated 1, unchanged 5." (after the import) or "Will create 2, update 1, leave 5
+    unchanged." (after the dry run), from the report's counts."""
+    counts = {k: report.counts.get(k, 0) for k in ("create", "update", "unchanged")}
+    if report.written:
+        parts = [
+            ngettext("%(n)d created", "%(n)d created", counts["create"]) % {"n": counts["create"]},
+            ngettext("%(n)d updated", "%(n)d updated", counts["update"]) % {"n": counts["update"]},
+            ngettext("%(n)d unchanged", "%(n)d unchanged", counts["unchanged"]) % {"n": counts["unchanged"]},
+        ]
+        if not counts["create"] and not counts["update"]:
+            return _("Imported: nothing changed (%(parts)s).") % {"parts": ", ".join(parts)}
+        return _("Imported: %(parts)s.") % {"parts": ", ".join(parts)}
+    parts = [
+        ngettext("will create %(n)d", "will create %(n)d", counts["create"]) % {"n": counts["create"]},
+        ngettext("update %(n)d", "update %(n)d", counts["update"]) % {"n": counts["update"]},
+        ngettext("leave %(n)d unchanged", "leave %(n)d unchanged", counts["unchanged"]) % {"n": counts["unchanged"]},
+    ]
+    return _("The file is valid: it %(parts)s.") % {"parts": ", ".join(parts)}

@@ -212,6 +212,17 @@ class ReportRow:
     number: int
     cells: list[str]  # the row's values in the report's column order, for the preview
     errors: list[str] = field(default_factory=list)
+    outcome: str = ""  # "create", "update" or "unchanged", once the row is checked against the city's rows
+
+
+@dataclass
+class ImportOutcome:
+    """One object a file creates, updates or leaves as it is, with the link to it (once it exists)."""
+
+    outcome: str  # "create", "update", "unchanged"
+    row: int
+    label: str
+    url: str = ""
 
 
 @dataclass
@@ -224,6 +235,7 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     dry_run: bool = True
     written: bool = False
+    outcomes: list[ImportOutcome] = field(default_factory=list)
 
     @classmethod
     def from_table(cls, table: Table, *, dry_run: bool) -> ImportReport:
@@ -246,6 +258,25 @@ class ImportReport:
     def bad_rows(self) -> list[ReportRow]:
         return [r for r in self.rows if r.errors]
 
+    def outcomes_of(self, outcome: str) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.outcome == outcome]
+
+    @property
+    def created(self) -> list[ImportOutcome]:
+        return self.outcomes_of("create")
+
+    @property
+    def updated(self) -> list[ImportOutcome]:
+        return self.outcomes_of("update")
+
+    @property
+    def unchanged(self) -> list[ImportOutcome]:
+        return self.outcomes_of("unchanged")
+
+    @property
+    def outcome_groups(self) -> list[tuple[str, list[ImportOutcome]]]:
+        return [(o, self.outcomes_of(o)) for o in ("create", "update", "unchanged")]
+
     def as_dict(self) -> dict:
         return {
             "ok": self.ok,
@@ -255,9 +286,15 @@ class ImportReport:
             "file_errors": [str(e) for e in self.file_errors],
             "columns": list(self.columns),
             "rows": [
-                {"row": r.number, "values": dict(zip(self.columns, r.cells, strict=True)), "errors": list(r.errors)}
+                {
+                    "row": r.number,
+                    "values": dict(zip(self.columns, r.cells, strict=True)),
+                    "errors": list(r.errors),
+                    "outcome": r.outcome,
+                }
                 for r in self.rows
             ],
+            "outcomes": [{"outcome": o.outcome, "row": o.row, "label": o.label, "url": o.url} for o in self.outcomes],
             "errors": [{"row": r.number, "errors": [str(e) for e in r.errors]} for r in self.bad_rows],
         }
 

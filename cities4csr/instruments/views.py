@@ -5,13 +5,14 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cities4csr.core.files import file_response
 from cities4csr.core.mixins import CityMixin
 from cities4csr.documents.models import Draft
 from cities4csr.documents.services import draft_generate
@@ -196,4 +197,4 @@ class DraftDownloadView(CityMixin, View):
     def get(self, request, city_slug, pk):
         item = get_object_or_404(Draft.objects.filter(city=self.city).select_related("agreement"), pk=pk)
         pledge_get(actor=request.user, city=self.city, pk=item.agreement.pledge_id)  # may the caller see it?
-        return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])
+        return file_response(item.file)  # the PDF opens in the browser, the DOCX is downloaded

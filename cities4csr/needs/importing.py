@@ -4,6 +4,14 @@ One row is one need with one resource line; consecutive rows with the same title
 add further lines to the same need (their need columns may be left empty). Imported needs
 are drafts: an officer reviews and publishes them as usual.
 
+Importing is idempotent. A need is recognised by its ``ref`` (its code in the file's own system,
+stored as ``Need.external_ref``), or, on rows without one, by its owner and title: a need found
+with the same content is left untouched ("unchanged": no write, no audit row), one found with
+different content is updated while it is a draft or under review (its fields, its lines matched
+by kind and label; lines missing from the file are removed), and refused row by row once it is
+published (pledges stand on it: it is changed on its page). The dry run says which rows will
+create, update or leave a need unchanged; the result links to each need.
+
 Amounts and whole numbers typed as text (CSV, or text cells of an XLSX) are read as the
 importing person's language writes them ("60.000,50" on the Italian page, "60,000.50" on the
 English one), by the same parser as the forms; an XLSX cell holding a number is taken as that
@@ -17,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cities4csr.cities.selectors import areas_locate, areas_of_kind
@@ -30,15 +39,25 @@ from cities4csr.core.money import (
 )
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
-from cities4csr.core.tabular import ImportReport, read_report, split_list
+from cities4csr.core.tabular import ImportOutcome, ImportReport, read_report, split_list
 from cities4csr.organisations.models import Organisation
 
 from . import sdg
 from .models import Need, ResourceKind, ResourceLine
 from .selectors import actions_of_city, themes_of_city
-from .services import line_add, need_create
+from .services import (
+    _locate,
+    line_add,
+    need_create,
+    need_refresh_totals,
+    need_search_text,
+    resource_valuation,
+    sdg_index,
+    tags_index,
+)
 
 COLUMNS = (
+    "ref",
     "title",
     "description",
     "owner",
@@ -61,6 +80,7 @@ COLUMNS = (
 REQUIRED = ("title", "description", "owner", "kind", "label", "amount_eur")
 #: columns describing the need rather than the line: read from the need's first row
 NEED_COLUMNS = (
+    "ref",
     "description",
     "action",
     "nil",
@@ -83,6 +103,9 @@ class PlannedNeed:
     themes: list = field(default_factory=list)
     sdgs: list = field(default_factory=list)
     lines: list[tuple[int, dict]] = field(default_factory=list)
+    ref: str = ""
+    existing: Need | None = None  # the city's need this one is (same ref, or same owner and title)
+    outcome: str = "create"  # or "update", "unchanged"
 
 
 def problem(column: str, message: str) -> str:
@@ -285,7 +308,8 @@ def _plan(table, report: ImportReport, ctx: _Context) -> list[PlannedNeed]:
             )
         elif not owner_name:
             errors.append(problem("owner", _("This field cannot be blank.")))
-        key = (title.casefold(), (owner.pk if owner else owner_name.casefold()))
+        ref = values.get("ref", "")
+        key = ("ref", ref.casefold()) if ref else (title.casefold(), (owner.pk if owner else owner_name.casefold()))
         if key == current_key and current is not None:  # a further line of the need above
             for column in NEED_COLUMNS:
                 if values.get(column) and values[column] != current_values.get(column, ""):
@@ -301,10 +325,15 @@ def _plan(table, report: ImportReport, ctx: _Context) -> list[PlannedNeed]:
                 errors.append(
                     _("The need “%(title)s” of this owner already started at row %(row)d: keep its rows together.")
                     % {"title": title, "row": started[key]}
+                    if not ref
+                    else _("The reference “%(ref)s” already started at row %(row)d: keep its rows together.")
+                    % {"ref": ref, "row": started[key]}
                 )
             started.setdefault(key, row.number)
             fields, themes, sdgs = _need_fields(values, row.numbers, ctx, errors)
-            current = PlannedNeed(row=row.number, owner=owner, fields=fields, themes=themes, sdgs=sdgs)
+            if len(ref) > 100:
+                errors.append(problem("ref", _("at most 100 characters.")))
+            current = PlannedNeed(row=row.number, owner=owner, fields=fields, themes=themes, sdgs=sdgs, ref=ref)
             current_key, current_values = key, values
             planned.append(current)
         current.lines.append((row.number, _line_fields(values, row.numbers, ctx, errors)))
@@ -318,13 +347,144 @@ def _plan(table, report: ImportReport, ctx: _Context) -> list[PlannedNeed]:
     return planned
 
 
+#: the states in which an import may still change a need: nobody has pledged on it yet
+UPDATABLE = (Need.State.DRAFT, Need.State.UNDER_REVIEW)
+#: the need's own fields an import sets (the rest is computed: district, totals, search text)
+IMPORTED_FIELDS = (
+    "title",
+    "description",
+    "beneficiary_group",
+    "action",
+    "beneficiaries_expected",
+    "starts_on",
+    "ends_on",
+    "lat",
+    "lon",
+)
+
+
+def _existing(city, planned: list[PlannedNeed]) -> None:
+    """Find the city's need each planned one is: by reference, else by owner and title (a need
+    without reference). Two queries, whatever the number of rows."""
+    refs = {p.ref for p in planned if p.ref}
+    by_ref = {}
+    if refs:
+        for need in Need.objects.filter(city=city, external_ref__in=refs).order_by("id"):
+            by_ref[need.external_ref] = need
+    titles = {p.fields.get("title") for p in planned if not p.ref and p.fields.get("title")}
+    by_title: dict[tuple, list[Need]] = {}
+    if titles:
+        for need in Need.objects.filter(city=city, title__in=titles, external_ref="").order_by("id"):
+            by_title.setdefault((need.owner_id, need.title), []).append(need)
+    for plan in planned:
+        if plan.ref:
+            plan.existing = by_ref.get(plan.ref)
+        elif plan.owner is not None:
+            found = by_title.get((plan.owner.pk, plan.fields.get("title")), [])
+            plan.existing = found[0] if len(found) == 1 else None
+
+
+def _target(plan: PlannedNeed) -> dict:
+    """The values the file gives the need's own fields (an empty optional column clears the field)."""
+    fields = plan.fields
+    target = {name: fields.get(name) for name in IMPORTED_FIELDS}
+    for name in ("title", "description", "beneficiary_group"):
+        target[name] = target[name] or ""
+    if "lat" not in fields:  # placed by its neighbourhood
+        target["area"] = fields.get("area")
+    return target
+
+
+def _line_target(line: dict) -> dict:
+    value_cents, unit = resource_valuation(
+        kind=line["kind"], quantity=line["quantity"], value_cents=line.get("value_cents")
+    )
+    return {
+        "label": line["label"],
+        "quantity": line["quantity"],
+        "value_cents": value_cents,
+        "unit": unit,
+        "skills": line.get("skills") or "",
+    }
+
+
+def _changes(need: Need, plan: PlannedNeed) -> dict:
+    """What importing ``plan`` would change in ``need``: {} when nothing."""
+    changes: dict = {}
+    target = _target(plan)
+    fields = [
+        name
+        for name, value in target.items()
+        if (getattr(need, f"{name}_id") if name in ("action", "area") else getattr(need, name))
+        != (getattr(value, "pk", value) if name in ("action", "area") else value)
+    ]
+    if need.owner_id != plan.owner.pk:
+        fields.append("owner")
+    if sorted(need.sdgs) != sorted(plan.sdgs):
+        fields.append("sdgs")
+    if {t.pk for t in need.themes.all()} != {t.pk for t in plan.themes}:
+        fields.append("themes")
+    if fields:
+        changes["fields"] = fields
+    lines = {(line.kind, line.label.casefold()): line for line in need.lines.all()}
+    add, change = [], []
+    for _row, line in plan.lines:
+        current = lines.pop((line["kind"], line["label"].casefold()), None)
+        if current is None:
+            add.append(line)
+            continue
+        wanted = _line_target(line)
+        if any(getattr(current, name) != value for name, value in wanted.items()):
+            change.append((current, wanted))
+    if add or change or lines:
+        changes["lines"] = {"add": add, "change": change, "remove": list(lines.values())}
+    return changes
+
+
+def _outcomes(city, planned: list[PlannedNeed], report: ImportReport) -> None:
+    """Decide, for each planned need, whether it creates, updates or leaves a need as it is."""
+    _existing(city, planned)
+    for plan in planned:
+        rows = [plan.row, *(r for r, _line in plan.lines)]
+        if plan.existing is None:
+            plan.outcome = "create"
+        elif not _changes(plan.existing, plan):
+            plan.outcome = "unchanged"
+        elif plan.existing.state not in UPDATABLE:
+            plan.outcome = ""
+            report.row(plan.row).errors.append(
+                _(
+                    "The need “%(title)s” is already “%(state)s”: the file can no longer change it. "
+                    "Change it on its page, or leave its rows as they are."
+                )
+                % {"title": plan.existing.title, "state": plan.existing.get_state_display()}
+            )
+        else:
+            plan.outcome = "update"
+        for number in rows:
+            report.row(number).outcome = plan.outcome
+    report.counts.update(
+        {outcome: sum(p.outcome == outcome for p in planned) for outcome in ("create", "update", "unchanged")}
+    )
+
+
 def _validate(*, city, file, dry_run: bool, locale: str | None) -> tuple[ImportReport, list[PlannedNeed]]:
     report, table = read_report(file, columns=COLUMNS, required=REQUIRED, dry_run=dry_run)
     if table is None:
         return report, []
     planned = _plan(table, report, _Context(city, locale or active_locale()))
     report.counts = {"needs": len(planned), "lines": sum(len(p.lines) for p in planned)}
+    if report.ok:
+        _outcomes(city, planned, report)
+        if report.ok:
+            report.outcomes = [_outcome(city, p) for p in planned]
     return report, planned
+
+
+def _outcome(city, plan: PlannedNeed, need: Need | None = None) -> ImportOutcome:
+    need = need or plan.existing
+    url = reverse("need_detail", kwargs={"city_slug": city.slug, "pk": need.pk}) if need is not None else ""
+    return ImportOutcome(outcome=plan.outcome, row=plan.row, label=plan.fields.get("title") or "", url=url)
 
 
 def needs_validate(*, city, file, locale: str | None = None) -> ImportReport:
@@ -332,38 +492,102 @@ def needs_validate(*, city, file, locale: str | None = None) -> ImportReport:
     return _validate(city=city, file=file, dry_run=True, locale=locale)[0]
 
 
+def _need_update(*, actor, need: Need, plan: PlannedNeed, changes: dict) -> Need:
+    """Bring a draft need to what the file says: its fields, themes, SDGs and lines, audited."""
+    require(actor, "needs.change_need", need)
+    for name, value in _target(plan).items():
+        setattr(need, name, value)
+    need.owner = plan.owner
+    need.sdgs = list(plan.sdgs)
+    need.sdg_goals = sdg_index(need.sdgs)
+    need.theme_keys = tags_index(sorted({theme.key for theme in plan.themes}))
+    _locate(need)
+    need.search_text = need_search_text(need)
+    need.full_clean()
+    need.save()
+    need.themes.set(plan.themes)
+    lines = changes.get("lines", {})
+    for line in lines.get("remove", []):
+        line.delete()
+    for line, wanted in lines.get("change", []):
+        for name, value in wanted.items():
+            setattr(line, name, value)
+        line.full_clean()
+        line.save()
+    need_refresh_totals(need)
+    for line in lines.get("add", []):
+        line_add(actor=actor, need=need, **line)
+    audit_log(
+        actor=actor,
+        city=need.city,
+        verb="need.import_update",
+        obj=need,
+        payload={
+            "ref": plan.ref,
+            "fields": changes.get("fields", []),
+            "lines_added": len(lines.get("add", [])),
+            "lines_changed": len(lines.get("change", [])),
+            "lines_removed": len(lines.get("remove", [])),
+        },
+    )
+    return need
+
+
 def needs_import(*, actor, city, file, dry_run: bool, locale: str | None = None) -> ImportReport:
-    """Import the needs of ``file`` as drafts, all in one transaction, only if every row is good.
-    Amounts and numbers typed as text are read in ``locale`` (default: the active language)."""
+    """Import the needs of ``file``: new ones as drafts, known ones (same reference, or same owner
+    and title) updated while still drafts, unchanged ones left alone; all in one transaction,
+    only if every row is good. Amounts and numbers typed as text are read in ``locale``
+    (default: the active language)."""
     require(actor, "needs.change_action", city)
     report, planned = _validate(city=city, file=file, dry_run=dry_run, locale=locale)
     if dry_run or not report.ok:
         return report
     row = None
+    outcomes = []
     try:
         with transaction.atomic():
             for need_plan in planned:
                 row = need_plan.row
+                if need_plan.outcome == "unchanged":
+                    outcomes.append(_outcome(city, need_plan))
+                    continue
+                if need_plan.outcome == "update":
+                    need = Need.objects.select_for_update(of=("self",)).get(pk=need_plan.existing.pk)
+                    changes = _changes(need, need_plan)  # read again under the lock
+                    if need.state not in UPDATABLE:
+                        raise ValidationError(_("This need has just been published: import the file again."))
+                    _need_update(actor=actor, need=need, plan=need_plan, changes=changes)
+                    outcomes.append(_outcome(city, need_plan, need))
+                    continue
                 need = need_create(
                     actor=actor,
                     city=city,
                     owner=need_plan.owner,
                     themes=need_plan.themes,
                     sdgs=need_plan.sdgs,
+                    external_ref=need_plan.ref,
                     **{k: v for k, v in need_plan.fields.items() if v is not None},
                 )
                 for line_row, line in need_plan.lines:
                     row = line_row
                     line_add(actor=actor, need=need, **line)
-            audit_log(
-                actor=actor,
-                city=city,
-                verb="needs.import",
-                obj=city,
-                payload={**report.counts, "rows": len(report.rows), "file": str(getattr(file, "name", ""))[:200]},
-            )
+                outcomes.append(_outcome(city, need_plan, need))
+            if report.counts["create"] or report.counts["update"]:  # a file that changes nothing leaves no trace
+                audit_log(
+                    actor=actor,
+                    city=city,
+                    verb="needs.import",
+                    obj=city,
+                    payload={
+                        **report.counts,
+                        "rows": len(report.rows),
+                        "file": str(getattr(file, "name", ""))[:200],
+                    },
+                )
     except ValidationError as exc:  # a rule the checks above missed: nothing was written
         report.row(row).errors.extend(exc.messages)
+        report.outcomes = []
         return report
+    report.outcomes = outcomes
     report.written = True
     return report

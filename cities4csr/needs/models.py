@@ -131,6 +131,15 @@ class Need(CityScopedModel):
     photo = models.ImageField(_("photo"), upload_to="needs/", blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # the need's id in the spreadsheet or system it was imported from: importing the same reference
+    # again updates this need instead of adding another (needs.importing)
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("The need's code in the file it was imported from; importing it again updates this need."),
+    )
     search_text = models.TextField(editable=False, default="")
     # Denormalised totals, kept by the services under row locks (EUR cents)
     value_requested_cents = models.BigIntegerField(default=0, editable=False)
@@ -165,6 +174,12 @@ class Need(CityScopedModel):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="need_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["city", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="need_external_ref_unique",
+                violation_error_message=_("Another need of the city already has this external reference."),
             ),
         ]
 

@@ -37,6 +37,7 @@ NEED_FIELDS = (
     "starts_on",
     "ends_on",
     "photo",
+    "external_ref",
 )
 
 

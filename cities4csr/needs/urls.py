@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/lines/", views.NeedLineAddView.as_view(), name="need_line_add"),
     path("<int:pk>/transition/", views.NeedTransitionView.as_view(), name="need_transition"),
     path("<int:pk>/pledge/", PledgeCreateView.as_view(), name="pledge_create"),
+    path("<int:pk>/photo/", views.NeedPhotoView.as_view(), name="need_photo"),
 ]

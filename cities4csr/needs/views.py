@@ -3,13 +3,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cities4csr.cities.selectors import area_bounds
+from cities4csr.core.files import file_response
 from cities4csr.core.i18n import pick
-from cities4csr.core.imports import ImportView
+from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin
 from cities4csr.core.money import active_locale, money_example
@@ -182,24 +182,7 @@ class NeedImportView(ImportView):
         return needs_import(actor=self.request.user, city=self.city, file=file, dry_run=dry_run)
 
     def summary(self, report):
-        counts = {"needs": report.counts.get("needs", 0), "lines": report.counts.get("lines", 0)}
-        if report.written:
-            return (
-                ngettext(
-                    "Imported %(needs)d need with %(lines)d resource line(s), as a draft.",
-                    "Imported %(needs)d needs with %(lines)d resource lines, as drafts.",
-                    counts["needs"],
-                )
-                % counts
-            )
-        return (
-            ngettext(
-                "The file is valid: %(needs)d need with %(lines)d resource line(s) would be imported as a draft.",
-                "The file is valid: %(needs)d needs with %(lines)d resource lines would be imported as drafts.",
-                counts["needs"],
-            )
-            % counts
-        )
+        return import_summary(report)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -218,3 +201,12 @@ class NeedExportView(CityMixin, View):
     def get(self, request, city_slug):
         needs = selectors.needs_catalogue(city=self.city, params=request.GET).qs
         return export_response(city=self.city, needs=needs, fmt=self.fmt)
+
+
+class NeedPhotoView(CityMixin, View):
+    """A need's photo, to whoever may see the need (a published need's to everyone, cached as
+    public; a draft's to its officers and owner only), through core.files."""
+
+    def get(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        return file_response(need.photo, public=need.is_public)

@@ -4,11 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
-from cities4csr.core.imports import ImportView
+from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.instruments.selectors import returns_of_organisation
 from cities4csr.pledges.selectors import contributions_of_organisation
@@ -164,14 +163,7 @@ class OrganisationImportView(ImportView):
         return organisations_import(actor=self.request.user, city=self.city, file=file, dry_run=dry_run)
 
     def summary(self, report):
-        n = report.counts.get("organisations", 0)
-        if report.written:
-            return ngettext("Imported %(n)d organisation.", "Imported %(n)d organisations.", n) % {"n": n}
-        return ngettext(
-            "The file is valid: %(n)d organisation would be imported.",
-            "The file is valid: %(n)d organisations would be imported.",
-            n,
-        ) % {"n": n}
+        return import_summary(report)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(columns=COLUMNS, required=REQUIRED, **kwargs)

@@ -88,6 +88,15 @@ class EvidenceForm(forms.Form):
     volunteer_hours = QuantityField(label=_("Volunteer hours recorded"), min_value=0, required=False)
 
 
+class EvidenceReplaceForm(forms.Form):
+    file = forms.FileField(label=_("Corrected file"))
+    reason = forms.CharField(label=_("Why (optional)"), max_length=255, required=False)
+
+
+class EvidenceWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why (optional)"), max_length=255, required=False)
+
+
 class PledgeTransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

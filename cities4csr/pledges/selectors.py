@@ -1,5 +1,6 @@
 """Reads for pledges: a need's public pledgers, an organisation's contributions, work queues."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -19,7 +20,13 @@ SHOWN_ON_NEED = [
 def _full(queryset, city):
     return queryset.select_related("need", "organisation", "need__area", "agreement").prefetch_related(
         Prefetch("items", queryset=PledgeItem.objects.filter(city=city).select_related("line").order_by("line_id")),
-        Prefetch("evidence", queryset=Evidence.objects.filter(city=city).order_by("id")),
+        # the evidence in force; withdrawn files are the corrections' record (evidence_withdrawn)
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.filter(city=city, withdrawn_at__isnull=True)
+            .select_related("city")
+            .order_by("id"),
+        ),
         Prefetch(
             "partnerships",
             queryset=PledgePartner.objects.filter(city=city).select_related("organisation").order_by("organisation_id"),
@@ -102,3 +109,24 @@ def pledges_visible(*, actor, city) -> QuerySet[Pledge]:
             | Q(partnerships__organisation__memberships__user=actor)
         ).distinct()
     return _full(qs, city).order_by("-created_at", "-id")
+
+
+def evidence_get(*, actor, city, pk) -> Evidence:
+    """A piece of evidence whose file the actor may open: 404 if the city has none with this id,
+    403 if it is another organisation's (pledges.view_evidence)."""
+    try:
+        evidence = Evidence.objects.filter(city=city).select_related("pledge", "pledge__need").get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError):
+        raise Http404("No such evidence") from None
+    if not actor.has_perm("pledges.view_evidence", evidence.pledge):
+        raise PermissionDenied
+    return evidence
+
+
+def evidence_withdrawn(*, city, pledge) -> QuerySet[Evidence]:
+    """A pledge's withdrawn or replaced evidence: who took it back, when and why."""
+    return (
+        Evidence.objects.filter(city=city, pledge=pledge, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by", "replaced_by")
+        .order_by("withdrawn_at", "id")
+    )

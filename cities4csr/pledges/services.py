@@ -1,6 +1,7 @@
 """Writes for pledges: propose against resource lines without ever over-committing them,
 move along the lifecycle, record evidence of delivery."""
 
+import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -232,36 +233,54 @@ def _need_delivered(actor, pledge: Pledge, transition, context) -> None:
         need_transition(actor=None, need=need, to=Need.State.DELIVERED)
 
 
+#: the states in which evidence is added, replaced or withdrawn: after verification it is the record
+EVIDENCE_OPEN_STATES = (
+    Pledge.State.ACCEPTED,
+    Pledge.State.AGREED,
+    Pledge.State.IN_DELIVERY,
+    Pledge.State.DELIVERED,
+)
+
+
+def _evidence_file_check(*, kind: str, file) -> str:
+    """The file's SHA-256, once its kind, type, size and content are checked (core.uploads)."""
+    suffix = Path(file.name).suffix.lower()
+    if kind not in EVIDENCE_TYPES:
+        raise _invalid("kind", _("Unknown kind of evidence."), "unknown_kind")
+    if suffix not in EVIDENCE_TYPES[kind]:
+        raise _invalid(
+            "file",
+            _("A %(kind)s must be one of: %(types)s.")
+            % {"kind": Evidence.Kind(kind).label, "types": ", ".join(sorted(EVIDENCE_TYPES[kind]))},
+            "wrong_type",
+        )
+    if file.size > MAX_EVIDENCE_BYTES:
+        raise _invalid("file", _("The file is larger than 10 MB."), "too_large")
+    upload_check(file, field="file")  # the content is what the name says; images opened safely
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
 def evidence_add(
     *, actor, pledge: Pledge, kind: str, file, description: str = "", volunteer_hours: int | None = None
 ) -> Evidence:
     """Attach proof of delivery. Checks the file's type, size and content (core.uploads)."""
     require(actor, "pledges.add_evidence", pledge)
-    if pledge.state not in (
-        Pledge.State.ACCEPTED,
-        Pledge.State.AGREED,
-        Pledge.State.IN_DELIVERY,
-        Pledge.State.DELIVERED,
-    ):
-        raise ValidationError(_("Evidence can be added once the pledge is accepted and until it is verified."))
-    suffix = Path(file.name).suffix.lower()
-    if kind not in EVIDENCE_TYPES:
-        raise ValidationError({"kind": _("Unknown kind of evidence.")})
-    if suffix not in EVIDENCE_TYPES[kind]:
+    if pledge.state not in EVIDENCE_OPEN_STATES:
         raise ValidationError(
-            {
-                "file": _("A %(kind)s must be one of: %(types)s.")
-                % {"kind": Evidence.Kind(kind).label, "types": ", ".join(sorted(EVIDENCE_TYPES[kind]))}
-            }
+            _("Evidence can be added once the pledge is accepted and until it is verified."), code="closed"
         )
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    upload_check(file, field="file")  # the content is what the name says; images opened safely
+    sha256 = _evidence_file_check(kind=kind, file=file)
     evidence = Evidence(
         city=pledge.city,
         pledge=pledge,
         kind=kind,
         file=file,
+        file_name=Path(file.name).name[:255],
+        sha256=sha256,
         description=description,
         volunteer_hours=volunteer_hours,
         uploaded_by=person(actor),
@@ -273,6 +292,108 @@ def evidence_add(
             city=pledge.city,
             verb="evidence.add",
             obj=pledge,
-            payload={"kind": kind, "file": evidence.file.name, "volunteer_hours": volunteer_hours},
+            payload={
+                "evidence": evidence.pk,
+                "kind": kind,
+                "file": evidence.file.name,
+                "sha256": sha256,
+                "volunteer_hours": volunteer_hours,
+            },
         )
     return evidence
+
+
+def _evidence_locked(*, actor, evidence: Evidence) -> tuple[Pledge, Evidence]:
+    """The pledge and the evidence, locked and read again, once the actor may correct them now."""
+    require(actor, "pledges.change_evidence", evidence.pledge)
+    pledge = Pledge.objects.select_for_update(of=("self",)).get(pk=evidence.pledge_id)
+    current = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
+    if pledge.state not in EVIDENCE_OPEN_STATES:
+        raise ValidationError(
+            _("Evidence can no longer be changed: the pledge is “%(state)s”.") % {"state": pledge.get_state_display()},
+            code="closed",
+        )
+    if current.withdrawn_at is not None:
+        raise ValidationError(_("This evidence has already been withdrawn."), code="withdrawn")
+    return pledge, current
+
+
+def _evidence_retire(*, actor, evidence: Evidence, reason: str) -> str:
+    """Mark ``evidence`` withdrawn; return the stored name whose file goes once the transaction commits."""
+    stored = evidence.file.name
+    evidence.withdrawn_at = timezone.now()
+    evidence.withdrawn_by = person(actor)
+    evidence.withdrawn_reason = reason[:255]
+    evidence.file = ""
+    evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "file", "updated_at"])
+    return stored
+
+
+def _delete_stored(name: str) -> None:
+    if name:
+        Evidence._meta.get_field("file").storage.delete(name)
+
+
+def evidence_withdraw(*, actor, evidence: Evidence, reason: str = "") -> Evidence:
+    """Withdraw evidence uploaded by mistake, until the pledge is verified. The file is deleted once
+    the change is committed; the row stays (kind, name, SHA-256, who and why) and the audit trail
+    says so. A delivered pledge keeps at least one piece of evidence: replace it instead."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        pledge, current = _evidence_locked(actor=actor, evidence=evidence)
+        remaining = pledge.evidence.filter(withdrawn_at__isnull=True).exclude(pk=current.pk)
+        if pledge.state == Pledge.State.DELIVERED and not remaining.exists():
+            raise ValidationError(
+                _("A delivered pledge keeps its evidence: replace this file rather than withdraw it."),
+                code="last_evidence",
+            )
+        stored = _evidence_retire(actor=actor, evidence=current, reason=reason)
+        audit_log(
+            actor=actor,
+            city=pledge.city,
+            verb="evidence.withdraw",
+            obj=pledge,
+            payload={"evidence": current.pk, "file": stored, "sha256": current.sha256, "reason": reason[:255]},
+        )
+        transaction.on_commit(lambda: _delete_stored(stored))
+    return current
+
+
+def evidence_replace(*, actor, evidence: Evidence, file, description: str | None = None, reason: str = "") -> Evidence:
+    """Put a corrected file in place of ``evidence`` (same kind and volunteer hours unless the
+    description changes): the new row names the one it replaces, which is withdrawn."""
+    reason = (reason or "").strip()
+    sha256 = _evidence_file_check(kind=evidence.kind, file=file)
+    with transaction.atomic():
+        pledge, current = _evidence_locked(actor=actor, evidence=evidence)
+        stored = _evidence_retire(actor=actor, evidence=current, reason=reason)
+        replacement = Evidence(
+            city=pledge.city,
+            pledge=pledge,
+            kind=current.kind,
+            file=file,
+            file_name=Path(file.name).name[:255],
+            sha256=sha256,
+            description=current.description if description is None else description,
+            volunteer_hours=current.volunteer_hours,
+            uploaded_by=person(actor),
+            replaces=current,
+        )
+        replacement.save()
+        audit_log(
+            actor=actor,
+            city=pledge.city,
+            verb="evidence.replace",
+            obj=pledge,
+            payload={
+                "evidence": replacement.pk,
+                "replaces": current.pk,
+                "file": replacement.file.name,
+                "sha256": sha256,
+                "old_file": stored,
+                "old_sha256": current.sha256,
+                "reason": reason[:255],
+            },
+        )
+        transaction.on_commit(lambda: _delete_stored(stored))
+    return replacement

@@ -152,7 +152,7 @@ PARTNER_LIFECYCLE = lifecycle_register(
 
 @guard("pledges.pledge", to=S.DELIVERED)
 def _has_evidence(pledge: Pledge, transition, context) -> None:
-    if not pledge.evidence.exists():
+    if not pledge.evidence.filter(withdrawn_at__isnull=True).exists():
         raise ValidationError(
             _("Add evidence of delivery (a photo, a receipt, an attendance list) first."), code="no_evidence"
         )

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cities4csr.core.files import file_response, file_suffix, is_image, is_pdf
 from cities4csr.core.forms import add_service_errors, transition_messages
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
@@ -13,7 +15,7 @@ from cities4csr.needs.views import NeedDetailView
 from cities4csr.organisations.selectors import organisations_represented, partners_choosable
 
 from . import selectors, services
-from .forms import EvidenceForm, PledgeForm, PledgeTransitionForm
+from .forms import EvidenceForm, EvidenceReplaceForm, EvidenceWithdrawForm, PledgeForm, PledgeTransitionForm
 from .models import Pledge
 
 
@@ -60,6 +62,10 @@ class PledgeDetailView(CityMixin, TemplateView):
         user = self.request.user
         pledge = selectors.pledge_get(actor=user, city=self.city, pk=self.kwargs["pk"])
         partnerships = list(pledge.partnerships.all())
+        evidence = list(pledge.evidence.all())
+        for item in evidence:
+            item.is_image, item.is_pdf = is_image(item.file.name), is_pdf(item.file.name)
+            item.suffix = file_suffix(item.file.name).lstrip(".").upper()
         for partnership in partnerships:
             partnership.pledge = pledge
             partnership.next_steps = transitions_for(actor=user, obj=partnership)
@@ -72,6 +78,11 @@ class PledgeDetailView(CityMixin, TemplateView):
             and pledge.state
             in (Pledge.State.ACCEPTED, Pledge.State.AGREED, Pledge.State.IN_DELIVERY, Pledge.State.DELIVERED),
             evidence_form=kwargs.pop("evidence_form", EvidenceForm()),
+            evidence=evidence,
+            can_view_evidence=user.has_perm("pledges.view_evidence", pledge),
+            can_change_evidence=user.has_perm("pledges.change_evidence", pledge)
+            and pledge.state in services.EVIDENCE_OPEN_STATES,
+            evidence_withdrawn=selectors.evidence_withdrawn(city=self.city, pledge=pledge),
             **kwargs,
         )
 
@@ -135,6 +146,48 @@ class EvidenceAddView(CityMixin, View):
         view = PledgeDetailView(request=request, kwargs=self.kwargs)
         view.city = self.city
         return view.render_to_response(view.get_context_data(evidence_form=form), status=400)
+
+
+class EvidenceFileView(CityMixin, View):
+    """A piece of evidence's file, to those allowed only (403 for the others): images and PDFs
+    shown in the browser, other files downloaded; ``?download=1`` always downloads."""
+
+    def get(self, request, city_slug, pk):
+        evidence = selectors.evidence_get(actor=request.user, city=self.city, pk=pk)
+        if evidence.is_withdrawn:
+            raise Http404("Withdrawn")
+        return file_response(
+            evidence.file, download=bool(request.GET.get("download")), filename=evidence.file_name or None
+        )
+
+
+class EvidenceCorrectView(CityMixin, View):
+    """POST: replace a piece of evidence by a corrected file, or withdraw it (pledges.services)."""
+
+    action = "replace"
+
+    def post(self, request, city_slug, pk):
+        evidence = selectors.evidence_get(actor=request.user, city=self.city, pk=pk)
+        if self.action == "replace":
+            form = EvidenceReplaceForm(request.POST, request.FILES)
+        else:
+            form = EvidenceWithdrawForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("pledge_detail", city_slug=city_slug, pk=evidence.pledge_id)
+        try:
+            if self.action == "replace":
+                services.evidence_replace(actor=request.user, evidence=evidence, **form.cleaned_data)
+                messages.success(request, _("The evidence has been replaced."))
+            else:
+                services.evidence_withdraw(actor=request.user, evidence=evidence, **form.cleaned_data)
+                messages.success(request, _("The evidence has been withdrawn."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("pledge_detail", city_slug=city_slug, pk=evidence.pledge_id)
 
 
 class OfficerWorkspaceView(CityPermissionMixin, TemplateView):

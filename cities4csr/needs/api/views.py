@@ -140,6 +140,17 @@ class ImportRowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row number in the spreadsheet; the header is row 1.")
     values = serializers.DictField(child=serializers.CharField(allow_blank=True))
     errors = serializers.ListField(child=serializers.CharField())
+    outcome = serializers.ChoiceField(
+        choices=["create", "update", "unchanged", ""],
+        help_text="What the row does to the city's needs (empty while the file has errors).",
+    )
+
+
+class ImportOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["create", "update", "unchanged"])
+    row = serializers.IntegerField(help_text="The need's first row.")
+    label = serializers.CharField(help_text="The need's title.")
+    url = serializers.CharField(allow_blank=True, help_text="The need's page; empty for one a dry run would create.")
 
 
 class ImportRowErrorsSerializer(serializers.Serializer):
@@ -150,16 +161,23 @@ class ImportRowErrorsSerializer(serializers.Serializer):
 class ImportReportSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     dry_run = serializers.BooleanField()
-    written = serializers.BooleanField(help_text="True when the needs were created (as drafts).")
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text='e.g. {"needs": 3, "lines": 5}')
+    written = serializers.BooleanField(help_text="True when the file was imported (new needs as drafts).")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='e.g. {"needs": 3, "lines": 5, "create": 1, "update": 1, "unchanged": 1}',
+    )
     file_errors = serializers.ListField(child=serializers.CharField())
     columns = serializers.ListField(child=serializers.CharField())
     rows = ImportRowSerializer(many=True)
+    outcomes = ImportOutcomeSerializer(
+        many=True, help_text="Each need of the file: created, updated or unchanged, with its page."
+    )
     errors = ImportRowErrorsSerializer(many=True, help_text="Only the bad rows, with every reason.")
 
 
 class NeedImportView(CityAPIMixin, APIView):
-    """Import needs from a CSV or XLSX table, as drafts. Nothing is written if any row is bad."""
+    """Import needs from a CSV or XLSX table, as drafts. Nothing is written if any row is bad. Importing
+    again is idempotent: a need with the same `ref` (or owner and title) is updated or left unchanged."""
 
     rules_permissions = {"POST": "needs.change_action"}
     parser_classes = [MultiPartParser, FormParser]
@@ -167,7 +185,7 @@ class NeedImportView(CityAPIMixin, APIView):
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
         responses={200: ImportReportSerializer, 201: ImportReportSerializer, 400: ImportReportSerializer},
-        description="200: dry run, the file is good. 201: the needs were created. 400: the file or rows have "
+        description="200: dry run, the file is good. 201: the file was imported. 400: the file or rows have "
         "errors (listed in `errors` and `file_errors`); nothing was written.",
     )
     def post(self, request, city_slug):

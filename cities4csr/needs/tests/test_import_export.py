@@ -106,7 +106,8 @@ def test_good_file_creates_draft_needs_but_not_on_a_dry_run(in_milano, users, up
     before = counts()
     report = needs_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=True)
     assert report.ok and not report.written, report.as_dict()
-    assert report.counts == {"needs": 2, "lines": 3}
+    assert report.counts == {"needs": 2, "lines": 3, "create": 2, "update": 0, "unchanged": 0}
+    assert [row.outcome for row in report.rows] == ["create"] * 3
     assert counts() == before
 
     report = needs_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=False)
@@ -252,8 +253,13 @@ def test_import_page_previews_then_imports(users):
     assert counts() == before
     done = officer.post("/en/milano/needs/import/", {"file": csv_upload(GOOD)})  # box unchecked
     assert done.status_code == 200
-    assert "Imported 2 needs with 3 resource lines, as drafts." in done.content.decode()
+    body = done.content.decode()
+    assert "Imported: 2 created, 0 updated, 0 unchanged." in body
     assert counts()[0] == before[0] + 2
+    with scopes_disabled():
+        created = list(Need.objects.filter(title__in=[r["title"] for r in GOOD]).order_by("pk"))
+    for need in created:  # each links to its page
+        assert f'<a href="/en/milano/needs/{need.pk}/">{need.title}</a>' in body
 
 
 @pytest.mark.django_db
@@ -419,3 +425,87 @@ def test_api_export_documents_every_catalogue_filter():
     from cities4csr.needs.filters import NeedFilter
 
     assert {p.name for p in FILTER_PARAMETERS} == set(NeedFilter.base_filters)
+
+
+def snapshot(titles):
+    """Every need of ``titles`` and its lines, with their updated_at: what a re-import must not touch."""
+    with scopes_disabled():
+        needs = Need.objects.filter(title__in=titles).order_by("pk")
+        return [
+            (need.pk, need.updated_at, [(line.pk, line.updated_at) for line in need.lines.order_by("pk")])
+            for need in needs
+        ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("upload", [csv_upload, xlsx_upload], ids=["csv", "xlsx"])
+def test_reimporting_the_same_file_changes_nothing(in_milano, users, upload):
+    officer = users["milano", "officer"]
+    titles = {row["title"] for row in GOOD}
+    first = needs_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=False)
+    assert first.written and first.counts["create"] == 2
+    before, rows = counts(), snapshot(titles)
+
+    preview = needs_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=True)
+    assert preview.ok and preview.counts == {"needs": 2, "lines": 3, "create": 0, "update": 0, "unchanged": 2}
+    assert [row.outcome for row in preview.rows] == ["unchanged"] * 3
+    again = needs_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=False)
+    assert again.ok and again.counts["unchanged"] == 2 and again.counts["create"] == again.counts["update"] == 0
+    assert counts() == before  # no need, no line, no audit row more
+    assert snapshot(titles) == rows  # nothing saved again
+    assert [o.url.split("/", 2)[2] for o in again.unchanged] == [f"milano/needs/{pk}/" for pk, _at, _l in rows]
+
+
+@pytest.mark.django_db
+def test_a_row_with_a_known_reference_updates_its_draft(in_milano, users):
+    officer = users["milano", "officer"]
+    rows = [dict(row, ref=ref) for row, ref in zip(GOOD, ["ORTO-1", "ORTO-1", "LIB-7"], strict=True)]
+    needs_import(actor=officer, city=in_milano, file=csv_upload(rows), dry_run=False)
+    garden = Need.objects.get(external_ref="ORTO-1")
+    books = Need.objects.get(external_ref="LIB-7")
+    books_rows = snapshot([books.title])
+    events = counts()[3]
+
+    # the garden is renamed, its money line raised, its volunteer line dropped; the books untouched
+    changed = [dict(rows[0], title="Orto condiviso in via Mompiani", amount_eur="3000"), rows[2]]
+    preview = needs_import(actor=officer, city=in_milano, file=csv_upload(changed), dry_run=True)
+    assert preview.ok, preview.as_dict()
+    assert (preview.counts["create"], preview.counts["update"], preview.counts["unchanged"]) == (0, 1, 1)
+    assert [row.outcome for row in preview.rows] == ["update", "unchanged"]
+    done = needs_import(actor=officer, city=in_milano, file=csv_upload(changed), dry_run=False)
+    assert done.written
+    garden.refresh_from_db()
+    assert garden.title == "Orto condiviso in via Mompiani" and garden.state == Need.State.DRAFT
+    assert [(line.kind, line.quantity) for line in garden.lines.all()] == [("money", 300_000)]
+    assert garden.value_requested_cents == 300_000
+    assert Need.objects.filter(external_ref="ORTO-1").count() == 1
+    assert snapshot([books.title]) == books_rows
+    with scopes_disabled():
+        verbs = list(AuditEvent.objects.order_by("id").values_list("verb", flat=True)[events:])
+        update = AuditEvent.objects.get(verb="need.import_update")
+    assert verbs == ["need.import_update", "needs.import"]
+    assert update.payload["fields"] == ["title"] and update.payload["lines_removed"] == 1
+    assert update.payload["lines_changed"] == 1
+    assert [o.url.split("/", 2)[2] for o in done.updated] == [f"milano/needs/{garden.pk}/"]
+
+
+@pytest.mark.django_db
+def test_a_published_need_is_not_changed_by_a_file(in_milano, users):
+    from cities4csr.needs.services import need_transition
+
+    officer = users["milano", "officer"]
+    rows = [dict(GOOD[2], ref="LIB-9")]
+    needs_import(actor=officer, city=in_milano, file=csv_upload(rows), dry_run=False)
+    books = Need.objects.get(external_ref="LIB-9")
+    need_transition(actor=officer, need=books, to=Need.State.PUBLISHED)
+    same = needs_import(actor=officer, city=in_milano, file=csv_upload(rows), dry_run=True)
+    assert same.ok and same.counts["unchanged"] == 1  # the same rows are fine
+    before = counts()
+    refused = needs_import(
+        actor=officer, city=in_milano, file=csv_upload([dict(rows[0], quantity="300")]), dry_run=False
+    )
+    assert not refused.ok and not refused.written
+    assert "already “Published”" in refused.rows[0].errors[0]
+    assert counts() == before
+    books.refresh_from_db()
+    assert books.lines.get().quantity == 200

@@ -72,7 +72,7 @@ def test_good_file_creates_organisations_but_not_on_a_dry_run(in_milano, users, 
     before = counts()
     report = organisations_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=True)
     assert report.ok and not report.written, report.as_dict()
-    assert report.counts == {"organisations": 3}
+    assert report.counts == {"organisations": 3, "create": 3, "update": 0, "unchanged": 0}
     assert counts() == before
     report = organisations_import(actor=officer, city=in_milano, file=upload(GOOD), dry_run=False)
     assert report.ok and report.written, report.as_dict()
@@ -87,7 +87,7 @@ def test_good_file_creates_organisations_but_not_on_a_dry_run(in_milano, users, 
 
 
 BAD_CASES = {
-    "name already in the city": (with_changes(1, name="Comune di Milano"), 3, "already exists in the city"),
+    "name of a city body of another kind": (with_changes(1, name="Comune di Milano"), 3, "a file cannot change"),
     "name twice in the file": (with_changes(2, name="import uno s.r.l."), 4, "already on row 2"),
     "vat twice in the file": (with_changes(2, vat_number="IT12345670157"), 4, "already on row 2"),
     "unknown kind": (with_changes(0, kind="multinational"), 2, "kind"),
@@ -153,7 +153,8 @@ def test_import_page_previews_reports_and_imports(users):
     assert client.get("/en/milano/organisations/import/").status_code == 200
     before = counts()
     preview = client.post("/en/milano/organisations/import/", {"file": csv_upload(GOOD), "dry_run": "on"})
-    assert preview.status_code == 200 and "3 organisations would be imported" in preview.content.decode()
+    assert preview.status_code == 200
+    assert "The file is valid: it will create 3, update 0, leave 0 unchanged." in preview.content.decode()
     refused = client.post(
         "/en/milano/organisations/import/", {"file": xlsx_upload(with_changes(1, name="Comune di Milano"))}
     )
@@ -162,5 +163,50 @@ def test_import_page_previews_reports_and_imports(users):
     assert "Nothing was written" in body and 'href="#import-row-3">Row 3</a>' in body
     assert counts() == before
     done = client.post("/en/milano/organisations/import/", {"file": xlsx_upload(GOOD)})
-    assert done.status_code == 200 and "Imported 3 organisations." in done.content.decode()
+    assert done.status_code == 200 and "Imported: 3 created, 0 updated, 0 unchanged." in done.content.decode()
     assert counts()[2] == before[2] + 3
+    with scopes_disabled():
+        uno = Organisation.objects.get(name="Import Uno S.r.l.")
+    assert f'<a href="/en/milano/organisations/{uno.pk}/">Import Uno S.r.l.</a>' in done.content.decode()
+    imported = counts()
+    again = client.post("/en/milano/organisations/import/", {"file": xlsx_upload(GOOD)})
+    assert "Imported: nothing changed (0 created, 0 updated, 3 unchanged)." in again.content.decode()
+    assert counts() == imported
+
+
+@pytest.mark.django_db
+def test_reimporting_changes_nothing_and_a_known_organisation_is_updated(in_milano, users):
+    officer = users["milano", "officer"]
+    organisations_import(actor=officer, city=in_milano, file=csv_upload(GOOD), dry_run=False)
+    with scopes_disabled():
+        stamps = dict(Organisation.objects.filter(city=in_milano).values_list("pk", "updated_at"))
+    before = counts()
+    again = organisations_import(actor=officer, city=in_milano, file=csv_upload(GOOD), dry_run=False)
+    assert again.written and again.counts == {"organisations": 3, "create": 0, "update": 0, "unchanged": 3}
+    assert counts() == before  # not even an audit row
+    with scopes_disabled():
+        assert dict(Organisation.objects.filter(city=in_milano).values_list("pk", "updated_at")) == stamps
+
+    # found by its VAT number though renamed; a blank cell keeps what the organisation has
+    renamed = with_changes(0, name="Import Uno S.p.A.", website="", size_band="medium")
+    preview = organisations_import(actor=officer, city=in_milano, file=csv_upload(renamed), dry_run=True)
+    assert [row.outcome for row in preview.rows] == ["update", "unchanged", "unchanged"]
+    done = organisations_import(actor=officer, city=in_milano, file=csv_upload(renamed), dry_run=False)
+    assert done.counts["update"] == 1 and counts()[2] == before[2]
+    uno = Organisation.objects.get(vat_number="IT12345670157")
+    assert (uno.name, uno.size_band, uno.website) == ("Import Uno S.p.A.", "medium", "https://www.import-uno.example")
+    assert done.updated[0].url.endswith(f"/milano/organisations/{uno.pk}/")
+    with scopes_disabled():
+        change = AuditEvent.objects.filter(verb="organisation.update").latest("id")
+    assert set(change.payload["changed"]) == {"name", "size_band"}
+
+
+@pytest.mark.django_db
+def test_a_row_naming_two_organisations_is_refused(in_milano, users):
+    officer = users["milano", "officer"]
+    organisations_import(actor=officer, city=in_milano, file=csv_upload(GOOD), dry_run=False)
+    before = counts()
+    mixed = with_changes(2, name="Import Uno S.r.l.", kind="company")  # Uno's name, Tre's tax code
+    report = organisations_import(actor=officer, city=in_milano, file=csv_upload(mixed[2:]), dry_run=False)
+    assert not report.ok and "different organisations" in report.rows[0].errors[0]
+    assert counts() == before

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from cities4csr.core.api.fields import IdField, MoneyCentsField, QuantityField
@@ -12,9 +13,27 @@ class PledgeItemSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(
+        help_text="where the file opens, for those allowed to see it (the city's officers, the pledging "
+        "organisation's members, the need owner's, the accepted partners'): never a public /media/ address"
+    )
+
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "file", "description", "volunteer_hours", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "file",
+            "file_name",
+            "sha256",
+            "description",
+            "volunteer_hours",
+            "replaces",
+            "created_at",
+        ]
+
+    def get_file(self, obj) -> str:
+        return reverse("evidence_file", kwargs={"city_slug": obj.city.slug, "pk": obj.pk})
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
