@@ -5,6 +5,7 @@ from django.urls import include, path
 from cities4csr.cities import views as city_views
 from cities4csr.core import views as core_views
 from cities4csr.offers import views as offer_views
+from cities4csr.organisations import views as organisation_views
 from cities4csr.pledges import views as pledge_views
 
 from . import views
@@ -17,6 +18,13 @@ city_patterns = [
     path("ping/", views.PingView.as_view(), name="city_ping"),
     path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
     path("organisations/", include("cities4csr.organisations.urls")),
+    path("manage/", include("cities4csr.organisations.manage_urls")),
+    path("manage/settings/", city_views.CitySettingsView.as_view(), name="city_settings"),
+    path(
+        "invitations/<str:token>/",
+        organisation_views.InvitationAcceptView.as_view(),
+        name="city_invitation_accept",
+    ),
     path("needs/", include("cities4csr.needs.urls")),
     path("pledges/", include("cities4csr.pledges.urls")),
     path("", include("cities4csr.instruments.urls")),
