@@ -125,6 +125,13 @@ def add_audit_events(world, n):
         OrganisationFactory(city=world.city)
 
 
+def add_city_roles(world, n):
+    from cities4csr.organisations.tests.factories import with_role
+
+    for _ in range(n):
+        with_role(world.city, "volunteer")
+
+
 def add_cities(world, n):
     with scopes_disabled():
         for _ in range(n):
@@ -191,6 +198,7 @@ LISTS = {
     "data_sources": Case("/en/{city}/data/", add_indicators),
     "audit_trail": Case("/en/{city}/audit/", add_audit_events, who="officer"),
     "organisation_list": Case("/en/{city}/organisations/", add_audit_events),
+    "city_people": Case("/en/{city}/manage/people/", add_city_roles, who="admin"),
     "organisation_members": Case(
         "/en/{city}/organisations/{pk}/members/", add_members, who="officer", pk=lambda w: w.company.pk
     ),
@@ -294,6 +302,11 @@ NOT_LISTS = {
     "organisation_create": "a form",
     "organisation_edit": "a form",
     "organisation_import": "an upload form",
+    "city_settings": "a form",
+    "city_invitation_accept": "a form",
+    "city_role_change": "a write (POST)",
+    "city_role_deactivate": "a write (POST)",
+    "city_role_reactivate": "a write (POST)",
     "need_create": "a form",
     "need_import": "an upload form",
     "need_line_add": "a write (POST)",

@@ -260,16 +260,18 @@ class InvitationAcceptView(CityMixin, FormView):
         except ValidationError as exc:
             self.invitation = None
             self.refusal = exc.messages[0]
+            # an unknown link is not found; one that was valid is gone (used, replaced, expired)
+            self.refusal_status = 404 if exc.code == "unknown" else 410
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if self.invitation is None:
-            return self.render_to_response(self.get_context_data(), status=410)
+            return self.render_to_response(self.get_context_data(), status=self.refusal_status)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if self.invitation is None:
-            return self.render_to_response(self.get_context_data(), status=410)
+            return self.render_to_response(self.get_context_data(), status=self.refusal_status)
         self.has_account = user_by_email(email=self.invitation.email) is not None
         if self.has_account:
             return self._accept(user=request.user if request.user.is_authenticated else None)
