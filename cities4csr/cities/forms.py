@@ -38,6 +38,7 @@ class CitySettingsForm(forms.Form):
     )
 
     def __init__(self, *args, city: City, **kwargs):
+        kwargs.pop("initial", None)
         initial = {
             "languages": city.languages,
             "default_language": city.default_language,

@@ -84,6 +84,13 @@ class CityScopedAdmin(admin.ModelAdmin):
         # deleting cascades through a city's records: superusers only
         return request.user.is_active and request.user.is_superuser
 
+    def get_list_filter(self, request):
+        # the city filter lists the cities of the rows shown (the admin's own), not every city
+        return [
+            ("city", admin.RelatedOnlyFieldListFilter) if name == "city" else name
+            for name in super().get_list_filter(request)
+        ]
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:

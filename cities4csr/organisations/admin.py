@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from cities4csr.core.admin import CityScopedAdmin
 
@@ -22,7 +23,8 @@ class SiteAdmin(CityScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(CityScopedAdmin):
-    list_display = ["user", "organisation", "role", "city"]
+    list_display = ["email", "organisation", "role", "city"]
+    list_select_related = ["user", "organisation", "city"]
     list_filter = ["city", "role"]
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["organisation"]
@@ -32,7 +34,8 @@ class MembershipAdmin(CityScopedAdmin):
 
 @admin.register(CityRole)
 class CityRoleAdmin(CityScopedAdmin):
-    list_display = ["user", "role", "city", "is_active"]
+    list_display = ["email", "user", "role", "city", "is_active"]
+    list_select_related = ["user", "city"]
     list_filter = ["city", "role", "is_active"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     # invited, changed and deactivated on the site's page, where the services' rules apply
@@ -51,3 +54,12 @@ class CityInvitationAdmin(CityScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.display(description=_("e-mail address"), ordering="user__email")
+def email(obj):
+    return obj.user.email
+
+
+MembershipAdmin.email = staticmethod(email)
+CityRoleAdmin.email = staticmethod(email)
