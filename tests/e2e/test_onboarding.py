@@ -67,7 +67,7 @@ def test_a_new_city_is_onboarded_by_command_and_its_admin_invites_an_officer(vis
     assert site.startswith("http")  # an absolute link, under SITE_URL
 
     # the administrator follows the link, chooses a password (a mistake is said beside the field)
-    visitor.goto(path)
+    assert visitor.goto(path).ok
     shoot(page, "accept-en")
     page.locator("#id_first_name").fill("Chiara")
     page.locator("#id_last_name").fill("Bianchi")
@@ -108,9 +108,9 @@ def test_a_new_city_is_onboarded_by_command_and_its_admin_invites_an_officer(vis
 
     # the administration's pages in the three languages, at desktop and phone width
     for lang in ("it", "en", "fr"):
-        visitor.goto(f"/{lang}/torino/manage/people/")
+        assert visitor.goto(f"/{lang}/torino/manage/people/").ok
         shoot(page, f"people-{lang}")
-        visitor.goto(f"/{lang}/torino/manage/settings/")
+        assert visitor.goto(f"/{lang}/torino/manage/settings/").ok
         shoot(page, f"settings-{lang}")
 
     # and changes a setting
