@@ -10,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -44,7 +43,12 @@ def _roles(user, city):
 
 def _written():
     with scopes_disabled():
-        return CityRole.objects.count(), CityInvitation.objects.count(), AuditEvent.objects.count(), User.objects.count()
+        return (
+            CityRole.objects.count(),
+            CityInvitation.objects.count(),
+            AuditEvent.objects.count(),
+            User.objects.count(),
+        )
 
 
 @pytest.mark.django_db
