@@ -40,7 +40,11 @@ class CityInvitationForm(forms.Form):
 
 
 class CityRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=CityRole.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=CityRole.Role.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )
 
 
 class InvitationAcceptForm(forms.Form):
