@@ -200,6 +200,8 @@ SPECTACULAR_SETTINGS = {
         "NeedStateEnum": "cities4csr.needs.models.Need.State",
         "PledgeStateEnum": "cities4csr.pledges.models.Pledge.State",
         "PledgePartnerStateEnum": "cities4csr.pledges.models.PledgePartner.State",
+        "MembershipRoleEnum": "cities4csr.organisations.models.Membership.Role",
+        "CityRoleEnum": "cities4csr.organisations.models.CityRole.Role",
     },
 }
 
