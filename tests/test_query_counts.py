@@ -132,6 +132,15 @@ def add_city_roles(world, n):
         with_role(world.city, "volunteer")
 
 
+def add_themes(world, n):
+    from cities4csr.needs.services import theme_save
+
+    start = world.__dict__.setdefault("_themes_added", 0)
+    for i in range(start, start + n):
+        theme_save(actor=None, city=world.city, names={"it": f"Tema {i}", "en": f"Theme {i}"})
+    world._themes_added = start + n
+
+
 def add_cities(world, n):
     with scopes_disabled():
         for _ in range(n):
@@ -199,6 +208,7 @@ LISTS = {
     "audit_trail": Case("/en/{city}/audit/", add_audit_events, who="officer"),
     "organisation_list": Case("/en/{city}/organisations/", add_audit_events),
     "city_people": Case("/en/{city}/manage/people/", add_city_roles, who="admin"),
+    "city_themes": Case("/en/{city}/manage/themes/", add_themes, who="admin"),
     "organisation_members": Case(
         "/en/{city}/organisations/{pk}/members/", add_members, who="officer", pk=lambda w: w.company.pk
     ),
@@ -304,6 +314,8 @@ NOT_LISTS = {
     "organisation_edit": "a form",
     "organisation_import": "an upload form",
     "city_settings": "a form",
+    "city_theme_create": "a form",
+    "city_theme_edit": "a form (one theme)",
     "city_invitation_accept": "a form",
     "city_role_change": "a write (POST)",
     "city_role_deactivate": "a write (POST)",

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from cities4csr.core.models import AuditEvent
-from cities4csr.needs.models import Need
+from cities4csr.needs.models import Need, Theme
 from cities4csr.needs.services import line_add, need_create
 from cities4csr.organisations.models import CityRole, Organisation
 from cities4csr.organisations.services import membership_add, organisation_create, site_add
@@ -118,7 +118,14 @@ def milan_secrets(milano, users):
             items=[(public_need.lines.first(), 1)],
         )
         admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
-    ids = {"organisations": secret.pk, "needs": draft.pk, "pledges": pledge.pk, "roles": admin_role.pk}
+        theme = Theme.objects.order_by("pk").first()
+    ids = {
+        "organisations": secret.pk,
+        "needs": draft.pk,
+        "pledges": pledge.pk,
+        "roles": admin_role.pk,
+        "themes": theme.pk,
+    }
     return {"pk": ids, "organisation_pk": secret.pk, "kind": "nil", "code": "35", "token": "not-a-token"}, [
         "Segreta Holding",
         "Sede riservata",
