@@ -114,6 +114,16 @@ def test_a_new_city_is_onboarded_by_command_and_its_admin_invites_an_officer(vis
         shoot(page, f"people-{lang}")
         assert visitor.goto(f"/{lang}/torino/manage/settings/").ok
         shoot(page, f"settings-{lang}")
+        assert visitor.goto(f"/{lang}/torino/manage/themes/new/").ok
+        shoot(page, f"theme-{lang}")
+
+    # adds a theme, named in the city's languages
+    visitor.goto("/it/torino/manage/themes/new/")
+    page.locator("#id_name_it").fill("Orti urbani")
+    page.locator("#id_name_en").fill("Urban gardens")
+    visitor.submit("Salva")
+    assert page.get_by_role("cell", name="Orti urbani").count() == 1
+    shoot(page, "themes-it")
 
     # and changes a setting
     visitor.goto("/en/torino/manage/settings/")

@@ -128,3 +128,29 @@ def test_the_settings_page_saves_through_the_service_and_refuses_bad_values(two_
         city = City.objects.get(pk=milan.city.pk)
         assert city.languages == ["it", "en"] and city.settings.matching["equity"] == 0.4
         assert AuditEvent.objects.filter(city=city, verb="city.settings", actor=milan.admin).exists()
+
+
+@pytest.mark.django_db
+def test_someone_with_an_account_logs_in_then_accepts(two_cities, django_capture_on_commit_callbacks):
+    milan = two_cities.milan
+    resident = milan.resident
+    with django_capture_on_commit_callbacks(execute=True):
+        client_of(milan.admin).post(
+            f"/en/{milan.city.slug}/manage/people/", {"email": resident.email, "role": "volunteer", "language": "en"}
+        )
+    path = re.search(r"https?://[^/\s]+(/\S+/invitations/\S+/)", mail.outbox[0].body).group(1)
+    anonymous = Client()
+    page = anonymous.get(path).content.decode()
+    assert "already exists: log in with it" in page and "/accounts/login/?next=" in page
+    anonymous.post(path)  # no password form for an existing account: nothing happens
+    with scopes_disabled():
+        assert not CityRole.objects.filter(user=resident, role="volunteer").exists()
+    other = client_of(milan.officer)
+    other.post(path)  # logged in as someone else: refused
+    with scopes_disabled():
+        assert not CityRole.objects.filter(user=resident, role="volunteer").exists()
+    owner = client_of(resident)
+    assert "Accept the invitation" in owner.get(path).content.decode()
+    assert owner.post(path).status_code == 302
+    with scopes_disabled():
+        assert CityRole.objects.filter(user=resident, role="volunteer", is_active=True).exists()
