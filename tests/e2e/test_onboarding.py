@@ -122,7 +122,7 @@ def test_a_new_city_is_onboarded_by_command_and_its_admin_invites_an_officer(vis
     page.locator("#id_name_it").fill("Orti urbani")
     page.locator("#id_name_en").fill("Urban gardens")
     visitor.submit("Salva")
-    assert page.get_by_role("cell", name="Orti urbani").count() == 1
+    assert page.get_by_role("cell", name="Orti urbani", exact=True).count() == 1
     shoot(page, "themes-it")
 
     # and changes a setting
