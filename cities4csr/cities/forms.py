@@ -35,6 +35,7 @@ class CitySettingsForm(forms.Form):
             (City.Theme.BOOTSTRAP_ITALIA, _("Bootstrap Italia (Italian public administrations)")),
             (City.Theme.BOOTSTRAP, _("Bootstrap 5")),
         ],
+        widget=forms.Select(attrs={"class": "mw-100"}),  # its longest choice is wider than a phone
     )
 
     def __init__(self, *args, city: City, **kwargs):
