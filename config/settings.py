@@ -174,6 +174,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+#: for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the browser tests read it)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "NeedStateEnum": "cities4csr.needs.models.Need.State",
         "PledgeStateEnum": "cities4csr.pledges.models.Pledge.State",
         "PledgePartnerStateEnum": "cities4csr.pledges.models.PledgePartner.State",
+        "MembershipRoleEnum": "cities4csr.organisations.models.Membership.Role",
+        "CityRoleEnum": "cities4csr.organisations.models.CityRole.Role",
     },
 }
 

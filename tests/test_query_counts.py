@@ -136,6 +136,22 @@ def add_audit_events(world, n):
         OrganisationFactory(city=world.city)
 
 
+def add_city_roles(world, n):
+    from cities4csr.organisations.tests.factories import with_role
+
+    for _ in range(n):
+        with_role(world.city, "volunteer")
+
+
+def add_themes(world, n):
+    from cities4csr.needs.services import theme_save
+
+    start = world.__dict__.setdefault("_themes_added", 0)
+    for i in range(start, start + n):
+        theme_save(actor=None, city=world.city, names={"it": f"Tema {i}", "en": f"Theme {i}"})
+    world._themes_added = start + n
+
+
 def add_cities(world, n):
     with scopes_disabled():
         for _ in range(n):
@@ -207,6 +223,8 @@ LISTS = {
         "/api/v1/cities/{city}/notifications/", add_notifications, who="representative", api=True
     ),
     "organisation_list": Case("/en/{city}/organisations/", add_audit_events),
+    "city_people": Case("/en/{city}/manage/people/", add_city_roles, who="admin"),
+    "city_themes": Case("/en/{city}/manage/themes/", add_themes, who="admin"),
     "organisation_members": Case(
         "/en/{city}/organisations/{pk}/members/", add_members, who="officer", pk=lambda w: w.company.pk
     ),
@@ -238,6 +256,7 @@ LISTS = {
         api=True,
         pk=lambda w: w.company.pk,
     ),
+    "api:role-list": Case("/api/v1/cities/{city}/roles/", add_city_roles, who="admin", api=True),
     "api:audit-list": Case("/api/v1/cities/{city}/audit/", add_audit_events, who="officer", api=True),
     "api:need-list": Case("/api/v1/cities/{city}/needs/", add_needs, api=True),
     "api:need-geojson": Case("/api/v1/cities/{city}/needs.geojson", add_needs, api=True),
@@ -315,6 +334,13 @@ NOT_LISTS = {
     "organisation_create": "a form",
     "organisation_edit": "a form",
     "organisation_import": "an upload form",
+    "city_settings": "a form",
+    "city_theme_create": "a form",
+    "city_theme_edit": "a form (one theme)",
+    "city_invitation_accept": "a form",
+    "city_role_change": "a write (POST)",
+    "city_role_deactivate": "a write (POST)",
+    "city_role_reactivate": "a write (POST)",
     "need_create": "a form",
     "need_import": "an upload form",
     "need_line_add": "a write (POST)",
@@ -333,6 +359,8 @@ NOT_LISTS = {
     "collective_action_launch": "a write (POST)",
     "invitation_transition": "a write (POST)",
     "api:organisation-sites": "a write (POST)",
+    "api:role-detail": "a write (PATCH)",
+    "api:role-invitation-create": "a write (POST)",
     "api:need-import": "a write (POST)",
     "api:need-lines": "a write (POST)",
     "api:need-transition": "a write (POST)",

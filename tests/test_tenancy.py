@@ -15,9 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from cities4csr.core.models import AuditEvent
-from cities4csr.needs.models import Need
+from cities4csr.needs.models import Need, Theme
 from cities4csr.needs.services import line_add, need_create
-from cities4csr.organisations.models import Organisation
+from cities4csr.organisations.models import CityRole, Organisation
 from cities4csr.organisations.services import membership_add, organisation_create, site_add
 from cities4csr.pledges.services import pledge_propose
 
@@ -118,8 +118,16 @@ def milan_secrets(milano, users):
             message="Messaggio riservato",
             items=[(public_need.lines.first(), 1)],
         )
-    ids = {"organisations": secret.pk, "needs": draft.pk, "pledges": pledge.pk}
-    return {"pk": ids, "organisation_pk": secret.pk, "kind": "nil", "code": "35"}, [
+        admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
+        theme = Theme.objects.order_by("pk").first()
+    ids = {
+        "organisations": secret.pk,
+        "needs": draft.pk,
+        "pledges": pledge.pk,
+        "roles": admin_role.pk,
+        "themes": theme.pk,
+    }
+    return {"pk": ids, "organisation_pk": secret.pk, "kind": "nil", "code": "35", "token": "not-a-token"}, [
         "Segreta Holding",
         "Sede riservata",
         "Bisogno riservato",
@@ -174,5 +182,5 @@ def test_unknown_city_is_404_everywhere(users):
     client = Client()
     for route in city_urls():
         assert client.get(
-            fill(route, "atlantis", {"pk": 1, "organisation_pk": 1, "kind": "nil", "code": "1"})
+            fill(route, "atlantis", {"pk": 1, "organisation_pk": 1, "kind": "nil", "code": "1", "token": "x"})
         ).status_code in (404, 405)

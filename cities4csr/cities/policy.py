@@ -80,3 +80,11 @@ class CityPolicy:
 
             Weights.from_data(data["matching"])
         return cls(**data)
+
+
+def matching_mix(matching: dict | None) -> dict[str, float]:
+    """The five matching weights a city uses (its own over the defaults), by component name."""
+    from cities4csr.matching.engine.scoring import COMPONENTS, Weights  # pure, like this module
+
+    weights = Weights.from_data(matching)
+    return {name: getattr(weights, name) for name in COMPONENTS}

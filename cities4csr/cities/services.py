@@ -11,6 +11,7 @@ from django_scopes import scope
 from shapely.geometry import shape
 from shapely.strtree import STRtree
 
+from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 
 from .geo import AreaFeature
@@ -49,12 +50,39 @@ def city_create(
 
 
 def city_update(*, actor, city: City, **changes) -> City:
+    require(actor, "cities.change_city", city)
     for key, value in changes.items():
         setattr(city, key, value)
     city.full_clean()
     with transaction.atomic():
         city.save()
         audit_log(actor=actor, city=city, verb="city.update", obj=city, payload={"fields": sorted(changes)})
+    return city
+
+
+def city_settings_update(
+    *, actor, city: City, languages: list[str], default_language: str, theme: str, matching: dict
+) -> City:
+    """What the city's administrators change on the settings page: languages, look, matching weights."""
+    require(actor, "cities.change_city", city)
+    policy = {**(city.policy or {}), "matching": {**city.settings.matching, **matching}}
+    before = {"languages": city.languages, "default_language": city.default_language, "theme": city.theme}
+    city.languages, city.default_language, city.theme, city.policy = list(languages), default_language, theme, policy
+    try:
+        city.full_clean()
+    except ValidationError:
+        city.refresh_from_db()
+        raise
+    changed = {key: [value, getattr(city, key)] for key, value in before.items() if getattr(city, key) != value}
+    with transaction.atomic():
+        city.save()
+        audit_log(
+            actor=actor,
+            city=city,
+            verb="city.settings",
+            obj=city,
+            payload={"changed": changed, "matching": policy["matching"]},
+        )
     return city
 
 

@@ -3,13 +3,19 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
 
-from cities4csr.core.mixins import CityMixin
+from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.needs.selectors import actions_of_city
 
 from . import selectors
+from .forms import CitySettingsForm
+from .services import city_settings_update
 
 
 class CityHomeView(CityMixin, TemplateView):
@@ -116,3 +122,24 @@ class AccessibilityStatementView(CityMixin, TemplateView):
             enforcement_url=enforcement[1] if enforcement else "",
             **kwargs,
         )
+
+
+class CitySettingsView(CityPermissionMixin, FormView):
+    """The city's languages, look and matching weights, for its administrators."""
+
+    permission_required = "cities.change_city"
+    template_name = "cities/city_settings.html"
+    form_class = CitySettingsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "city": self.city}
+
+    def form_valid(self, form):
+        changes = form.changes()
+        try:
+            city_settings_update(actor=self.request.user, city=self.city, **changes)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Settings saved."))
+        return redirect("city_settings", city_slug=self.city.slug)

@@ -99,3 +99,22 @@ class LineForm(ResourceAmountForm):
 class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ThemeForm(forms.Form):
+    """A theme's name in each of the city's languages (the default one required)."""
+
+    def __init__(self, *args, city, theme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = {"it": _("Name in Italian"), "en": _("Name in English"), "fr": _("Name in French")}
+        for lang in city.languages:
+            self.fields[f"name_{lang}"] = forms.CharField(
+                label=names.get(lang, lang),
+                max_length=80,
+                required=lang == city.default_language,
+                initial=(theme.names.get(lang, "") if theme else ""),
+            )
+        self.languages = list(city.languages)
+
+    def names(self) -> dict:
+        return {lang: self.cleaned_data.get(f"name_{lang}", "") for lang in self.languages}

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cities4csr.cities.selectors import areas_locate
@@ -72,6 +73,41 @@ def themes_ensure_defaults(*, actor, city) -> list[Theme]:
                 audit_log(actor=actor, city=city, verb="theme.create", obj=theme, payload={"key": key})
                 transaction.on_commit(lambda: catalogue_choices_forget(city=city))
     return list(Theme.objects.filter(city=city).order_by("key"))
+
+
+def theme_save(*, actor, city, names: dict[str, str], theme: Theme | None = None) -> Theme:
+    """Add a theme (``theme=None``) or rename one, in the city's languages. The name in the city's
+    default language is required; a language left empty loses its name (the default shows)."""
+    require(actor, "cities.change_city", city)
+    cleaned = {lang: " ".join(str(names.get(lang, "")).split()) for lang in city.languages}
+    default = city.default_language
+    if not cleaned.get(default):
+        raise ValidationError(
+            {f"name_{default}": ValidationError(_("Give the theme's name in this language."), code="name_required")}
+        )
+    others = Theme.objects.filter(city=city).exclude(pk=getattr(theme, "pk", None))
+    taken = {fold(t.names.get(default, "")) for t in others}
+    if fold(cleaned[default]) in taken:
+        raise ValidationError(
+            {f"name_{default}": ValidationError(_("The city already has a theme with this name."), code="duplicate")}
+        )
+    kept = {lang: label for lang, label in (theme.names if theme else {}).items() if lang not in city.languages}
+    with transaction.atomic():
+        if theme is None:
+            base = slugify(cleaned[default])[:34] or "theme"
+            key, n = base, 1
+            while Theme.objects.filter(city=city, key=key).exists():
+                n += 1
+                key = f"{base}-{n}"
+            theme = Theme.objects.create(city=city, key=key, names={k: v for k, v in cleaned.items() if v})
+            verb = "theme.create"
+        else:
+            theme.names = {**kept, **{k: v for k, v in cleaned.items() if v}}
+            theme.save(update_fields=["names", "updated_at"])
+            verb = "theme.update"
+        audit_log(actor=actor, city=city, verb=verb, obj=theme, payload={"key": theme.key, "names": theme.names})
+        transaction.on_commit(lambda: catalogue_choices_forget(city=city))
+    return theme
 
 
 def _locate(need: Need) -> None:

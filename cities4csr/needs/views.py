@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from cities4csr.core.files import file_response
 from cities4csr.core.i18n import pick
 from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.lifecycle import transitions_for
-from cities4csr.core.mixins import CityMixin
+from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.core.money import active_locale, money_example
 from cities4csr.matching.views import need_context
 from cities4csr.organisations.selectors import (
@@ -24,7 +25,7 @@ from cities4csr.pledges.selectors import pledges_public_for_need
 
 from . import sdg, selectors, services
 from .exporting import export_response
-from .forms import LineForm, NeedForm, TransitionForm
+from .forms import LineForm, NeedForm, ThemeForm, TransitionForm
 from .importing import COLUMNS, REQUIRED, needs_import
 from .models import Need
 
@@ -210,3 +211,49 @@ class NeedPhotoView(CityMixin, View):
     def get(self, request, city_slug, pk):
         need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
         return file_response(need.photo, public=need.is_public)
+
+
+class CityThemesView(CityPermissionMixin, TemplateView):
+    """The city's themes with their names in each language (the city's administrators)."""
+
+    permission_required = "cities.change_city"
+    template_name = "needs/city_themes.html"
+
+    def get_context_data(self, **kwargs):
+        themes = list(selectors.themes_of_city(city=self.city))
+        rows = [(theme, [theme.names.get(lang, "") for lang in self.city.languages]) for theme in themes]
+        return super().get_context_data(rows=rows, languages=self.city.languages, **kwargs)
+
+
+class CityThemeFormView(CityPermissionMixin, FormView):
+    """Add a theme, or rename one (``pk`` in the URL)."""
+
+    permission_required = "cities.change_city"
+    template_name = "needs/city_theme_form.html"
+    form_class = ThemeForm
+
+    def get_theme(self):
+        if "pk" not in self.kwargs:
+            return None
+        theme = selectors.themes_of_city(city=self.city).filter(pk=self.kwargs["pk"]).first()
+        if theme is None:
+            raise Http404
+        return theme
+
+    def get_form_kwargs(self):
+        self.theme = self.get_theme()
+        return {**super().get_form_kwargs(), "city": self.city, "theme": self.theme}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # makes the form, which finds the theme
+        context["theme"] = self.theme
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.theme_save(actor=self.request.user, city=self.city, names=form.names(), theme=self.theme)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Theme saved."))
+        return redirect("city_themes", city_slug=self.city.slug)

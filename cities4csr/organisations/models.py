@@ -156,10 +156,48 @@ class CityRole(CityScopedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_roles")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    #: a deactivated role is kept (who held it, for the audit trail) but grants nothing
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["city", "user", "role"]
+        verbose_name = _("city role")
+        verbose_name_plural = _("city roles")
         constraints = [models.UniqueConstraint(fields=["city", "user", "role"], name="cityrole_unique")]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.city})"
+
+
+class CityInvitation(CityScopedModel):
+    """An e-mailed invitation to take a role in a city (the first admin, officers, volunteers).
+
+    Only the SHA-256 of the token is stored; the token itself is in the e-mailed link. Opening
+    the link proves the address, so accepting confirms it; an invitation is accepted once, and
+    not after ``expires_at``. A new invitation to the same address replaces an open one.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=CityRole.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language of the e-mail"), max_length=8, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["city", "-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} – {self.get_role_display()}"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

@@ -38,7 +38,10 @@ def city_roles(user, city) -> set[str]:
     cache = _cache(user, "_city_roles_cache")
     if city_id not in cache:
         roles = set(
-            CityRole.objects.with_scope(city=city_id).filter(user=user).values_list("role", flat=True).order_by()
+            CityRole.objects.with_scope(city=city_id)
+            .filter(user=user, is_active=True)
+            .values_list("role", flat=True)
+            .order_by()
         )
         if Membership.objects.with_scope(city=city_id).filter(user=user, role=Membership.Role.REPRESENTATIVE).exists():
             roles.add("representative")

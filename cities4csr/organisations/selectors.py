@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, Organisation, Site
+from .models import CityInvitation, CityRole, Membership, Organisation, Site
 from .rules import is_city_officer
 
 
@@ -81,3 +81,24 @@ def partners_choosable(*, actor, city) -> QuerySet[Organisation]:
 def organisations_in_city(*, city) -> QuerySet[Organisation]:
     """Every organisation of the city, private ones included: for officers' choices only."""
     return Organisation.objects.filter(city=city).order_by("name")
+
+
+def city_people(*, actor, city) -> QuerySet[CityRole]:
+    """The city's roles and who holds them, for its administrators (active ones first)."""
+    return CityRole.objects.filter(city=city).select_related("user").order_by("-is_active", "user__email", "role")
+
+
+def city_role_get(*, actor, city, pk) -> CityRole:
+    role = CityRole.objects.filter(city=city, pk=pk).select_related("user", "city").first()
+    if role is None:
+        raise Http404
+    return role
+
+
+def city_invitations_open(*, actor, city, now) -> QuerySet[CityInvitation]:
+    """Invitations sent and not yet accepted, withdrawn or expired."""
+    return (
+        CityInvitation.objects.filter(city=city, accepted_at=None, revoked_at=None, expires_at__gt=now)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )

@@ -1,9 +1,13 @@
 import copy
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
@@ -13,7 +17,7 @@ from cities4csr.instruments.selectors import returns_of_organisation
 from cities4csr.pledges.selectors import contributions_of_organisation
 
 from . import selectors, services
-from .forms import MemberForm, OrganisationForm, SiteForm
+from .forms import CityInvitationForm, CityRoleForm, InvitationAcceptForm, MemberForm, OrganisationForm, SiteForm
 from .importing import COLUMNS, REQUIRED, organisations_import
 from .models import Organisation
 
@@ -167,3 +171,140 @@ class OrganisationImportView(ImportView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(columns=COLUMNS, required=REQUIRED, **kwargs)
+
+
+# --- The city's administration: people and roles, invitations ---------------------------------
+
+
+class CityPeopleView(CityPermissionMixin, FormView):
+    """Who holds which role in the city, the invitations not yet answered, and the invitation form."""
+
+    permission_required = "organisations.grant_role"
+    template_name = "organisations/city_people.html"
+    form_class = CityInvitationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "city": self.city}
+
+    def get_context_data(self, **kwargs):
+        people = list(selectors.city_people(actor=self.request.user, city=self.city))
+        for city_role in people:
+            city_role.form = CityRoleForm(initial={"role": city_role.role}, prefix=f"role{city_role.pk}")
+        return super().get_context_data(
+            people=people,
+            invitations=selectors.city_invitations_open(actor=self.request.user, city=self.city, now=timezone.now()),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.city_invitation_create(actor=self.request.user, city=self.city, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"].strip().lower()}
+        )
+        return redirect("city_people", city_slug=self.city.slug)
+
+
+class CityRoleWriteView(CityPermissionMixin, View):
+    """POST only: change a role, or deactivate / reactivate it. Refusals come back as a message
+    on the people page, beside the row."""
+
+    permission_required = "organisations.grant_role"
+    http_method_names = ["post"]
+    action = "change"
+
+    def post(self, request, *args, **kwargs):
+        city_role = selectors.city_role_get(actor=request.user, city=self.city, pk=kwargs["pk"])
+        try:
+            if self.action == "change":
+                form = CityRoleForm(request.POST, prefix=f"role{city_role.pk}")
+                if not form.is_valid():
+                    raise ValidationError(_("Choose one of the city's roles."))
+                services.city_role_change(actor=request.user, city_role=city_role, role=form.cleaned_data["role"])
+                messages.success(request, _("Role changed for %(email)s.") % {"email": city_role.user.email})
+            else:
+                active = self.action == "reactivate"
+                services.city_role_set_active(actor=request.user, city_role=city_role, active=active)
+                if active:
+                    messages.success(request, _("Role reactivated for %(email)s.") % {"email": city_role.user.email})
+                else:
+                    messages.success(request, _("Role deactivated for %(email)s.") % {"email": city_role.user.email})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect(reverse("city_people", kwargs={"city_slug": self.city.slug}) + f"#role-{city_role.pk}")
+
+
+class InvitationAcceptView(CityMixin, FormView):
+    """The e-mailed link: someone new chooses a name and password; someone with an account
+    logs in first. Accepting logs the person in and takes them to the city."""
+
+    template_name = "organisations/invitation_accept.html"
+    form_class = InvitationAcceptForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = request.city
+        try:
+            self.invitation = services.city_invitation_find(city=self.city, token=kwargs["token"])
+        except ValidationError as exc:
+            self.invitation = None
+            self.refusal = exc.messages[0]
+            # an unknown link is not found; one that was valid is gone (used, replaced, expired)
+            self.refusal_status = 404 if exc.code == "unknown" else 410
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.invitation is None:
+            return self.render_to_response(self.get_context_data(), status=self.refusal_status)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.invitation is None:
+            return self.render_to_response(self.get_context_data(), status=self.refusal_status)
+        self.has_account = user_by_email(email=self.invitation.email) is not None
+        if self.has_account:
+            return self._accept(user=request.user if request.user.is_authenticated else None)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        invitation = self.invitation
+        has_account = invitation is not None and user_by_email(email=invitation.email) is not None
+        return super().get_context_data(
+            invitation=invitation,
+            refusal=getattr(self, "refusal", ""),
+            has_account=has_account,
+            logged_in_as_invitee=has_account
+            and self.request.user.is_authenticated
+            and self.request.user.email.lower() == invitation.email,
+            login_url=reverse("account_login") + "?next=" + self.request.path,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        return self._accept(
+            user=None, password=data["password1"], first_name=data["first_name"], last_name=data["last_name"], form=form
+        )
+
+    def _accept(self, *, user, form=None, **fields):
+        try:
+            person = services.city_invitation_accept(city=self.city, token=self.kwargs["token"], user=user, **fields)
+        except ValidationError as exc:
+            if form is not None:
+                form.add_error(None, exc)
+                return self.form_invalid(form)
+            for message in exc.messages:
+                messages.error(self.request, message)
+            return redirect(self.request.path)
+        if not self.request.user.is_authenticated:
+            login(self.request, person, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request,
+            _("Welcome: you are now %(role)s of %(city)s.")
+            % {"role": self.invitation.get_role_display(), "city": self.city.name},
+        )
+        target = "city_people" if self.invitation.role == "admin" else "city_home"
+        return redirect(target, city_slug=self.city.slug)

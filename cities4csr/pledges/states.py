@@ -82,7 +82,9 @@ def pledge_notify(pledge: Pledge, transition, context) -> None:
     if transition is None or transition.target == S.DELIVERED:  # proposed, or delivered: the city acts next
         people += [
             r.user
-            for r in CityRole.objects.filter(city=pledge.city, role__in=["admin", "officer"]).select_related("user")
+            for r in CityRole.objects.filter(
+                city=pledge.city, role__in=["admin", "officer"], is_active=True
+            ).select_related("user")
         ]
     notify(
         users=people,

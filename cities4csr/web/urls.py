@@ -4,7 +4,9 @@ from django.urls import include, path
 
 from cities4csr.cities import views as city_views
 from cities4csr.core import views as core_views
+from cities4csr.needs import views as need_views
 from cities4csr.offers import views as offer_views
+from cities4csr.organisations import views as organisation_views
 from cities4csr.pledges import views as pledge_views
 
 from . import views
@@ -19,6 +21,16 @@ city_patterns = [
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/", core_views.NotificationOpenView.as_view(), name="notification_open"),
     path("organisations/", include("cities4csr.organisations.urls")),
+    path("manage/", include("cities4csr.organisations.manage_urls")),
+    path("manage/settings/", city_views.CitySettingsView.as_view(), name="city_settings"),
+    path("manage/themes/", need_views.CityThemesView.as_view(), name="city_themes"),
+    path("manage/themes/new/", need_views.CityThemeFormView.as_view(), name="city_theme_create"),
+    path("manage/themes/<int:pk>/", need_views.CityThemeFormView.as_view(), name="city_theme_edit"),
+    path(
+        "invitations/<str:token>/",
+        organisation_views.InvitationAcceptView.as_view(),
+        name="city_invitation_accept",
+    ),
     path("needs/", include("cities4csr.needs.urls")),
     path("pledges/", include("cities4csr.pledges.urls")),
     path("", include("cities4csr.instruments.urls")),

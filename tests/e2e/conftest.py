@@ -54,8 +54,35 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory):
     """The environment of the server's processes: its database, for a test that must prepare data."""
-    db = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    folder = tmp_path_factory.mktemp("e2e")
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # e-mails as files, one per message, that a test reads (the `mailbox` fixture)
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(folder / "mail"),
+    }
+
+
+@pytest.fixture
+def mailbox(server_env):
+    """The e-mails the server and the commands sent so far, as text, oldest first."""
+    import email
+    from email import policy
+
+    def messages():
+        folder = Path(server_env["EMAIL_FILE_PATH"])
+        if not folder.exists():
+            return []
+        found = []
+        for path in sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns):
+            for chunk in path.read_text().split("-" * 79):
+                if chunk.strip():
+                    found.append(email.message_from_string(chunk.strip(), policy=policy.default))
+        return found
+
+    return messages
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Membership, Organisation, Site
+from ..models import CityInvitation, CityRole, Membership, Organisation, Site
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -39,3 +39,30 @@ class OrganisationMemberSerializer(serializers.ModelSerializer):
 class OrganisationMemberWriteSerializer(serializers.Serializer):
     email = serializers.EmailField(help_text="The e-mail of a registered person; it must be confirmed.")
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+
+
+class CityRoleSerializer(serializers.ModelSerializer):
+    """A role in the city and who holds it (for the city's administrators)."""
+
+    email = serializers.EmailField(source="user.email", read_only=True)
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = CityRole
+        fields = ["id", "email", "name", "role", "is_active"]
+        read_only_fields = ["id", "email", "name"]
+
+
+class CityRoleWriteSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=CityRole.Role.choices, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class CityInvitationSerializer(serializers.ModelSerializer):
+    """An invitation sent by e-mail; the link itself is only in the e-mail."""
+
+    class Meta:
+        model = CityInvitation
+        fields = ["id", "email", "role", "language", "expires_at"]
+        read_only_fields = ["id", "expires_at"]
+        extra_kwargs = {"language": {"required": False}}

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -11,6 +12,9 @@ from cities4csr.core.api.mixins import CityAPIMixin
 from .. import selectors, services
 from ..models import Organisation
 from .serializers import (
+    CityInvitationSerializer,
+    CityRoleSerializer,
+    CityRoleWriteSerializer,
     OrganisationMemberSerializer,
     OrganisationMemberWriteSerializer,
     OrganisationSerializer,
@@ -114,3 +118,50 @@ class OrganisationMembersView(CityAPIMixin, APIView):
             actor=request.user, organisation=organisation, user=user, role=data.validated_data["role"]
         )
         return Response(OrganisationMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class CityRoleListView(CityAPIMixin, generics.ListAPIView):
+    """The city's roles and who holds them (the city's administrators)."""
+
+    rules_permissions = {"GET": "organisations.grant_role"}
+    serializer_class = CityRoleSerializer
+
+    def city_queryset(self):
+        return selectors.city_people(actor=self.request.user, city=self.city)
+
+
+class CityRoleDetailView(CityAPIMixin, APIView):
+    """Change a role or (de)activate it (the city's administrators). The city always keeps one
+    active administrator: otherwise 400 with ``codes`` {"role": ["last_admin"]}."""
+
+    rules_permissions = {"PATCH": "organisations.grant_role"}
+
+    @extend_schema(request=CityRoleWriteSerializer, responses={200: CityRoleSerializer})
+    def patch(self, request, city_slug, pk):
+        city_role = selectors.city_role_get(actor=request.user, city=self.city, pk=pk)
+        data = CityRoleWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():  # both changes or neither
+            city_role = self._apply(request, city_role, data.validated_data)
+        return Response(CityRoleSerializer(city_role).data)
+
+    def _apply(self, request, city_role, data):
+        if "role" in data:
+            city_role = services.city_role_change(actor=request.user, city_role=city_role, role=data["role"])
+        if "is_active" in data:
+            city_role = services.city_role_set_active(actor=request.user, city_role=city_role, active=data["is_active"])
+        return city_role
+
+
+class CityInvitationCreateView(CityAPIMixin, APIView):
+    """Invite someone by e-mail to a role in the city (the city's administrators). The e-mail
+    carries the link; refusals are 400 with ``codes`` (``invalid_email``, ``role_held``, …)."""
+
+    rules_permissions = {"POST": "organisations.grant_role"}
+
+    @extend_schema(request=CityInvitationSerializer, responses={201: CityInvitationSerializer})
+    def post(self, request, city_slug):
+        data = CityInvitationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.city_invitation_create(actor=request.user, city=self.city, **data.validated_data)
+        return Response(CityInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
