@@ -38,7 +38,10 @@ def checklist_reminders_send(*, city_id: int, today: str = "") -> int:
             .order_by("due_on", "pk")
         )
         officers = [
-            r.user for r in CityRole.objects.filter(city=city, role__in=["admin", "officer"]).select_related("user")
+            r.user
+            for r in CityRole.objects.filter(city=city, role__in=["admin", "officer"], is_active=True).select_related(
+                "user"
+            )
         ]
         count = 0
         for step in steps:
