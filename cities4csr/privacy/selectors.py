@@ -8,6 +8,8 @@ people's e-mail addresses and names in those records are masked."""
 import re
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 
 from cities4csr.accounts.selectors import consents_of
@@ -30,21 +32,42 @@ def _when(value):
     return value.isoformat() if value else None
 
 
-def _mask(value, own: str):
-    """``value`` with every e-mail address but ``own`` masked."""
-    if isinstance(value, str):
-        return EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() == own.lower() else ANOTHER_PERSON, value)
-    if isinstance(value, list):
-        return [_mask(v, own) for v in value]
-    if isinstance(value, dict):
-        return {k: _mask(v, own) for k, v in value.items()}
-    return value
+class _Masker:
+    """Masks, in text the person wrote or that their records hold, every e-mail address but their
+    own and the names of the other people of their cities (members and role holders)."""
+
+    def __init__(self, user, city_ids):
+        self.own = user.email.lower()
+        User = get_user_model()
+        people = (
+            User.objects.filter(
+                models.Q(memberships__city_id__in=city_ids) | models.Q(city_roles__city_id__in=city_ids)
+            )
+            .exclude(pk=user.pk)
+            .values_list("first_name", "last_name")
+            .distinct()
+        )
+        names = sorted(
+            {f"{first.strip()} {last.strip()}" for first, last in people if first.strip() and last.strip()},
+            key=len,
+            reverse=True,
+        )
+        self.names = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+
+    def __call__(self, value):
+        if isinstance(value, str):
+            value = EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() == self.own else ANOTHER_PERSON, value)
+            return self.names.sub(ANOTHER_PERSON, value) if self.names else value
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self(v) for k, v in value.items()}
+        return value
 
 
 def account_export(*, user) -> dict:
     """Everything the platform holds about ``user`` (the person asking: views and the API pass
     ``request.user``, never an id)."""
-    own = user.email
     memberships = (
         Membership.objects.with_scopes_disabled()
         .filter(user=user)
@@ -53,6 +76,9 @@ def account_export(*, user) -> dict:
     )
     roles = CityRole.objects.with_scopes_disabled().filter(user=user).select_related("city").order_by("city__slug")
     own_membership_ids = {str(m.pk) for m in memberships}
+    city_ids = {m.city_id for m in memberships} | {r.city_id for r in roles}
+    city_ids |= set(AuditEvent.objects.with_scopes_disabled().filter(actor=user).values_list("city_id", flat=True))
+    _mask = _Masker(user, city_ids)
     own_role_ids = {str(r.pk) for r in roles}
 
     def audit_repr(event):
@@ -64,7 +90,7 @@ def account_export(*, user) -> dict:
         )
         if event.object_type in PERSONAL_OBJECTS and not own_object:
             return ANOTHER_PERSON
-        return _mask(event.object_repr, own)
+        return _mask(event.object_repr)
 
     pledges = (
         Pledge.objects.with_scopes_disabled()
@@ -118,7 +144,8 @@ def account_export(*, user) -> dict:
                 "need": p.need.title,
                 "organisation": p.organisation.name,
                 "state": p.state,
-                "message": _mask(p.message, own),
+                "message": _mask(p.message),
+                "reason": _mask(p.reason),
                 "value_cents": p.value_cents,
                 "created_at": _when(p.created_at),
             }
@@ -143,7 +170,7 @@ def account_export(*, user) -> dict:
                 "pledge_id": e.pledge_id,
                 "kind": e.kind,
                 "file": e.file.name.rsplit("/", 1)[-1],
-                "description": _mask(e.description, own),
+                "description": _mask(e.description),
                 "volunteer_hours": e.volunteer_hours,
                 "uploaded_at": _when(e.created_at),
             }
@@ -181,7 +208,7 @@ def account_export(*, user) -> dict:
                 "object_type": e.object_type,
                 "object_id": e.object_id,
                 "object": audit_repr(e),
-                "details": _mask(e.payload, own),
+                "details": _mask(e.payload),
             }
             for e in AuditEvent.objects.with_scopes_disabled()
             .filter(actor=user)
