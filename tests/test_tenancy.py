@@ -36,6 +36,11 @@ GLOBAL_MODELS = {
     # Ours: a person has one account across cities; the city is the tenant itself.
     "accounts.user",
     "cities.city",
+    # the City again, as the admin's privacy settings page shows it (a proxy)
+    "privacy.cityprivacy",
+    # the record of erased accounts: global, as the accounts are (an account tied to no city is
+    # erased too); each city the account was tied to also has its own audit event
+    "privacy.erasure",
 }
 
 

@@ -58,8 +58,10 @@ def consents_withdraw_all(*, actor, user, cities, purposes=None) -> dict:
     withdrawn = {}
     with transaction.atomic():
         for city in cities:
-            rows = Consent.objects.with_scope(city=city.pk).select_for_update().filter(
-                user=user, withdrawn_at__isnull=True
+            rows = (
+                Consent.objects.with_scope(city=city.pk)
+                .select_for_update()
+                .filter(user=user, withdrawn_at__isnull=True)
             )
             if purposes is not None:
                 rows = rows.filter(purpose__in=purposes)

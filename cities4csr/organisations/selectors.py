@@ -59,8 +59,7 @@ def organisation_public_contacts(*, organisation: Organisation) -> list[str]:
     who gave the city their consent to it (accounts.Consent, "public_name") and a name. Without
     consent no name appears; an e-mail address never does."""
     representatives = [
-        m.user
-        for m in organisation_members(organisation=organisation).filter(role=Membership.Role.REPRESENTATIVE)
+        m.user for m in organisation_members(organisation=organisation).filter(role=Membership.Role.REPRESENTATIVE)
     ]
     agreed = consenting_users(city=organisation.city, purpose=Consent.Purpose.PUBLIC_NAME, users=representatives)
     names = [public_name(user=user) for user in representatives if user.pk in agreed]

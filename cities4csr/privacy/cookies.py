@@ -50,7 +50,9 @@ def site_cookies() -> list[SiteCookie]:
         SiteCookie(
             name=settings.CSRF_COOKIE_NAME,
             purpose=_("Protects the site's forms from being sent by another site in your name (security)."),
-            duration=duration(settings.CSRF_COOKIE_AGE) if settings.CSRF_COOKIE_AGE else _("until you close the browser"),
+            duration=duration(settings.CSRF_COOKIE_AGE)
+            if settings.CSRF_COOKIE_AGE
+            else _("until you close the browser"),
             when=_("When a page with a form is shown."),
         ),
         SiteCookie(

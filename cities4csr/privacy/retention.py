@@ -63,6 +63,17 @@ def _person_label(email_to_id: dict, email: str) -> str:
     return f"person #{pk}" if pk else "[e-mail removed]"
 
 
+def _scrub(value, known: dict):
+    """``value`` with every e-mail address replaced by the person's number (``known``: address -> id)."""
+    if isinstance(value, str):
+        return EMAIL.sub(lambda match: _person_label(known, match.group(0)), value)
+    if isinstance(value, list):
+        return [_scrub(v, known) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, known) for k, v in value.items()}
+    return value
+
+
 def audit_personal_data_purge(*, city, now) -> int:
     """Replace the e-mail addresses in ``city``'s audit events older than its retention period.
     Returns how many events were changed; the change itself is one audited event."""
@@ -80,23 +91,12 @@ def audit_personal_data_purge(*, city, now) -> int:
             emails = {m.group(0).lower() for m in EMAIL.finditer(f"{payload} {object_repr}")}
             if not emails:
                 continue
-            known = {
-                e.lower(): pk for e, pk in User.objects.filter(email__in=emails).values_list("email", "pk")
-            }
-
-            def scrub(value):
-                if isinstance(value, str):
-                    return EMAIL.sub(lambda m: _person_label(known, m.group(0)), value)
-                if isinstance(value, list):
-                    return [scrub(v) for v in value]
-                if isinstance(value, dict):
-                    return {k: scrub(v) for k, v in value.items()}
-                return value
+            known = {e.lower(): pk for e, pk in User.objects.filter(email__in=emails).values_list("email", "pk")}
 
             # The one update of an audit row the application makes, besides an erasure: the event
             # stays, only the addresses in it go (docs/adr/0011-gdpr-erasure-pseudonym.md).
             AuditEvent.objects.with_scope(city=city.pk).filter(pk=pk).update(
-                payload=scrub(payload), object_repr=scrub(object_repr)[:255]
+                payload=_scrub(payload, known), object_repr=_scrub(object_repr, known)[:255]
             )
             changed += 1
         if changed:

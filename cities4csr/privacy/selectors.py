@@ -180,7 +180,12 @@ def account_export(*, user) -> dict:
             .order_by("created_at", "pk")
         ],
         "agreements_confirmed": [
-            {"city": a.city.slug, "pledge_id": a.pledge_id, "instrument": a.instrument, "confirmed_at": _when(a.created_at)}
+            {
+                "city": a.city.slug,
+                "pledge_id": a.pledge_id,
+                "instrument": a.instrument,
+                "confirmed_at": _when(a.created_at),
+            }
             for a in Agreement.objects.with_scopes_disabled()
             .filter(confirmed_by=user)
             .select_related("city")

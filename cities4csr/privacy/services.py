@@ -102,8 +102,8 @@ def erasure_blockers(*, user) -> list[Blocker]:
                     % {"organisation": membership.organisation.name, "city": membership.city.name},
                 )
             )
-    for role in CityRole.objects.with_scopes_disabled().filter(user=user, role=CityRole.Role.ADMIN).select_related(
-        "city"
+    for role in (
+        CityRole.objects.with_scopes_disabled().filter(user=user, role=CityRole.Role.ADMIN).select_related("city")
     ):
         others = (
             CityRole.objects.with_scopes_disabled()
@@ -121,9 +121,10 @@ def erasure_blockers(*, user) -> list[Blocker]:
                     % {"city": role.city.name},
                 )
             )
-    if user.is_superuser and not get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(
-        pk=user.pk
-    ).exists():
+    if (
+        user.is_superuser
+        and not get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).exists()
+    ):
         blockers.append(
             Blocker(
                 "last_superuser",

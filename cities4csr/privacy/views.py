@@ -31,7 +31,10 @@ SUPERVISORY_AUTHORITIES = {
     "IT": ("Garante per la protezione dei dati personali", "https://www.garanteprivacy.it/"),
     "FR": ("Commission nationale de l'informatique et des libertés (CNIL)", "https://www.cnil.fr/"),
 }
-EDPB_MEMBERS = ("European Data Protection Board: members", "https://www.edpb.europa.eu/about-edpb/about-edpb/members_en")
+EDPB_MEMBERS = (
+    "European Data Protection Board: members",
+    "https://www.edpb.europa.eu/about-edpb/about-edpb/members_en",
+)
 
 
 class AccountDataView(LoginRequiredMixin, TemplateView):

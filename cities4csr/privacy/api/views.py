@@ -11,7 +11,7 @@ from cities4csr.core.api.exceptions import ErrorSerializer
 
 from ..selectors import account_export
 from ..services import account_erase
-from .serializers import ErasureSerializer, EraseSerializer
+from .serializers import EraseSerializer, ErasureSerializer
 
 
 class MyDataView(APIView):

@@ -6,10 +6,10 @@ the whole database finds only them."""
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import IntegerField, Sum
-from django.apps import apps
 
 from cities4csr.accounts.models import Consent
 from cities4csr.accounts.services import consent_give

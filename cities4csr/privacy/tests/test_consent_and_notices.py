@@ -14,9 +14,11 @@ from cities4csr.privacy.cookies import site_cookies
 
 
 def _organisation_page(world):
-    return Client().get(
-        reverse("organisation_detail", kwargs={"city_slug": world.city.slug, "pk": world.company.pk})
-    ).content.decode()
+    return (
+        Client()
+        .get(reverse("organisation_detail", kwargs={"city_slug": world.city.slug, "pk": world.company.pk}))
+        .content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -62,7 +64,12 @@ def test_consent_is_given_to_one_city_and_by_the_person_only(two_cities):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("language", "heading", "dpo"), [("it", "Informativa", "Responsabile"), ("en", "Privacy notice", "Data protection officer"), ("fr", "Politique", "Délégué")]
+    ("language", "heading", "dpo"),
+    [
+        ("it", "Informativa", "Responsabile"),
+        ("en", "Privacy notice", "Data protection officer"),
+        ("fr", "Politique", "Délégué"),
+    ],
 )
 def test_the_privacy_notice_names_the_controller_and_its_officer(world, language, heading, dpo):
     city = world.city

@@ -47,7 +47,9 @@ def test_erasure_leaves_no_personal_data_and_the_figures_reconcile(world, person
         before = ledger_snapshot()
         audit_ids = set(AuditEvent.objects.values_list("pk", flat=True))
         authored = set(AuditEvent.objects.filter(actor=person.user).values_list("pk", flat=True))
-    contributions_before = [(p.pk, p.value_cents) for p in contributions_of_organisation(city=world.city, organisation=world.company)]
+    contributions_before = [
+        (p.pk, p.value_cents) for p in contributions_of_organisation(city=world.city, organisation=world.company)
+    ]
 
     erasure = account_erase(actor=person.user, user=person.user, password=PASSWORD)
 
@@ -121,7 +123,9 @@ def test_nobody_erases_another_persons_account(world, person):
 def test_the_last_representative_is_told_what_to_do_first(world):
     # the third-sector body has one representative only
     with pytest.raises(ValidationError) as refused:
-        account_erase(actor=world.third_sector_representative, user=world.third_sector_representative, password=PASSWORD)
+        account_erase(
+            actor=world.third_sector_representative, user=world.third_sector_representative, password=PASSWORD
+        )
     assert [e.code for e in refused.value.error_list] == ["last_representative"]
     assert "Members page" in refused.value.error_list[0].message
     assert world.third_sector.name in refused.value.error_list[0].message

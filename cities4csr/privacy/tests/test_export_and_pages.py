@@ -78,9 +78,7 @@ def test_an_officer_cannot_erase_someone_else_through_the_persons_endpoint(world
     )
     assert response.status_code == 400
     assert response.json()["codes"]["password"] == ["wrong_password"]
-    response = client.post(
-        reverse("account_erase"), {"user": person.user.pk, "password": "wrong", "confirm": "on"}
-    )
+    response = client.post(reverse("account_erase"), {"user": person.user.pk, "password": "wrong", "confirm": "on"})
     assert response.status_code == 200
     assert "This is not your password: nothing was erased." in response.content.decode()
     with scopes_disabled():
@@ -91,9 +89,13 @@ def test_an_officer_cannot_erase_someone_else_through_the_persons_endpoint(world
 @pytest.mark.django_db
 def test_the_api_erases_the_caller_with_their_password(world, person):
     client = logged_in(person.user)
-    refused = client.post("/api/v1/me/erase/", {"password": PASSWORD, "confirm": False}, content_type="application/json")
+    refused = client.post(
+        "/api/v1/me/erase/", {"password": PASSWORD, "confirm": False}, content_type="application/json"
+    )
     assert refused.status_code == 400 and User.objects.get(pk=person.user.pk).is_active
-    response = client.post("/api/v1/me/erase/", {"password": PASSWORD, "confirm": True}, content_type="application/json")
+    response = client.post(
+        "/api/v1/me/erase/", {"password": PASSWORD, "confirm": True}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["pseudonym"].startswith("erased-")
     assert not User.objects.get(pk=person.user.pk).is_active
@@ -133,3 +135,21 @@ def test_the_account_page_in_three_languages(world, person, language):
     title = {"it": "I tuoi dati", "en": "Your data", "fr": "Vos données"}[language]
     assert f"<h1>{title}</h1>" in page
     assert reverse("privacy_notice", kwargs={"city_slug": world.city.slug}) in page
+
+
+@pytest.mark.django_db
+def test_the_export_reads_in_as_many_queries_with_one_pledge_as_with_five(world, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cities4csr.pledges.services import pledge_propose
+
+    client = logged_in(person.user)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/me/data/")
+    line = person.need.lines.get()
+    for _ in range(4):
+        pledge_propose(actor=person.user, need=person.need, organisation=world.company, items=[(line, 1_000)])
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/me/data/").json()["pledges"]) == 6
+    assert len(many) == len(few)
