@@ -112,7 +112,21 @@ def test_the_purge_runs_on_the_task_queue_and_from_the_command(world, person, ca
 
     row = DBTaskResult.objects.get(id=result.id)  # on the database queue that db_worker reads
     assert row.task_path == "cities4csr.privacy.tasks.purge_personal_data"
-    call_command("db_worker", batch=True)  # the worker runs it
+    # the worker's own loop closes the connection between tasks: run its step, as it does
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    row.claim("test")
+    worker.run_task(row)
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL"
     assert row.return_value["audit_events_scrubbed"] > 0
