@@ -22,7 +22,7 @@ from shapely.geometry import Point, shape
 from cities4csr.accounts.models import User
 from cities4csr.cities.geo import parse_area_file
 from cities4csr.cities.models import Area, AreaLayer, City, Indicator
-from cities4csr.cities.services import area_layer_import, city_create, indicator_import
+from cities4csr.cities.services import area_layer_import, city_create, city_update, indicator_import
 from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
 from cities4csr.matching.selectors import last_run
 from cities4csr.matching.services import recommendations_recompute
@@ -68,6 +68,10 @@ CITIES = {
             "default_indicator": "foreign_share",
             "accessibility_email": "accessibility@milano.example",
         },
+        privacy_controller=COMUNE,
+        privacy_controller_address="Piazza della Scala 2, 20121 Milano",
+        dpo_name="Responsabile della protezione dei dati",
+        dpo_email="dpo@milano.example",
     ),
     "nantes": dict(
         name="Nantes Métropole",
@@ -82,6 +86,9 @@ CITIES = {
             "district_area_kind": "commune",
             "accessibility_email": "accessibility@nantes.example",
         },
+        privacy_controller="Nantes Métropole",
+        dpo_name="Délégué à la protection des données",
+        dpo_email="dpo@nantes.example",
     ),
 }
 
@@ -310,7 +317,12 @@ def seed_demo(stdout=None) -> dict[str, City]:
 
 def _city(slug: str) -> City:
     city = City.objects.filter(slug=slug).first()
-    return city or city_create(actor=None, slug=slug, **(CITIES.get(slug) or NETWORK[slug]))
+    if city is not None:
+        return city
+    fields = dict(CITIES.get(slug) or NETWORK[slug])
+    privacy = {name: fields.pop(name) for name in City.PRIVACY_FIELDS if name in fields}
+    city = city_create(actor=None, slug=slug, **fields)
+    return city_update(actor=None, city=city, **privacy) if privacy else city
 
 
 def _features(layer: Layer):

@@ -145,6 +145,27 @@ def cities_of(*, user) -> list[City]:
     return list(City.objects.filter(pk__in=ids).order_by("name"))
 
 
+def account_name_update(*, actor, user, first_name: str, last_name: str):
+    """The person corrects their own name (GDPR art. 16), audited in each city their account is
+    tied to. The name is what a consent to be shown publicly shows."""
+    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
+        raise PermissionDenied("privacy.change_name")
+    first_name, last_name = first_name.strip(), last_name.strip()
+    User = get_user_model()
+    limit = User._meta.get_field("first_name").max_length
+    if len(first_name) > limit or len(last_name) > User._meta.get_field("last_name").max_length:
+        raise ValidationError(_("This name is too long."), code="too_long")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if (user.first_name, user.last_name) == (first_name, last_name):
+            return user
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
+        for city in cities_of(user=user):
+            audit_log(actor=actor, city=city, verb="account.name_update", obj=user, payload={})
+    return user
+
+
 def account_erase(*, actor, user, password: str) -> Erasure:
     """The person erases their own account, confirming with their password.
 

@@ -21,9 +21,9 @@ from cities4csr.core.mixins import CityMixin
 from cities4csr.organisations.models import Membership
 
 from . import cookies
-from .forms import ConsentForm, EraseForm
+from .forms import ConsentForm, EraseForm, NameForm
 from .selectors import account_export
-from .services import cities_of, erasure_blockers
+from .services import account_name_update, cities_of, erasure_blockers
 
 # Where a person complains about the processing of their data (GDPR art. 77): the supervisory
 # authority of the city's country; elsewhere, the list of the EU's authorities.
@@ -68,6 +68,7 @@ class AccountDataView(LoginRequiredMixin, TemplateView):
             consent_rows=consent_rows,
             consents=consents_of(user=user),
             public_name=public_name(user=user),
+            name_form=NameForm(initial={"first_name": user.first_name, "last_name": user.last_name}),
             blockers=erasure_blockers(user=user),
             **kwargs,
         )
@@ -105,6 +106,23 @@ class ConsentView(LoginRequiredMixin, View):
         else:
             consent_withdraw(actor=request.user, user=request.user, city=city, purpose=purpose)
             messages.success(request, _("Your consent is withdrawn: your name is no longer shown."))
+        return redirect("account_data")
+
+
+class NameView(LoginRequiredMixin, View):
+    """POST: the person corrects their first and last name."""
+
+    def post(self, request):
+        form = NameForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("This name could not be saved: nothing was changed."))
+            return redirect("account_data")
+        try:
+            account_name_update(actor=request.user, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("account_data")
+        messages.success(request, _("Your name is saved."))
         return redirect("account_data")
 
 

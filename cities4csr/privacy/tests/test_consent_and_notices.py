@@ -117,3 +117,22 @@ def test_the_cookie_notice_lists_every_cookie_the_site_sets_and_only_those(world
         assert f"<code>{name}</code>" in page
     assert "8 hours at most; it ends after 30 minutes without activity" in page
     assert Client().get("/fr/cookies/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_person_corrects_their_name_and_only_their_own(world):
+    rep = world.representative
+    client = Client()
+    client.force_login(rep)
+    client.post(reverse("account_name"), {"first_name": " Lucia ", "last_name": "Corretta"})
+    rep.refresh_from_db()
+    assert (rep.first_name, rep.last_name) == ("Lucia", "Corretta")
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(verb="account.name_update", actor=rep, city=world.city).count() == 1
+    from cities4csr.privacy.services import account_name_update
+
+    with pytest.raises(PermissionDenied):
+        account_name_update(actor=world.officer, user=rep, first_name="X", last_name="Y")
+    client.post(reverse("account_name"), {"first_name": "x" * 151, "last_name": ""})
+    rep.refresh_from_db()
+    assert rep.first_name == "Lucia"  # refused, nothing written
