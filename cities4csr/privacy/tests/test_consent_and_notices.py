@@ -114,7 +114,7 @@ def test_the_cookie_notice_lists_every_cookie_the_site_sets_and_only_those(world
     assert seen == listed
     page = Client().get(f"/en/{world.city.slug}/cookies/").content.decode()
     for name in listed:
-        assert f"<code>{name}</code>" in page
+        assert f"<code>{name}</code></h3>" in page
     assert "8 hours at most; it ends after 30 minutes without activity" in page
     assert Client().get("/fr/cookies/").status_code == 200
 
@@ -136,3 +136,35 @@ def test_a_person_corrects_their_name_and_only_their_own(world):
     client.post(reverse("account_name"), {"first_name": "x" * 151, "last_name": ""})
     rep.refresh_from_db()
     assert rep.first_name == "Lucia"  # refused, nothing written
+
+
+@pytest.mark.django_db
+def test_the_citys_privacy_settings_are_edited_in_the_admin_and_audited(world):
+    from cities4csr.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.org", "root-password")
+    client = Client()
+    client.force_login(root)
+    url = f"/admin/privacy/cityprivacy/{world.city.pk}/change/"
+    assert "dpo_email" in client.get(url).content.decode()
+    data = {
+        "privacy_controller": "Comune di Prova",
+        "privacy_controller_address": "",
+        "privacy_controller_email": "",
+        "dpo_name": "",
+        "dpo_email": "rpd@prova.example",
+        "dpo_phone": "",
+        "privacy_notice_date": "",
+        "retention_audit_personal_days": "180",
+        "retention_inactive_account_days": "730",
+        "retention_unverified_signup_days": "30",
+    }
+    assert client.post(url, {**data, "retention_audit_personal_days": "1"}).status_code == 200  # below the minimum
+    world.city.refresh_from_db()
+    assert world.city.retention_audit_personal_days == 365
+    assert client.post(url, data).status_code == 302
+    world.city.refresh_from_db()
+    assert (world.city.dpo_email, world.city.retention_audit_personal_days) == ("rpd@prova.example", 180)
+    with scopes_disabled():
+        event = AuditEvent.objects.get(verb="city.privacy_update", city=world.city)
+    assert event.actor == root and "retention_audit_personal_days" in event.payload
