@@ -335,6 +335,7 @@ NOT_LISTS = {
     "account_export": "one person's own data, counted in cities4csr/privacy/tests",
     "api:me-data": "one person's own data, counted in cities4csr/privacy/tests",
     "account_consent": "a write (POST)",
+    "account_name": "a write (POST)",
     "account_erase": "a form and a write (POST)",
     "api:me-erase": "a write (POST)",
     "account_erased": "a text, no query",

@@ -68,10 +68,6 @@ CITIES = {
             "default_indicator": "foreign_share",
             "accessibility_email": "accessibility@milano.example",
         },
-        privacy_controller=COMUNE,
-        privacy_controller_address="Piazza della Scala 2, 20121 Milano",
-        dpo_name="Responsabile della protezione dei dati",
-        dpo_email="dpo@milano.example",
     ),
     "nantes": dict(
         name="Nantes Métropole",
@@ -86,6 +82,19 @@ CITIES = {
             "district_area_kind": "commune",
             "accessibility_email": "accessibility@nantes.example",
         },
+    ),
+}
+
+
+#: each demo city as the controller of its site's personal data (its privacy notice)
+PRIVACY = {
+    "milano": dict(
+        privacy_controller=COMUNE,
+        privacy_controller_address="Piazza della Scala 2, 20121 Milano",
+        dpo_name="Responsabile della protezione dei dati",
+        dpo_email="dpo@milano.example",
+    ),
+    "nantes": dict(
         privacy_controller="Nantes Métropole",
         dpo_name="Délégué à la protection des données",
         dpo_email="dpo@nantes.example",
@@ -319,10 +328,8 @@ def _city(slug: str) -> City:
     city = City.objects.filter(slug=slug).first()
     if city is not None:
         return city
-    fields = dict(CITIES.get(slug) or NETWORK[slug])
-    privacy = {name: fields.pop(name) for name in City.PRIVACY_FIELDS if name in fields}
-    city = city_create(actor=None, slug=slug, **fields)
-    return city_update(actor=None, city=city, **privacy) if privacy else city
+    city = city_create(actor=None, slug=slug, **(CITIES.get(slug) or NETWORK[slug]))
+    return city_update(actor=None, city=city, **PRIVACY[slug]) if slug in PRIVACY else city
 
 
 def _features(layer: Layer):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -7,7 +8,9 @@ class EraseSerializer(serializers.Serializer):
 
     def validate_confirm(self, value):
         if value is not True:
-            raise serializers.ValidationError("Confirm the erasure with confirm: true.", code="required")
+            raise serializers.ValidationError(
+                _("Confirm that the account is to be erased (confirm: true)."), code="required"
+            )
         return value
 
 
