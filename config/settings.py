@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cities4csr.instruments",
     "cities4csr.documents",
     "cities4csr.matching",
+    "cities4csr.privacy",
     "cities4csr.web",
     "cities4csr.api",
     "cities4csr.demo",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("cities4csr.api.urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("accounts/data/", include("cities4csr.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("cities4csr.web.urls")),
 )

@@ -378,6 +378,18 @@ NOT_LISTS = {
     "api:schema": "the OpenAPI document",
     "api:docs": "the API documentation page",
     "accessibility_statement": "the city's accessibility statement: text, no list",
+    "privacy_notice": "the city's privacy notice: text, no list",
+    "cookie_notice": "the cookies the site sets: from the settings, no query",
+    "network_cookie_notice": "the cookies the site sets: from the settings, no query",
+    # a person's own data: a fixed number of queries whatever its size (privacy/tests, test_export_query_count)
+    "account_data": "one person's own page",
+    "account_export": "one person's own data, counted in cities4csr/privacy/tests",
+    "api:me-data": "one person's own data, counted in cities4csr/privacy/tests",
+    "account_consent": "a write (POST)",
+    "account_name": "a write (POST)",
+    "account_erase": "a form and a write (POST)",
+    "api:me-erase": "a write (POST)",
+    "account_erased": "a text, no query",
 }
 
 

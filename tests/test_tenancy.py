@@ -37,6 +37,11 @@ GLOBAL_MODELS = {
     "accounts.user",
     "cities.city",
     "core.emailoptout",  # which e-mails a person wants: one choice for every city
+    # the City again, as the admin's privacy settings page shows it (a proxy)
+    "privacy.cityprivacy",
+    # the record of erased accounts: global, as the accounts are (an account tied to no city is
+    # erased too); each city the account was tied to also has its own audit event
+    "privacy.erasure",
 }
 
 

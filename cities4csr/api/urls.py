@@ -11,6 +11,7 @@ from cities4csr.needs.api import views as need_api
 from cities4csr.offers.api import views as offer_api
 from cities4csr.organisations.api import views as organisation_api
 from cities4csr.pledges.api import views as pledge_api
+from cities4csr.privacy.api import views as privacy_api
 
 app_name = "api"
 
@@ -93,5 +94,7 @@ urlpatterns = [
     # CSP. (No Redoc page: its styles are inline <style> elements the CSP refuses.)
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("cities/", city_api.CityListView.as_view(), name="city-list"),
+    path("me/data/", privacy_api.MyDataView.as_view(), name="me-data"),
+    path("me/erase/", privacy_api.MyErasureView.as_view(), name="me-erase"),
     path("cities/<slug:city_slug>/", include(city_patterns)),
 ]

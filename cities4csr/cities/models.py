@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +8,7 @@ from cities4csr.core.models import CityScopedModel, TimeStampedModel
 
 from .policy import CityPolicy
 
-RESERVED_SLUGS = {"accounts", "admin", "api", "static", "media", "healthz", "i18n"}
+RESERVED_SLUGS = {"accounts", "admin", "api", "static", "media", "healthz", "i18n", "cookies"}
 
 
 def validate_city_slug(value):
@@ -53,6 +53,50 @@ class City(TimeStampedModel):
     policy = models.JSONField(_("policy"), default=dict, blank=True)
     is_listed = models.BooleanField(_("listed publicly"), default=True)
 
+    # --- Privacy (GDPR): the city is the controller of the personal data of its site. Shown in
+    # its privacy notice; the retention periods drive the purge (cities4csr.privacy.retention).
+    privacy_controller = models.CharField(
+        _("data controller"), max_length=200, blank=True, help_text=_("e.g. Comune di Milano; empty = the city's name")
+    )
+    privacy_controller_address = models.CharField(_("controller's address"), max_length=255, blank=True)
+    privacy_controller_email = models.EmailField(_("controller's e-mail (or certified e-mail)"), blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
+    dpo_phone = models.CharField(_("data protection officer's telephone"), max_length=40, blank=True)
+    privacy_notice_date = models.DateField(_("date of the privacy notice"), null=True, blank=True)
+    retention_audit_personal_days = models.PositiveIntegerField(
+        _("days the audit trail keeps e-mail addresses"),
+        default=365,
+        validators=[MinValueValidator(30)],
+        help_text=_("After this, e-mail addresses in the audit trail's details are replaced by the person's number."),
+    )
+    retention_inactive_account_days = models.PositiveIntegerField(
+        _("days before an inactive account is erased"),
+        default=730,
+        validators=[MinValueValidator(90)],
+        help_text=_("Counted from the last login (or the sign-up, for an account never used)."),
+    )
+    retention_unverified_signup_days = models.PositiveIntegerField(
+        _("days before an unconfirmed sign-up is erased"),
+        default=30,
+        validators=[MinValueValidator(7)],
+        help_text=_("A sign-up whose e-mail address was never confirmed."),
+    )
+
+    #: the fields a city's administrator edits about privacy (the admin's "Privacy" section)
+    PRIVACY_FIELDS = (
+        "privacy_controller",
+        "privacy_controller_address",
+        "privacy_controller_email",
+        "dpo_name",
+        "dpo_email",
+        "dpo_phone",
+        "privacy_notice_date",
+        "retention_audit_personal_days",
+        "retention_inactive_account_days",
+        "retention_unverified_signup_days",
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("city")
@@ -60,6 +104,11 @@ class City(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def controller(self) -> str:
+        """Who is the controller of the personal data, as the privacy notice names it."""
+        return self.privacy_controller or self.name
 
     @property
     def settings(self) -> CityPolicy:

@@ -22,7 +22,7 @@ from shapely.geometry import Point, shape
 from cities4csr.accounts.models import User
 from cities4csr.cities.geo import parse_area_file
 from cities4csr.cities.models import Area, AreaLayer, City, Indicator
-from cities4csr.cities.services import area_layer_import, city_create, indicator_import
+from cities4csr.cities.services import area_layer_import, city_create, city_update, indicator_import
 from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
 from cities4csr.matching.selectors import last_run
 from cities4csr.matching.services import recommendations_recompute
@@ -83,6 +83,22 @@ CITIES = {
             "accessibility_email": "accessibility@nantes.example",
             "local_authority": "epci",
         },
+    ),
+}
+
+
+#: each demo city as the controller of its site's personal data (its privacy notice)
+PRIVACY = {
+    "milano": dict(
+        privacy_controller=COMUNE,
+        privacy_controller_address="Piazza della Scala 2, 20121 Milano",
+        dpo_name="Responsabile della protezione dei dati",
+        dpo_email="dpo@milano.example",
+    ),
+    "nantes": dict(
+        privacy_controller="Nantes Métropole",
+        dpo_name="Délégué à la protection des données",
+        dpo_email="dpo@nantes.example",
     ),
 }
 
@@ -311,7 +327,10 @@ def seed_demo(stdout=None) -> dict[str, City]:
 
 def _city(slug: str) -> City:
     city = City.objects.filter(slug=slug).first()
-    return city or city_create(actor=None, slug=slug, **(CITIES.get(slug) or NETWORK[slug]))
+    if city is not None:
+        return city
+    city = city_create(actor=None, slug=slug, **(CITIES.get(slug) or NETWORK[slug]))
+    return city_update(actor=None, city=city, **PRIVACY[slug]) if slug in PRIVACY else city
 
 
 def _features(layer: Layer):

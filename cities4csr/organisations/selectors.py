@@ -3,6 +3,9 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from cities4csr.accounts.models import Consent
+from cities4csr.accounts.selectors import consenting_users, public_name
+
 from .models import CityInvitation, CityRole, Membership, Organisation, Site
 from .rules import is_city_officer
 
@@ -49,6 +52,18 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__email")
     )
+
+
+def organisation_public_contacts(*, organisation: Organisation) -> list[str]:
+    """The names shown as the organisation's contacts on its public page: its representatives
+    who gave the city their consent to it (accounts.Consent, "public_name") and a name. Without
+    consent no name appears; an e-mail address never does."""
+    representatives = [
+        m.user for m in organisation_members(organisation=organisation).filter(role=Membership.Role.REPRESENTATIVE)
+    ]
+    agreed = consenting_users(city=organisation.city, purpose=Consent.Purpose.PUBLIC_NAME, users=representatives)
+    names = [public_name(user=user) for user in representatives if user.pk in agreed]
+    return sorted(name for name in names if name)
 
 
 def organisations_of_user(*, actor, city) -> QuerySet[Organisation]:

@@ -66,6 +66,7 @@ class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
         return super().get_context_data(
             organisation=organisation,
             can_change=can_change,
+            contacts=selectors.organisation_public_contacts(organisation=organisation),
             contributions=contributions_of_organisation(city=self.city, organisation=organisation),
             returns_register=returns_of_organisation(city=self.city, organisation=organisation),
             **kwargs,

@@ -8,6 +8,7 @@ from cities4csr.needs import views as need_views
 from cities4csr.offers import views as offer_views
 from cities4csr.organisations import views as organisation_views
 from cities4csr.pledges import views as pledge_views
+from cities4csr.privacy import views as privacy_views
 
 from . import views
 
@@ -16,6 +17,8 @@ city_patterns = [
     path("areas/<slug:kind>/<str:code>/", city_views.AreaDetailView.as_view(), name="area_detail"),
     path("data/", city_views.DataSourcesView.as_view(), name="data_sources"),
     path("accessibility/", city_views.AccessibilityStatementView.as_view(), name="accessibility_statement"),
+    path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy_notice"),
+    path("cookies/", privacy_views.CookieNoticeView.as_view(), name="cookie_notice"),
     path("ping/", views.PingView.as_view(), name="city_ping"),
     path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
@@ -42,5 +45,6 @@ city_patterns = [
 urlpatterns = [
     path("", views.NetworkHomeView.as_view(), name="network_home"),
     path("account/e-mails/", core_views.EmailPreferencesView.as_view(), name="email_preferences"),
+    path("cookies/", privacy_views.CookieNoticeView.as_view(), name="network_cookie_notice"),
     path("<slug:city_slug>/", include(city_patterns)),
 ]
