@@ -25,7 +25,6 @@ EMAIL = re.compile(r"[^@\s\"',;<>()]+@[^@\s\"',;<>()]+\.[A-Za-z]{2,}")
 ANOTHER_PERSON = "[another person]"
 #: audit events about these objects name a person in their description: masked unless it is the exporter
 PERSONAL_OBJECTS = {"organisations.membership", "organisations.cityrole", "accounts.user", "accounts.consent"}
-NOTIFICATION_TASK = "cities4csr.core.tasks.send_notification"
 
 
 def _when(value):
@@ -225,27 +224,21 @@ def account_export(*, user) -> dict:
 
 
 def notifications_of(*, user) -> list[dict]:
-    """The e-mails queued for ``user`` (core.notify's tasks): which message, for which city, when,
-    and whether it went out. Other recipients of the same message are not named."""
-    from django.apps import apps
+    """The person's notifications in every city (their inbox: core.Notification)."""
+    from cities4csr.core.models import Notification
 
-    if not apps.is_installed("django_tasks_db"):
-        return []
-    from django_tasks_db.models import DBTaskResult
-
-    City = apps.get_model("cities", "City")
-    slugs = dict(City.objects.values_list("pk", "slug"))
-    rows = []
-    for result in DBTaskResult.objects.filter(task_path=NOTIFICATION_TASK).order_by("enqueued_at", "id"):
-        kwargs = (result.args_kwargs or {}).get("kwargs", {})
-        if user.pk not in kwargs.get("user_ids", []):
-            continue
-        rows.append(
-            {
-                "city": slugs.get(kwargs.get("city_id"), ""),
-                "message": kwargs.get("template", ""),
-                "queued_at": _when(result.enqueued_at),
-                "status": str(result.status).lower(),
-            }
-        )
-    return rows
+    return [
+        {
+            "city": n.city.slug,
+            "kind": n.kind,
+            "subject": n.subject,
+            "message": n.body,
+            "link": n.url,
+            "sent_at": _when(n.created_at),
+            "read_at": _when(n.read_at),
+        }
+        for n in Notification.objects.with_scopes_disabled()
+        .filter(user=user)
+        .select_related("city")
+        .order_by("created_at", "pk")
+    ]

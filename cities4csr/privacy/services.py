@@ -37,6 +37,8 @@ DELETE, END, KEEP = "delete", "end", "keep"
 USER_RELATIONS = {
     # rows that exist only for the account: deleted
     "account.emailaddress.user": DELETE,
+    "core.notification.user": DELETE,  # the person's inbox
+    "core.emailoptout.user": DELETE,
     "authtoken.token.user": DELETE,
     "accounts.user_groups.user": DELETE,
     "accounts.user_user_permissions.user": DELETE,
@@ -50,6 +52,9 @@ USER_RELATIONS = {
     "pledges.pledge.created_by": KEEP,
     "pledges.pledgepartner.responded_by": KEEP,
     "pledges.evidence.uploaded_by": KEEP,
+    "pledges.evidence.withdrawn_by": KEEP,
+    "organisations.cityinvitation.invited_by": KEEP,
+    "organisations.cityinvitation.accepted_by": KEEP,
     "instruments.agreement.confirmed_by": KEEP,
     "documents.draft.created_by": KEEP,
     "matching.collectiveaction.created_by": KEEP,

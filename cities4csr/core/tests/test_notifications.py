@@ -207,3 +207,16 @@ def test_the_api_lists_ones_own_notifications_and_marks_them_read(world):
     assert refused.status_code == 400 and "ids" in refused.json()["codes"]
     assert client.post(base + "read/", {"all": True}, content_type="application/json").json() == {"marked": 1}
     assert Notification.objects.get(pk=theirs).read_at is None
+
+
+def test_a_persons_data_export_holds_their_notifications_and_erasure_removes_them(world):
+    from cities4csr.privacy.selectors import notifications_of as exported_notifications
+
+    send(world, world.representative)
+    send(world, world.officer, context={**CONTEXT, "title": "Di un altro"})
+    EmailOptOut.objects.create(user=world.representative, kind="pledge_transition")
+    (row,) = exported_notifications(user=world.representative)
+    assert row["city"] == world.city.slug and "L'aula all'aperto" in row["subject"] and row["read_at"] is None
+    from cities4csr.privacy.services import USER_RELATIONS
+
+    assert USER_RELATIONS["core.notification.user"] == USER_RELATIONS["core.emailoptout.user"] == "delete"
