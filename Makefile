@@ -62,8 +62,9 @@ test-browser: install
 	$(PY) -m pytest -m e2e -q -p no:xdist
 
 ## make bench: the catalogue's pages timed on PostgreSQL with a 20,000-need, 300,000-organisation
-## city (seed_scale), then the matching engine on a synthetic metro city (bench/run_matching.py,
-## no database); figures merged into bench/results.json. DATABASE_URL may name another
+## city (seed_scale), then under load: locust, 50 people for 5 minutes against gunicorn on loopback
+## (bench/run_load.py, bench/locustfile.py), then the matching engine on a synthetic metro city
+## (bench/run_matching.py, no database); figures merged into bench/results.json. DATABASE_URL may name another
 ## PostgreSQL database of its own (never postgres, test or test_*).
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cities4csr_bench)
 bench: install
@@ -71,6 +72,7 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --no-input
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py seed_scale --needs 20000 --organisations 300000
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_catalogue.py
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_load.py
 	$(PY) bench/run_matching.py
 
 clean:

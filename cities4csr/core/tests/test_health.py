@@ -60,9 +60,7 @@ def test_a_queue_without_worker_is_down(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.HEALTH_QUEUE_MAX_WAIT_MINUTES = 15
     with mock.patch("django.db.transaction.on_commit", lambda fn, **kwargs: fn()):
-        result = send_notification.using(backend="default").enqueue(
-            user_ids=[], city_id=0, template="none", context={}
-        )
+        result = send_notification.using(backend="default").enqueue(user_ids=[], city_id=0, template="none", context={})
     assert Client().get("/healthz").status_code == 200  # just enqueued: a worker has time
     DBTaskResult.objects.filter(pk=result.id).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=16))
     response = Client().get("/healthz")
