@@ -242,8 +242,8 @@ def test_every_log_line_of_a_request_carries_its_id(client):
     assert re.fullmatch(r"[0-9a-f]{32}", other["X-Request-ID"])  # not an id: a new one
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert [line["request_id"] for line in lines] == ["from-the-proxy-0001", other["X-Request-ID"]]
-    assert lines[0]["level"] == "WARNING" and lines[0]["logger"] == "cities4csr.core.health"
-    assert "disk full" in lines[0]["message"]
+    assert lines[0]["level"] == "ERROR" and lines[0]["logger"] == "cities4csr.core.health"
+    assert lines[0]["message"] == "health check storage failed" and "disk full" in lines[0]["exc_info"]
     # outside a request, the id is "-"
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
     RequestIdFilter().filter(record)
