@@ -64,8 +64,9 @@ test-browser: install
 ## make bench: the catalogue's pages timed on PostgreSQL with a 20,000-need, 300,000-organisation
 ## city (seed_scale); the same city's home, catalogue and need page in Debian's chromium as
 ## production serves them (bytes transferred, time to the map, Lighthouse 12 from bench/package.json);
-## then the matching engine on a synthetic metro city (bench/run_matching.py,
-## no database); figures merged into bench/results.json. DATABASE_URL may name another
+## then under load: locust, 50 people for 5 minutes against gunicorn on loopback
+## (bench/run_load.py, bench/locustfile.py), then the matching engine on a synthetic metro city
+## (bench/run_matching.py, no database); figures merged into bench/results.json. DATABASE_URL may name another
 ## PostgreSQL database of its own (never postgres, test or test_*).
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cities4csr_bench)
 bench: install
@@ -76,6 +77,7 @@ bench: install
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 	npm install --prefix bench --no-audit --no-fund --ignore-scripts --silent
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_browser.py
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_load.py
 	$(PY) bench/run_matching.py
 
 clean:

@@ -262,13 +262,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-}
-
 # --- Limits and sessions (docs/deployment.md, "Limits and sessions") -------------------------
 # One cache shared by every web process: allauth's login limits and the API's throttles count
 # there. Without CACHE_URL it is a table in the database (created by core's migration 0002), so
@@ -303,3 +296,64 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 # minutes without a request (cities4csr.core.middleware; 0 turns the idle timeout off).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)
+
+# --- Deployment: uploaded files, logs, health, workers (docs/deployment.md) -------------------
+# Uploaded files (needs' photos, pledge evidence, agreement drafts): on the filesystem under
+# MEDIA_ROOT by default; MEDIA_STORAGE=s3 puts them in an S3-compatible bucket (django-storages),
+# private, each link signed for S3_URL_EXPIRY seconds. Nothing here reaches the network: the
+# storage connects at the first file it reads or writes.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _s3_endpoint = env.str("S3_ENDPOINT_URL", default="")
+    _s3_custom_domain = env.str("S3_CUSTOM_DOMAIN", default="")
+    if not (_s3_endpoint or _s3_custom_domain):
+        raise ValueError("MEDIA_STORAGE=s3 needs S3_ENDPOINT_URL (e.g. https://s3.eu-south-1.amazonaws.com)")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "custom_domain": _s3_custom_domain or None,
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": not _s3_custom_domain,
+            "querystring_expire": env.int("S3_URL_EXPIRY", default=3600),
+            "file_overwrite": False,
+        },
+    }
+    # pages show needs' photos from the bucket: its origin joins img-src
+    _s3_origin = f"https://{_s3_custom_domain}" if _s3_custom_domain else _s3_endpoint.rstrip("/")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], _s3_origin]
+elif MEDIA_STORAGE != "filesystem":
+    raise ValueError(f"MEDIA_STORAGE is 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
+
+# Logs on standard error, one JSON object a line (python-json-logger) with the request's id
+# (X-Request-ID, cities4csr.core.logs); LOG_FORMAT=text for people reading a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cities4csr.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+MIDDLEWARE.insert(0, "cities4csr.core.logs.RequestIdMiddleware")
+# Sessions in the database (default), or "django.contrib.sessions.backends.cached_db" to read
+# them from the shared cache (Redis) first: every web process sees the same sessions either way.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# /healthz: the queue is down when a task ready to run has waited longer than this (no worker).
+HEALTH_QUEUE_MAX_WAIT_MINUTES = env.int("HEALTH_QUEUE_MAX_WAIT_MINUTES", default=15)

@@ -2,7 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from cities4csr.web.views import healthz, root_redirect, security_txt
+from cities4csr.core.health import healthz
+from cities4csr.web.views import root_redirect, security_txt
 
 urlpatterns = [
     path("", root_redirect),

@@ -196,10 +196,20 @@ class OfficerWorkspaceView(CityPermissionMixin, TemplateView):
     permission_required = "needs.review_need"
     template_name = "pledges/officer_workspace.html"
 
+    #: each queue lists its oldest items, with how many there are in all: a metro-scale city has
+    #: hundreds waiting, and a page listing them all took seconds (bench/locustfile.py)
+    limit = 50
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            needs_to_review=needs_to_review(city=self.city),
-            pledges_to_accept=selectors.pledges_in_state(city=self.city, states=[Pledge.State.PROPOSED]),
-            deliveries_to_verify=selectors.pledges_in_state(city=self.city, states=[Pledge.State.DELIVERED]),
-            **kwargs,
-        )
+        queues = {
+            "needs_to_review": needs_to_review(city=self.city),
+            "pledges_to_accept": selectors.pledges_in_state(city=self.city, states=[Pledge.State.PROPOSED]),
+            "deliveries_to_verify": selectors.pledges_in_state(city=self.city, states=[Pledge.State.DELIVERED]),
+        }
+        context = {name: list(queryset[: self.limit]) for name, queryset in queues.items()}
+        # the total only when the list is cut
+        counts = {
+            f"{name}_total": queryset.count() if len(context[name]) == self.limit else len(context[name])
+            for name, queryset in queues.items()
+        }
+        return super().get_context_data(**context, **counts, workspace_limit=self.limit, **kwargs)

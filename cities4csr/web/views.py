@@ -2,8 +2,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import get_language_from_request
 from django.views.generic import TemplateView
@@ -17,18 +16,6 @@ logger = logging.getLogger(__name__)
 def root_redirect(request):
     language = get_language_from_request(request, check_path=False)
     return HttpResponseRedirect(f"/{language}/")
-
-
-def healthz(request):
-    """Up or not, for a load balancer: what failed goes to the log, never to the public."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means unhealthy
-        logger.exception("health check: the database does not answer")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
 
 
 def security_txt(request):
