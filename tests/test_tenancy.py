@@ -28,8 +28,6 @@ GLOBAL_MODELS = {
     "auth.group",
     "contenttypes.contenttype",
     "sessions.session",
-    "authtoken.token",
-    "authtoken.tokenproxy",
     "account.emailaddress",
     "account.emailconfirmation",
     "django_tasks_database.dbtaskresult",

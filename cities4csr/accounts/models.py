@@ -41,3 +41,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+
+from .apikeys.models import ApiKey  # noqa: E402, F401  (a model of its own module: docs/adr)
