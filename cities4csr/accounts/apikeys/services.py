@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_api_key.crypto import KeyGenerator
 
+from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 
 from .models import ApiKey
@@ -26,6 +27,7 @@ def api_key_create(*, actor, city, name: str, days: int = DEFAULT_DAYS) -> tuple
     itself, which is not stored anywhere and cannot be shown again."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied
+    require(actor, "accounts.add_apikey", city)
     name = (name or "").strip()
     errors = {}
     if not name:

@@ -3,7 +3,7 @@ their own keys in this city."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -21,9 +21,12 @@ class ApiKeysView(LoginRequiredMixin, CityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", ApiKeyForm())
         kwargs["keys"] = selectors.api_keys_of(actor=self.request.user, city=self.city)
+        kwargs["can_create"] = self.request.user.has_perm("accounts.add_apikey", self.city)
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("accounts.add_apikey", self.city):
+            raise PermissionDenied
         form = ApiKeyForm(request.POST)
         if form.is_valid():
             try:

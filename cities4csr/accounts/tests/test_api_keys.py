@@ -42,13 +42,13 @@ def test_only_a_hash_is_stored_and_the_key_is_shown_once(two_cities):
 def test_a_key_acts_with_its_owners_roles(two_cities):
     milan = two_cities.milan
     _, officer_key = key_for(milan.officer, milan.city)
-    _, resident_key = key_for(milan.resident, milan.city)
+    _, volunteer_key = key_for(milan.volunteer, milan.city)
     audit = f"/api/v1/cities/{milan.city.slug}/audit/"
     assert api(officer_key).get(audit).status_code == 200
-    assert api(resident_key).get(audit).status_code == 403
+    assert api(volunteer_key).get(audit).status_code == 403
     new = {"name": "Impresa creata via chiave", "kind": "company"}
     url = f"/api/v1/cities/{milan.city.slug}/organisations/"
-    assert api(resident_key).post(url, new, content_type="application/json").status_code == 403
+    assert api(volunteer_key).post(url, new, content_type="application/json").status_code == 403
     response = api(officer_key).post(url, new, content_type="application/json")
     assert response.status_code == 201, response.json()
     with scopes_disabled():
@@ -115,6 +115,10 @@ def test_create_and_revoke_are_audited_and_bounded(two_cities):
     assert error.value.error_dict["days"][0].code == "invalid_days"
     with pytest.raises(ValidationError):
         key_for(milan.officer, milan.city, name="  ")
+    with pytest.raises(PermissionDenied):
+        key_for(milan.resident, milan.city)  # no part in the city: no key
+    with pytest.raises(PermissionDenied):
+        key_for(two_cities.nantes.officer, milan.city)
     other, _ = key_for(milan.admin, milan.city)
     with pytest.raises(PermissionDenied), scopes_disabled():
         api_key_revoke(actor=milan.officer, api_key=other)
