@@ -12,7 +12,7 @@ from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY, active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
-from cities4csr.core.uploads import upload_check
+from cities4csr.core.uploads import upload_clean
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
 from cities4csr.organisations.selectors import organisations_in_city, partners_choosable
@@ -254,9 +254,8 @@ def evidence_add(
                 % {"kind": Evidence.Kind(kind).label, "types": ", ".join(sorted(EVIDENCE_TYPES[kind]))}
             }
         )
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    upload_check(file, field="file")  # the content is what the name says; images opened safely
+    # size, content matching the name; images saved again without metadata (GPS), PDFs without scripts
+    file = upload_clean(file, field="file", max_bytes=MAX_EVIDENCE_BYTES)
     evidence = Evidence(
         city=pledge.city,
         pledge=pledge,
