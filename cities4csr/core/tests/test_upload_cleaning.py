@@ -38,7 +38,9 @@ def pdf(*, javascript=None, launch=False, open_action_js=False) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
     if javascript:  # a document-level script, in the catalogue's name tree, as Acrobat writes it
-        action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(javascript)})
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(javascript)}
+        )
         writer._root_object[NameObject("/Names")] = DictionaryObject(
             {
                 NameObject("/JavaScript"): DictionaryObject(
