@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "cities4csr.core",
     "cities4csr.accounts",
     "cities4csr.cities",
@@ -134,6 +135,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
 LOGIN_REDIRECT_URL = "/"
+# Two-factor authentication (allauth.mfa), optional for every person: an authenticator app's
+# codes (TOTP) and one-time recovery codes. Set up at /<lang>/accounts/2fa/; then every login asks
+# for a code after the password. No WebAuthn: it needs a script of its own on the login page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Cities4CSR")
 LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "en"

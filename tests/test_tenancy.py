@@ -30,6 +30,7 @@ GLOBAL_MODELS = {
     "sessions.session",
     "account.emailaddress",
     "account.emailconfirmation",
+    "mfa.authenticator",  # a person's second factor, as global as the person
     "django_tasks_database.dbtaskresult",
     # Ours: a person has one account across cities; the city is the tenant itself.
     "accounts.user",

@@ -1,6 +1,9 @@
 """The Django admin's login, limited as the site's login is."""
 
 from allauth.account.adapter import get_adapter
+from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django.contrib.admin.forms import AdminAuthenticationForm
 
 
@@ -19,3 +22,13 @@ class AdminLoginForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # this form asks for no second factor: whoever turned one on logs in on the site's login
+        # page, which does (allauth.mfa), and then opens the admin
+        if is_mfa_enabled(user):
+            raise ValidationError(
+                _("Two-factor authentication is on for this account: log in on the site's login page, then open the admin."),
+                code="mfa_required",
+            )
