@@ -2,9 +2,9 @@
 
 from allauth.account.adapter import get_adapter
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.contrib.admin.forms import AdminAuthenticationForm
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -29,6 +29,8 @@ class AdminLoginForm(AdminAuthenticationForm):
         # page, which does (allauth.mfa), and then opens the admin
         if is_mfa_enabled(user):
             raise ValidationError(
-                _("Two-factor authentication is on for this account: log in on the site's login page, then open the admin."),
+                _(
+                    "Two-factor authentication is on for this account: log in on the site's login page, then open the admin."
+                ),
                 code="mfa_required",
             )

@@ -74,7 +74,11 @@ def test_a_person_turns_totp_on_and_gets_recovery_codes(two_cities):
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("it", "Autenticazione a due fattori"), ("en", "Two-Factor Authentication"), ("fr", "Authentification à deux facteurs")],
+    [
+        ("it", "Autenticazione a due fattori"),
+        ("en", "Two-Factor Authentication"),
+        ("fr", "Authentification à deux facteurs"),
+    ],
 )
 def test_the_two_factor_page_speaks_the_readers_language(two_cities, lang, words):
     client = Client()
