@@ -16,6 +16,7 @@ from .forms import ApiKeyForm
 
 
 class ApiKeysView(LoginRequiredMixin, CityMixin, TemplateView):
+    raise_exception = True  # 403, never a redirect that hints at content (as CityPermissionMixin)
     template_name = "accounts/api_keys.html"
 
     def get_context_data(self, **kwargs):
@@ -47,6 +48,7 @@ class ApiKeysView(LoginRequiredMixin, CityMixin, TemplateView):
 
 
 class ApiKeyRevokeView(LoginRequiredMixin, CityMixin, View):
+    raise_exception = True
     def post(self, request, city_slug, pk):
         api_key = selectors.api_key_of(actor=request.user, city=self.city, pk=pk)
         if api_key is None:

@@ -152,7 +152,7 @@ def test_api_manages_keys_with_a_session_never_with_a_key(two_cities):
 def test_the_page_shows_a_new_key_once_and_revokes_it(two_cities, lang):
     milan = two_cities.milan
     page = f"/{lang}/{milan.city.slug}/account/api-keys/"
-    assert Client().get(page).status_code == 302  # to the login
+    assert Client().get(page).status_code == 403  # not signed in
     client = Client()
     client.force_login(milan.volunteer)
     response = client.post(page, {"name": "calendario", "days": "30"})
