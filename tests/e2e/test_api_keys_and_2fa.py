@@ -1,6 +1,6 @@
 """An officer creates an API key (shown once), sees it listed and revokes it; the two-factor
 pages. Every page checked by axe-core and for CSP violations; screenshots in three languages at
-1280 and 390 px go to /tmp/shots/apisec/ when SHOTS is set."""
+1280 and 390 px go to the folder SHOTS names, when it is set."""
 
 import os
 from pathlib import Path
@@ -11,7 +11,7 @@ from tests.e2e.conftest import check_a11y
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/shots/apisec") if os.environ.get("SHOTS") else None
+SHOTS = Path(os.environ["SHOTS"]) if os.environ.get("SHOTS") else None  # e.g. /tmp/shots/apisec
 
 
 def shoot(page, name):

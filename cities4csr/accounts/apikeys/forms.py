@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .services import DEFAULT_DAYS, MAX_DAYS
@@ -18,6 +19,12 @@ class ApiKeyForm(forms.Form):
         min_value=1,
         max_value=MAX_DAYS,
         initial=DEFAULT_DAYS,
-        help_text=_("From 1 to %(max)s days; after that the key is refused.") % {"max": MAX_DAYS},
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # in the reader's language: translated per request, not once at import
+        self.fields["days"].help_text = gettext("From 1 to %(max)s days; after that the key is refused.") % {
+            "max": MAX_DAYS
+        }

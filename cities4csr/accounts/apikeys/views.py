@@ -49,6 +49,7 @@ class ApiKeysView(LoginRequiredMixin, CityMixin, TemplateView):
 
 class ApiKeyRevokeView(LoginRequiredMixin, CityMixin, View):
     raise_exception = True
+
     def post(self, request, city_slug, pk):
         api_key = selectors.api_key_of(actor=request.user, city=self.city, pk=pk)
         if api_key is None:

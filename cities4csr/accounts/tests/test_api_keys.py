@@ -163,6 +163,8 @@ def test_the_page_shows_a_new_key_once_and_revokes_it(two_cities, lang):
     assert key not in again and "calendario" in again
     heading = {"it": "Chiavi API", "en": "API keys", "fr": "Clés d’API"}[lang]
     assert heading in again
+    help_text = {"it": "Da 1 a 365 giorni", "en": "From 1 to 365 days", "fr": "De 1 à 365 jours"}[lang]
+    assert help_text in again
     assert client.post(page, {"name": "", "days": "400"}).status_code == 400
     with scopes_disabled():
         api_key = ApiKey.objects.get(owner=milan.volunteer)
