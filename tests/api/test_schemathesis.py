@@ -94,11 +94,23 @@ def _run(operation, existing, headers) -> list[str]:
 
 @pytest.fixture
 def wsgi():
+    """Django's WSGI application, answering on the test's own database connection: as Django's
+    test client does, the connection is not closed at the end of each request (on PostgreSQL that
+    would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     app = get_wsgi_application()
     for operation in OPERATIONS:
         operation.app = app
     schema.app = app
-    return app
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield app
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _fuzz(existing, headers):
