@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: demo test test-postgres test-browser install lint check schema messages bench clean
+.PHONY: demo test audit test-postgres test-browser install lint check schema messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,13 @@ demo: install
 	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: lint (ruff, import contracts), Django checks, migrations and OpenAPI drift, translations, the whole pytest suite.
-test: install lint check
+## make test: lint (ruff, import contracts), Django checks, migrations and OpenAPI drift, translations,
+## pip-audit of the pinned dependencies (a warning, not a failure, when its service is out of reach), the whole pytest suite.
+test: install lint check audit
 	$(PY) -m pytest -n 2 -m "not e2e and not concurrency" -q
+
+audit:
+	$(PY) scripts/audit_dependencies.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -47,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "cities4csr.core",
     "cities4csr.accounts",
     "cities4csr.cities",
@@ -139,6 +139,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
 LOGIN_REDIRECT_URL = "/"
+# Two-factor authentication (allauth.mfa), optional for every person: an authenticator app's
+# codes (TOTP) and one-time recovery codes. Set up at /<lang>/accounts/2fa/; then every login asks
+# for a code after the password. No WebAuthn: it needs a script of its own on the login page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Cities4CSR")
 LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "en"
@@ -180,8 +185,10 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first, so that a refused key (or none where one is needed) is a 401 with
+        # "WWW-Authenticate: Api-Key"; personal API keys replace DRF's plaintext tokens (ADR 0011)
+        "cities4csr.accounts.apikeys.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -180,6 +180,15 @@ def add_company_activity(world, n):
     recommendations_recompute(city=world.city)
 
 
+def add_api_keys(world, n):
+    from cities4csr.accounts.apikeys.models import ApiKey
+    from cities4csr.accounts.apikeys.services import api_key_create, api_key_revoke
+
+    for i in range(n):  # revoked as they go: only 10 may be in use, the list shows them all
+        api_key, _key = api_key_create(actor=world.officer, city=world.city, name=f"key {ApiKey.objects.count() + i}")
+        api_key_revoke(actor=world.officer, api_key=api_key)
+
+
 def recomputed(grow):
     def grow_and_recompute(world, n):
         grow(world, n)
@@ -243,8 +252,10 @@ LISTS = {
     "company_workspace": Case(
         "/en/{city}/workspace/company/", add_company_activity, who="representative", prepare=prepare_company
     ),
+    "api_keys": Case("/en/{city}/account/api-keys/", add_api_keys, who="officer"),
     # API
     "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
+    "api:api-key-list": Case("/api/v1/cities/{city}/api-keys/", add_api_keys, who="officer", api=True),
     "api:area-list": Case("/api/v1/cities/{city}/areas/?kind=nil", add_areas, api=True),
     "api:area-geojson": Case("/api/v1/cities/{city}/areas.geojson?kind=nil&zoom=11", add_areas, api=True, cached=True),
     "api:indicator-list": Case("/api/v1/cities/{city}/indicators/", add_indicators, api=True),
@@ -371,6 +382,8 @@ NOT_LISTS = {
     "api:pledge-agreement-notice": "a write (POST)",
     "api:pledge-agreement-conclude": "a write (POST)",
     "api:pledge-agreement-returns": "a write (POST)",
+    "api_key_revoke": "a write (POST)",
+    "api:api-key-revoke": "a write (POST)",
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",

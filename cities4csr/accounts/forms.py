@@ -1,7 +1,10 @@
 """The Django admin's login, limited as the site's login is."""
 
 from allauth.account.adapter import get_adapter
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -19,3 +22,15 @@ class AdminLoginForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # this form asks for no second factor: whoever turned one on logs in on the site's login
+        # page, which does (allauth.mfa), and then opens the admin
+        if is_mfa_enabled(user):
+            raise ValidationError(
+                _(
+                    "Two-factor authentication is on for this account: log in on the site's login page, then open the admin."
+                ),
+                code="mfa_required",
+            )

@@ -79,3 +79,6 @@ class Consent(CityScopedModel):
     @property
     def is_standing(self) -> bool:
         return self.withdrawn_at is None
+
+
+from .apikeys.models import ApiKey  # noqa: E402, F401  (a model of its own module: docs/adr)

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cities4csr.accounts.apikeys import api as api_key_api
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
 from cities4csr.instruments.api import views as instrument_api
@@ -69,6 +70,8 @@ city_patterns = [
         pledge_api.PartnershipTransitionView.as_view(),
         name="pledge-partner-transition",
     ),
+    path("api-keys/", api_key_api.ApiKeyListView.as_view(), name="api-key-list"),
+    path("api-keys/<int:pk>/revoke/", api_key_api.ApiKeyRevokeView.as_view(), name="api-key-revoke"),
     path("advisor/", instrument_api.AdvisorView.as_view(), name="advisor"),
     path("pledges/<int:pk>/agreement/", instrument_api.AgreementView.as_view(), name="pledge-agreement"),
     path(

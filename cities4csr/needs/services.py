@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cities4csr.cities.selectors import areas_locate
-from cities4csr.core.images import image_check
+from cities4csr.core.images import image_clean
 from cities4csr.core.lifecycle import transition_apply
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
@@ -147,7 +147,7 @@ def need_create(*, actor, city, owner, themes=(), sdgs=(), **fields) -> Need:
     except ValueError as exc:
         raise ValidationError({"sdgs": str(exc)}) from None
     if fields.get("photo"):
-        image_check(fields["photo"], field="photo")
+        fields["photo"] = image_clean(fields["photo"], field="photo")  # checked, saved again without metadata
     need = Need(
         city=city,
         owner=owner,

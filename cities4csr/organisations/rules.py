@@ -92,6 +92,15 @@ def is_org_member(user, obj):
 
 
 @rules.predicate
+def has_a_part_in_city(user, obj):
+    """A role in the city, or membership of one of its organisations."""
+    city_id = _city_of(obj)
+    if city_id is None or not user.is_authenticated:
+        return False
+    return bool(city_roles(user, city_id)) or Membership.objects.with_scope(city=city_id).filter(user=user).exists()
+
+
+@rules.predicate
 def is_public_organisation(user, obj):
     organisation = _organisation_of(obj)
     return organisation is not None and organisation.is_public
@@ -100,6 +109,8 @@ def is_public_organisation(user, obj):
 rules.add_perm("cities.change_city", is_city_admin)
 rules.add_perm("cities.load_areas", is_city_admin)
 rules.add_perm("core.view_auditevent", is_city_officer)
+# API keys (accounts.apikeys): a key acts as its owner, so only someone with a part in the city needs one
+rules.add_perm("accounts.add_apikey", has_a_part_in_city)
 rules.add_perm("organisations.add_organisation", is_city_officer)
 rules.add_perm("organisations.view_organisation", is_public_organisation | is_city_officer | is_org_member)
 rules.add_perm("organisations.change_organisation", is_city_officer | is_org_representative)

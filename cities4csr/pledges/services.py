@@ -13,7 +13,7 @@ from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY, active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
-from cities4csr.core.uploads import upload_check
+from cities4csr.core.uploads import upload_clean
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
 from cities4csr.organisations.selectors import organisations_in_city, partners_choosable
@@ -242,8 +242,9 @@ EVIDENCE_OPEN_STATES = (
 )
 
 
-def _evidence_file_check(*, kind: str, file) -> str:
-    """The file's SHA-256, once its kind, type, size and content are checked (core.uploads)."""
+def _evidence_file_check(*, kind: str, file):
+    """(the file as stored, its SHA-256), once its kind, type, size and content are checked and it
+    is cleaned (core.uploads: images saved again without metadata such as GPS, PDFs without scripts)."""
     suffix = Path(file.name).suffix.lower()
     if kind not in EVIDENCE_TYPES:
         raise _invalid("kind", _("Unknown kind of evidence."), "unknown_kind")
@@ -256,12 +257,12 @@ def _evidence_file_check(*, kind: str, file) -> str:
         )
     if file.size > MAX_EVIDENCE_BYTES:
         raise _invalid("file", _("The file is larger than 10 MB."), "too_large")
-    upload_check(file, field="file")  # the content is what the name says; images opened safely
+    file = upload_clean(file, field="file", max_bytes=MAX_EVIDENCE_BYTES)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    return digest.hexdigest()
+    return file, digest.hexdigest()
 
 
 def evidence_add(
@@ -273,7 +274,7 @@ def evidence_add(
         raise ValidationError(
             _("Evidence can be added once the pledge is accepted and until it is verified."), code="closed"
         )
-    sha256 = _evidence_file_check(kind=kind, file=file)
+    file, sha256 = _evidence_file_check(kind=kind, file=file)
     evidence = Evidence(
         city=pledge.city,
         pledge=pledge,
@@ -363,7 +364,7 @@ def evidence_replace(*, actor, evidence: Evidence, file, description: str | None
     """Put a corrected file in place of ``evidence`` (same kind and volunteer hours unless the
     description changes): the new row names the one it replaces, which is withdrawn."""
     reason = (reason or "").strip()
-    sha256 = _evidence_file_check(kind=evidence.kind, file=file)
+    file, sha256 = _evidence_file_check(kind=evidence.kind, file=file)
     with transaction.atomic():
         pledge, current = _evidence_locked(actor=actor, evidence=evidence)
         stored = _evidence_retire(actor=actor, evidence=current, reason=reason)

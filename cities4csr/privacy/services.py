@@ -39,7 +39,8 @@ USER_RELATIONS = {
     "account.emailaddress.user": DELETE,
     "core.notification.user": DELETE,  # the person's inbox
     "core.emailoptout.user": DELETE,
-    "authtoken.token.user": DELETE,
+    "mfa.authenticator.user": DELETE,  # the second factor of an account that can no longer log in
+    "accounts.apikey.owner": DELETE,  # keys act as their owner: none may outlive the account
     "accounts.user_groups.user": DELETE,
     "accounts.user_user_permissions.user": DELETE,
     # ties to a city or an organisation: ended, with an audit row each

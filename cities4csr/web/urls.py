@@ -38,6 +38,7 @@ city_patterns = [
     path("pledges/", include("cities4csr.pledges.urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
+    path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
     path("workspace/officer/", pledge_views.OfficerWorkspaceView.as_view(), name="officer_workspace"),
     path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
 ]

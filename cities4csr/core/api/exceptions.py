@@ -11,8 +11,10 @@ state the object is already in answers 409 with the code ``already``."""
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cities4csr.core.lifecycle import TransitionRepeated
@@ -52,6 +54,10 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    # An error is JSON whatever the endpoint's own format (GeoJSON, CSV, XLSX): as documented.
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, exceptions.ValidationError | Conflict):
         codes = exc.get_codes()
         if isinstance(response.data, dict) and isinstance(codes, dict):
@@ -64,12 +70,24 @@ def exception_handler(exc, context):
     return response
 
 
+#: ``codes`` mirrors the messages: a list of codes per field, and for a nested field (a line of
+#: ``items``, a key of ``answers``) the same shape again, an object by key or a list by position
+CODES_SCHEMA = {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ErrorCodeTree"}}
+CODE_TREE_SCHEMA = {
+    "oneOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/ErrorCodeTree"}},
+        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ErrorCodeTree"}},
+    ],
+    "description": "A stable error code, or the codes of a nested field: a list (by position) or an object (by key).",
+}
+
+
 class ErrorSerializer(serializers.Serializer):
     """A refused request (400, 409): messages by field, and their stable codes."""
 
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
-    codes = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+    codes = extend_schema_field(CODES_SCHEMA)(serializers.DictField)(
         help_text="for each field (and non_field_errors), the stable code of each message: e.g. required, invalid, "
         "lead_is_partner, unknown_line, duplicate_line, over_commit, need_closed, too_large, not_allowed, "
         "reason_required, already",
@@ -86,7 +104,7 @@ ERRORS = {
 
 def error_responses(result, generator, request, public):
     """drf-spectacular post-processing: every operation documents the errors every endpoint can
-    give, with their JSON bodies (a 400 only where the request has a body)."""
+    give, with their JSON bodies (a 400 only where the request has a body or query parameters)."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault(
         "Detail",
@@ -96,26 +114,20 @@ def error_responses(result, generator, request, public):
             "required": ["detail", "code"],
         },
     )
-    components.setdefault(  # ErrorSerializer's, when no view named it
-        "Error",
-        {
-            "type": "object",
-            "properties": {
-                "codes": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
-            },
-        },
-    )
+    components.setdefault("ErrorCodeTree", CODE_TREE_SCHEMA)
+    components.setdefault("Error", {"type": "object", "properties": {"codes": CODES_SCHEMA}})  # when no view named it
     detail = {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             responses = operation.setdefault("responses", {})
             for status_code, description in ERRORS.items():
                 responses.setdefault(status_code, {"description": description, "content": detail})
-            if method in ("post", "put", "patch"):
+            has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+            if method in ("post", "put", "patch") or has_query:
                 responses.setdefault(
                     "400",
                     {
-                        "description": "Refused: nothing was written.",
+                        "description": "Refused: a parameter or the body is not valid; nothing was written.",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                     },
                 )

@@ -27,7 +27,22 @@ def test_the_api_refusals_are_json(world):
     signed_in = Client()
     signed_in.force_login(world.officer)
     _assert_json(signed_in.post("/api/v1/cities/", {}, content_type="application/json"), 405)
-    _assert_json(client.post(f"/api/v1/cities/{world.city.slug}/needs/", {}, content_type="application/json"), 403)
+    # not signed in: 401, and the header that says how to sign in (an API key)
+    refused = client.post(f"/api/v1/cities/{world.city.slug}/needs/", {}, content_type="application/json")
+    _assert_json(refused, 401)
+    assert refused["WWW-Authenticate"] == "Api-Key"
+    # signed in, not allowed: 403
+    volunteer = Client()
+    volunteer.force_login(world.volunteer)
+    _assert_json(volunteer.get(f"/api/v1/cities/{world.city.slug}/audit/"), 403)
+
+
+def test_an_error_is_json_whatever_the_endpoints_format(world):
+    """A refused GeoJSON request answers application/json, as openapi.yaml says (it was geo+json)."""
+    response = Client().get(f"/api/v1/cities/{world.city.slug}/areas.geojson?kind=no%20such%20kind")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["codes"] == {"kind": ["invalid"]}
 
 
 def test_a_server_error_in_the_api_is_json_and_says_nothing_of_the_exception(world, monkeypatch):

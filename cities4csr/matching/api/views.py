@@ -2,8 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -112,7 +114,7 @@ class NeedPoolView(CityAPIMixin, APIView):
         _check(request.user, "matching.view_helpers", need)
         proposal = selectors.pool_proposal(city=self.city, need=need)
         if proposal is None:
-            return Response({"detail": "No recommendations computed yet for this need."}, status=404)
+            raise NotFound(_("No recommendations computed yet for this need."))
         data = {
             **proposal.summary(),
             "members": [
@@ -145,7 +147,7 @@ class InvitationTransitionView(CityAPIMixin, APIView):
             Invitation.objects.select_related("action__need", "organisation"), city=self.city, pk=pk
         )
         if not invitation_roles(request.user, invitation):
-            return Response({"detail": "Not found."}, status=404)
+            raise NotFound
         data = InvitationTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.invitation_transition(
@@ -164,5 +166,5 @@ class CityAllocationView(CityAPIMixin, APIView):
     def get(self, request, city_slug):
         allocation = selectors.allocation_proposal(city=self.city)
         if allocation is None:
-            return Response({"detail": "No recommendations computed yet."}, status=404)
+            raise NotFound(_("No recommendations computed yet."))
         return Response(AllocationSerializer(allocation).data)
