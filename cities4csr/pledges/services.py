@@ -255,8 +255,6 @@ def _evidence_file_check(*, kind: str, file):
             % {"kind": Evidence.Kind(kind).label, "types": ", ".join(sorted(EVIDENCE_TYPES[kind]))},
             "wrong_type",
         )
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise _invalid("file", _("The file is larger than 10 MB."), "too_large")
     file = upload_clean(file, field="file", max_bytes=MAX_EVIDENCE_BYTES)
     digest = hashlib.sha256()
     for chunk in file.chunks():

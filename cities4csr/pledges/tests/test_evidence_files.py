@@ -21,7 +21,21 @@ from cities4csr.pledges.services import (
 )
 from cities4csr.pledges.tests.test_pledges import PNG
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF: uploads are parsed and checked for scripts (core.pdfs)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def png(name="photo.png"):
@@ -71,7 +85,8 @@ def test_the_officer_opens_an_image_and_a_pdf_inline_with_safe_headers(world, pl
     assert image["Content-Disposition"].startswith("inline;")
     assert "Aula" in image["Content-Disposition"]
     assert image["Cache-Control"] == "private, no-store"
-    assert b"".join(image.streaming_content) == PNG
+    photo.file.open("rb")
+    assert b"".join(image.streaming_content) == photo.file.read()  # as stored: saved again without metadata
 
     document = officer.get(url(world, receipt))
     assert document["Content-Type"] == "application/pdf"

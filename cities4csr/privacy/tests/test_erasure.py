@@ -157,9 +157,10 @@ def test_every_relation_to_a_person_is_classified():
 
 @pytest.mark.django_db
 def test_erasure_deletes_the_accounts_credentials(world, person):
-    from rest_framework.authtoken.models import Token
+    from cities4csr.accounts.apikeys.models import ApiKey
+    from cities4csr.accounts.apikeys.services import api_key_create
 
-    Token.objects.create(user=person.user)
+    api_key_create(actor=person.user, city=world.city, name="Gestionale")
     account_erase(actor=person.user, user=person.user, password=PASSWORD)
-    assert not Token.objects.filter(user=person.user).exists()
+    assert not ApiKey.objects.with_scopes_disabled().filter(owner=person.user).exists()
     assert not EmailAddress.objects.filter(user=person.user).exists()
