@@ -33,11 +33,21 @@ def _or_blank(value) -> str:
     return str(value).strip() if value not in (None, "") and str(value).strip() else formatting.BLANK
 
 
-def _city_party(pledge, language: str) -> dict:
-    """The city's side: the public body that owns the need (its seat and tax code), or the city."""
+#: instruments whose receiving party is a third-sector body, not the city (Social Bonus: the body
+#: that carries out the recovery project, art. 81 D.Lgs. 117/2017)
+RECEIVED_BY_THIRD_SECTOR = ("social_bonus_donation",)
+
+
+def _city_party(pledge, language: str, instrument: str) -> dict:
+    """The receiving side: the public body that owns the need (its seat and tax code) or the city;
+    for a Social Bonus the third-sector body that owns the need, or a blank to fill in."""
     owner = pledge.need.owner
-    body = owner if owner.kind == owner.Kind.PUBLIC_BODY else None
-    default = f"Comune di {pledge.city.name}" if language == "it" else f"Ville de {pledge.city.name}"
+    if instrument in RECEIVED_BY_THIRD_SECTOR:
+        body = owner if owner.kind != owner.Kind.PUBLIC_BODY else None
+        default = formatting.BLANK
+    else:
+        body = owner if owner.kind == owner.Kind.PUBLIC_BODY else None
+        default = f"Comune di {pledge.city.name}" if language == "it" else f"Ville de {pledge.city.name}"
     return {
         "name": body.name if body else default,
         "seat": _or_blank(body.registered_office if body else ""),
@@ -59,7 +69,7 @@ def draft_inputs(agreement) -> dict:
     def day(value) -> str:
         return formatting.long_date(value, language) if language in formatting.FIRST else _or_blank(value)
 
-    city = _city_party(pledge, language) | {
+    city = _city_party(pledge, language, agreement.instrument) | {
         "signatory": _or_blank(agreement.city_signatory),
         "signatory_act": _or_blank(agreement.city_signatory_act),
     }

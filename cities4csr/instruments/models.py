@@ -72,10 +72,12 @@ class Agreement(CityScopedModel):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="agreement_terms_end_after_start",
+                violation_error_message=_("The agreement ends before it starts."),
             ),
             models.CheckConstraint(
                 condition=models.Q(payment_days__isnull=True) | models.Q(payment_days__lte=365),
                 name="agreement_payment_days_at_most_a_year",
+                violation_error_message=_("Give a number of days between 0 and 365."),
             ),
         ]
 

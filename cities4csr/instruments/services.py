@@ -273,7 +273,11 @@ def agreement_terms_update(*, actor, agreement: Agreement, **terms) -> Agreement
         if values[day] and not values[ref]:
             errors[ref] = _("Give the act's reference (number or title) with its date.")
     if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
-        errors["ends_on"] = _("The end is before the start.")
+        errors["ends_on"] = _("The agreement ends before it starts.")
+    for name in Agreement.TERMS_FIELDS:
+        limit = Agreement._meta.get_field(name).max_length
+        if limit and len(values[name]) > limit:
+            errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
     if values["payment_days"] is not None and not 0 <= values["payment_days"] <= 365:
         errors["payment_days"] = _("Give a number of days between 0 and 365.")
     if errors:
@@ -282,7 +286,6 @@ def agreement_terms_update(*, actor, agreement: Agreement, **terms) -> Agreement
     with transaction.atomic():
         for name in changed:
             setattr(agreement, name, values[name])
-        agreement.full_clean(exclude=["pledge", "city"], validate_unique=False, validate_constraints=False)
         agreement.save(update_fields=[*changed, "updated_at"])
         audit_log(
             actor=actor,

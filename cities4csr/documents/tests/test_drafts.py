@@ -320,3 +320,14 @@ def test_drafts_download_only_for_people_who_see_the_pledge(sponsorship, two_cit
     response = client.get(url)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == drafts[0].sha256
+
+
+@pytest.mark.django_db
+def test_the_demo_sponsorship_draft_names_the_city_hall_and_its_dates(in_milano):
+    from cities4csr.instruments.models import Agreement
+
+    agreement = Agreement.objects.filter(city=in_milano, instrument="sponsorship").order_by("id").first()
+    draft = agreement.drafts.filter(format=Draft.Format.DOCX).order_by("-id").first()
+    text = flat(docx_text(draft))
+    assert "Comune di Milano, con sede in Piazza della Scala 2, 20121 Milano, C.F. 01199250158" in text
+    assert "entro 30 giorni" in text and "Il presente atto ha efficacia dal " in text
