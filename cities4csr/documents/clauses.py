@@ -636,7 +636,7 @@ def _it(inputs: dict) -> Document:
                     "scritto di {blank} giorni, rimborsando le sole spese già sostenute e documentate."
                 ),
                 say(
-                    "Il contratto si risolve di diritto (art. 1456 c.c.) se {G0} non adempie agli obblighi essenziali "
+                    "Il presente atto si risolve di diritto (art. 1456 c.c.) se {G0} non adempie agli obblighi essenziali "
                     "entro quindici giorni dalla diffida scritta, se vengono meno i requisiti dichiarati o se è "
                     "violata la clausola su conflitto di interessi e prevenzione della corruzione."
                 ),
