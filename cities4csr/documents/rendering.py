@@ -71,7 +71,8 @@ def render_docx(document: Document) -> bytes:
         for item in clause.items:
             docx.add_paragraph(item, style="List Bullet")
     for line in document.signatures:
-        docx.add_paragraph(f"{line}  ______________________________")
+        docx.add_paragraph(line)
+        docx.add_paragraph("_" * 36)  # where the PDF draws its signature line
     footer = docx.add_paragraph().add_run(document.footer)
     footer.font.size = Pt(8)
     buffer = io.BytesIO()

@@ -184,6 +184,7 @@ class AgreementActionView(PledgeOfficerMixin, View):
                 if not form.is_valid():
                     raise ValidationError(
                         [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields]
+                        + list(form.non_field_errors())
                         or [_("Check the form.")]
                     )
                 agreement.refresh_from_db()  # the form wrote into the instance; the service compares

@@ -52,6 +52,21 @@ def pdf_text(draft) -> str:
         return spaced("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(f.read())).pages))
 
 
+def same_words(docx_draft, pdf_draft) -> None:
+    """Every paragraph of the Word file is in the PDF, word for word (compared without spaces: a
+    PDF may break a line after a hyphen, "6-" / "bis")."""
+    body = [
+        line
+        for line in pdf_text(pdf_draft).splitlines()
+        if not re.fullmatch(r"\d+ / \d+|•", line.strip()) and not line.startswith(("BOZZA – ", "PROJET – "))
+    ]  # without the running header, the page numbers and the list markers (extracted out of place)
+    pdf = "".join("".join(body).split())
+    for paragraph in docx_document(docx_draft).paragraphs:
+        # not the signature line (drawn by the PDF's stylesheet) nor the mark (checked on its own)
+        if paragraph.text.strip("_ ") and not paragraph.text.startswith(("BOZZA – ", "PROJET – ")):
+            assert "".join(paragraph.text.split()) in pdf, paragraph.text
+
+
 def in_order(text: str, headings: list[str]) -> bool:
     """Every heading is a line of ``text``, one after the other."""
     lines = [line.strip() for line in text.splitlines()]
@@ -176,6 +191,7 @@ def test_italian_sponsorship_has_every_clause_in_docx_and_pdf(full_sponsorship, 
         for step in full_sponsorship.steps.all():
             assert step.label not in flat(text)
     assert in_order(pdf_text(by_format["pdf"]), headings)  # same headings, same order
+    same_words(by_format["docx"], by_format["pdf"])
     assert headings[0] == "Tra" and headings[2] == "Art. 1 – Oggetto"
 
 
@@ -271,6 +287,7 @@ def test_french_mecenat_has_every_clause_in_docx_and_pdf(mecenat):
         for needle in (n for needles in FR_CLAUSES.values() for n in needles):
             assert needle in flat(text), needle
     assert in_order(pdf_text(by_format["pdf"]), headings)
+    same_words(by_format["docx"], by_format["pdf"])
 
 
 @pytest.mark.django_db

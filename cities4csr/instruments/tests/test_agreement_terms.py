@@ -93,6 +93,10 @@ def test_the_panel_form_saves_the_terms_and_shows_errors(agreement, world, clien
     )
     agreement.refresh_from_db()
     assert agreement.decision_on == date(2026, 11, 20) and agreement.giver_signatory == "Marco Bianchi"
+    backwards = {"terms-starts_on": "2027-01-01", "terms-ends_on": "2026-12-31"}
+    assert "L&#x27;accordo scade prima di iniziare." in client.post(url, backwards, follow=True).content.decode()
+    agreement.refresh_from_db()
+    assert agreement.starts_on is None
     client.force_login(world.representative)
     assert client.post(url, {"terms-payment_days": "10"}).status_code == 403
     agreement.refresh_from_db()
