@@ -306,6 +306,7 @@ NOT_LISTS = {
     "agreement_conclude": "a write (POST)",
     "agreement_step_done": "a write (POST)",
     "agreement_return_add": "a write (POST)",
+    "agreement_terms": "a write (POST)",
     "agreement_drafts": "a write (POST)",
     "collective_action_launch": "a write (POST)",
     "invitation_transition": "a write (POST)",
@@ -320,6 +321,7 @@ NOT_LISTS = {
     "api:pledge-agreement-notice": "a write (POST)",
     "api:pledge-agreement-conclude": "a write (POST)",
     "api:pledge-agreement-returns": "a write (POST)",
+    "api:pledge-agreement-terms": "a write (PATCH)",
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",
