@@ -366,6 +366,7 @@ NOT_LISTS = {
     "agreement_conclude": "a write (POST)",
     "agreement_step_done": "a write (POST)",
     "agreement_return_add": "a write (POST)",
+    "agreement_terms": "a write (POST)",
     "agreement_drafts": "a write (POST)",
     "collective_action_launch": "a write (POST)",
     "invitation_transition": "a write (POST)",
@@ -384,6 +385,7 @@ NOT_LISTS = {
     "api:pledge-agreement-returns": "a write (POST)",
     "api_key_revoke": "a write (POST)",
     "api:api-key-revoke": "a write (POST)",
+    "api:pledge-agreement-terms": "a write (PATCH)",
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",

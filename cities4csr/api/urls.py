@@ -85,6 +85,11 @@ city_patterns = [
         name="pledge-agreement-conclude",
     ),
     path(
+        "pledges/<int:pk>/agreement/terms/",
+        instrument_api.AgreementTermsView.as_view(),
+        name="pledge-agreement-terms",
+    ),
+    path(
         "pledges/<int:pk>/agreement/returns/",
         instrument_api.AgreementReturnsView.as_view(),
         name="pledge-agreement-returns",

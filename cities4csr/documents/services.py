@@ -15,7 +15,7 @@ from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.pledges.selectors import partners_accepted
 
-from . import rendering
+from . import clauses, formatting, rendering
 from .models import Draft
 
 #: the language a jurisdiction's agreements are written in
@@ -23,67 +23,112 @@ DRAFT_LANGUAGE = {"IT": "it", "FR": "fr"}
 
 
 def _money(cents: int, language: str, currency: str) -> str:
-    """An amount as the draft's language writes it: "12.500,00 €" in Italian, "3 000,00 €" in French."""
+    """An amount as the draft's language writes it: "€ 12.500,00" in Italian, "3 000,00 €" in French."""
+    if language in formatting.FIRST:
+        return formatting.amount(cents, language, currency)
     return money_format(cents, locale=language, currency=currency)
 
 
+def _or_blank(value) -> str:
+    return str(value).strip() if value not in (None, "") and str(value).strip() else formatting.BLANK
+
+
+#: instruments whose receiving party is a third-sector body, not the city (Social Bonus: the body
+#: that carries out the recovery project, art. 81 D.Lgs. 117/2017)
+RECEIVED_BY_THIRD_SECTOR = ("social_bonus_donation",)
+
+
+def _city_party(pledge, language: str, instrument: str) -> dict:
+    """The receiving side: the public body that owns the need (its seat and tax code) or the city;
+    for a Social Bonus the third-sector body that owns the need, or a blank to fill in."""
+    owner = pledge.need.owner
+    if instrument in RECEIVED_BY_THIRD_SECTOR:
+        body = owner if owner.kind != owner.Kind.PUBLIC_BODY else None
+        default = formatting.BLANK
+    else:
+        body = owner if owner.kind == owner.Kind.PUBLIC_BODY else None
+        default = f"Comune di {pledge.city.name}" if language == "it" else f"Ville de {pledge.city.name}"
+    return {
+        "name": body.name if body else default,
+        "seat": _or_blank(body.registered_office if body else ""),
+        "tax_code": _or_blank(body.tax_code if body else ""),
+        "siren": _or_blank(body.siren if body else ""),
+        "court": pledge.city.name,
+    }
+
+
 def draft_inputs(agreement) -> dict:
-    """Everything the draft says, as plain data: the snapshot stored with it."""
+    """Everything the draft says, as plain data: the snapshot stored with it and the only input of
+    the clause source (documents.clauses)."""
     pledge = agreement.pledge
     language = DRAFT_LANGUAGE.get(agreement.jurisdiction, "en")
     advice = agreement.advice
     organisation = pledge.organisation
-    ids = ", ".join(
-        f"{label} {value}"
-        for label, value in (
-            ("P.IVA" if language == "it" else "TVA", organisation.vat_number),
-            ("C.F.", organisation.tax_code),
-            ("SIREN", organisation.siren),
-        )
-        if value
-    )
-    months = agreement.answers.get("duration_months")
-    if months:
-        duration = f"{months} mesi" if language == "it" else f"{months} mois"
-    else:
-        duration = "una tantum" if language == "it" else "ponctuel"
+    currency = pledge.city.currency
+
+    def day(value) -> str:
+        return formatting.long_date(value, language) if language in formatting.FIRST else _or_blank(value)
+
+    city = _city_party(pledge, language, agreement.instrument) | {
+        "signatory": _or_blank(agreement.city_signatory),
+        "signatory_act": _or_blank(agreement.city_signatory_act),
+    }
+    giver = {
+        "name": organisation.name,
+        "seat": _or_blank(organisation.registered_office),
+        "tax_code": _or_blank(organisation.tax_code),
+        "vat": _or_blank(organisation.vat_number),
+        "siren": _or_blank(organisation.siren),
+        "signatory": _or_blank(agreement.giver_signatory),
+        "signatory_act": _or_blank(agreement.giver_signatory_act),
+    }
     return {
         "instrument": agreement.instrument,
         "instrument_name": pick(advice.get("instrument_names", {}), language),
-        "explanation": pick(advice.get("explanation", {}), language),
-        "city_name": pledge.city.name,
-        "giver_name": organisation.name,
-        "giver_ids": ids,
+        "city": city,
+        "giver": giver,
         "partners": ", ".join(sorted(p.name for p in partners_accepted(pledge))),
         "need_title": pledge.need.title,
-        "need_description": pledge.need.description,
+        "need_description": pledge.need.description.strip().rstrip("."),
         "contributions": [
             {
                 "label": item.line.label,
-                "quantity": _money(item.quantity, language, pledge.city.currency)
+                "quantity": _money(item.quantity, language, currency)
                 if item.line.unit == "cents"
                 else f"{quantity_input(item.quantity, locale=language)} {item.line.unit}",
-                "value": _money(item.value_cents, language, pledge.city.currency),
+                "value": _money(item.value_cents, language, currency),
             }
             for item in pledge.items.all().order_by("line_id")
         ],
-        "total": _money(pledge.value_cents, language, pledge.city.currency),
+        "total": _money(pledge.value_cents, language, currency),
+        "total_cents": pledge.value_cents,
         "returns": [
             {
                 "kind": str(r.get_kind_display()),
                 "description": r.description,
-                "value": _money(r.value_cents, language, pledge.city.currency) if r.value_cents else "",
+                "value": _money(r.value_cents, language, currency) if r.value_cents else "",
             }
             for r in agreement.returns.all().order_by("id")
         ],
-        "duration": duration,
-        "steps": [
-            {"label": pick(s.labels, language), "due_on": s.due_on.isoformat() if s.due_on else ""}
-            for s in agreement.steps.all().order_by("position")
-        ],
+        "acts": {
+            "regulation": {"ref": _or_blank(agreement.regulation_ref), "on": day(agreement.regulation_on)},
+            "notice": {
+                "required": agreement.steps.filter(blocks_agreement=True).exists(),
+                "ref": _or_blank(agreement.notice_ref),
+                "on": day(agreement.notice_starts_on),
+                "until": day(agreement.notice_ends_on),
+            },
+            "decision": {"ref": _or_blank(agreement.decision_ref), "on": day(agreement.decision_on)},
+        },
+        "duration": {
+            "starts_on": day(agreement.starts_on),
+            "ends_on": day(agreement.ends_on),
+            "months": agreement.answers.get("duration_months") or 0,
+        },
+        "payment_days": agreement.payment_days,
         "legal_basis": [ref["ref"] for ref in advice.get("legal_basis", [])],
         "approver": pick(advice.get("approver", {}), language),
-        "advised_on": agreement.advised_on.isoformat(),
+        "advised_on": day(agreement.advised_on),
         "jurisdiction": agreement.jurisdiction,
         "pack_version": agreement.pack_version,
         "template_version": rendering.TEMPLATE_VERSION,
@@ -100,10 +145,11 @@ def draft_generate(*, actor, agreement) -> tuple[list[Draft], str]:
     with translation.override(DRAFT_LANGUAGE.get(agreement.jurisdiction, "en")):
         inputs = draft_inputs(agreement)
     language = inputs["language"]
-    files = [(Draft.Format.DOCX, rendering.render_docx(agreement.instrument, inputs))]
+    document = clauses.draft_document(inputs)
+    files = [(Draft.Format.DOCX, rendering.render_docx(document))]
     missing = rendering.pdf_unavailable_reason()
     if not missing:
-        files.append((Draft.Format.PDF, rendering.render_pdf(inputs, language)))
+        files.append((Draft.Format.PDF, rendering.render_pdf(document)))
     drafts = []
     with transaction.atomic():
         for fmt, content in files:

@@ -5,7 +5,7 @@ from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
 from cities4csr.core.money import CENTS, MoneyError, active_locale, money_from_decimal, money_input
 
 from . import advisor
-from .models import ReturnItem
+from .models import Agreement, ReturnItem
 from .packs import load_common
 
 UNKNOWN = ("", _("— not sure yet —"))
@@ -177,3 +177,21 @@ class ReturnForm(CurrencyFormMixin, forms.Form):
 
     def clean_value_eur(self):
         return self.cleaned_data.get("value_eur") or 0
+
+
+class AgreementTermsForm(forms.ModelForm):
+    """The terms the agreement's draft needs; the service checks them (dates of acts, end after
+    start, payment term)."""
+
+    class Meta:
+        model = Agreement
+        fields = Agreement.TERMS_FIELDS
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ("regulation_on", "decision_on", "starts_on", "ends_on")
+        }
+        help_texts = {
+            "city_signatory_act": _("For example the mayor's decree appointing the manager, with its date."),
+            "regulation_ref": _("For example “Regolamento per le sponsorizzazioni, delibera C.C. n. 12”."),
+            "decision_ref": _("For example “determinazione dirigenziale n. 345”."),
+        }

@@ -27,6 +27,35 @@ class Agreement(CityScopedModel):
     notice_ends_on = models.DateField(_("public notice runs until"), null=True, blank=True)
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The terms the draft's clauses need (documents.clauses); blank ones print "[…]" for the legal office.
+    city_signatory = models.CharField(_("city's signatory (name and role)"), max_length=200, blank=True)
+    city_signatory_act = models.CharField(_("act that authorises the city's signatory"), max_length=255, blank=True)
+    giver_signatory = models.CharField(_("giver's signatory (name and role)"), max_length=200, blank=True)
+    giver_signatory_act = models.CharField(_("act that authorises the giver's signatory"), max_length=255, blank=True)
+    regulation_ref = models.CharField(_("municipal regulation applied"), max_length=255, blank=True)
+    regulation_on = models.DateField(_("regulation adopted on"), null=True, blank=True)
+    notice_ref = models.CharField(_("public notice reference"), max_length=255, blank=True)
+    decision_ref = models.CharField(_("decision approving the agreement (determina)"), max_length=255, blank=True)
+    decision_on = models.DateField(_("decision dated"), null=True, blank=True)
+    starts_on = models.DateField(_("agreement starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("agreement ends on"), null=True, blank=True)
+    payment_days = models.PositiveSmallIntegerField(_("payment due within (days)"), null=True, blank=True)
+
+    #: the terms an officer enters for the draft (services.agreement_terms_update)
+    TERMS_FIELDS = (
+        "city_signatory",
+        "city_signatory_act",
+        "giver_signatory",
+        "giver_signatory_act",
+        "regulation_ref",
+        "regulation_on",
+        "notice_ref",
+        "decision_ref",
+        "decision_on",
+        "starts_on",
+        "ends_on",
+        "payment_days",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -37,7 +66,19 @@ class Agreement(CityScopedModel):
                 condition=models.Q(notice_ends_on__isnull=True)
                 | models.Q(notice_ends_on__gte=models.F("notice_starts_on")),
                 name="agreement_notice_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_terms_end_after_start",
+                violation_error_message=_("The agreement ends before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payment_days__isnull=True) | models.Q(payment_days__lte=365),
+                name="agreement_payment_days_at_most_a_year",
+                violation_error_message=_("Give a number of days between 0 and 365."),
+            ),
         ]
 
     def __str__(self):

@@ -257,3 +257,46 @@ def return_add(
             payload={"kind": kind, "description": item.description, "value_cents": value_cents},
         )
     return item
+
+
+def agreement_terms_update(*, actor, agreement: Agreement, **terms) -> Agreement:
+    """Record the terms the agreement's draft needs (documents.clauses): who signs and under which
+    act, the acts cited in the premises with their dates, the agreement's dates and payment term.
+    Only ``Agreement.TERMS_FIELDS`` are accepted; what is left blank prints "[…]" in the draft."""
+    require(actor, "instruments.confirm_instrument", agreement.pledge)
+    unknown = sorted(set(terms) - set(Agreement.TERMS_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    values = {name: getattr(agreement, name) for name in Agreement.TERMS_FIELDS} | terms
+    for name in Agreement.TERMS_FIELDS:
+        if isinstance(values[name], str):
+            values[name] = values[name].strip()
+    errors = {}
+    for ref, day in (("regulation_ref", "regulation_on"), ("decision_ref", "decision_on")):
+        if values[ref] and not values[day]:
+            errors[day] = _("Give the date of the act: the draft cites every act with its date.")
+        if values[day] and not values[ref]:
+            errors[ref] = _("Give the act's reference (number or title) with its date.")
+    if values["starts_on"] and values["ends_on"] and values["ends_on"] < values["starts_on"]:
+        errors["ends_on"] = _("The agreement ends before it starts.")
+    for name in Agreement.TERMS_FIELDS:
+        limit = Agreement._meta.get_field(name).max_length
+        if limit and len(values[name]) > limit:
+            errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
+    if values["payment_days"] is not None and not 0 <= values["payment_days"] <= 365:
+        errors["payment_days"] = _("Give a number of days between 0 and 365.")
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in Agreement.TERMS_FIELDS if getattr(agreement, name) != values[name]]
+    with transaction.atomic():
+        for name in changed:
+            setattr(agreement, name, values[name])
+        agreement.save(update_fields=[*changed, "updated_at"])
+        audit_log(
+            actor=actor,
+            city=agreement.city,
+            verb="agreement.terms",
+            obj=agreement.pledge,
+            payload={name: str(values[name]) if values[name] is not None else None for name in changed},
+        )
+    return agreement

@@ -33,5 +33,10 @@ urlpatterns = [
         views.AgreementActionView.as_view(action="drafts"),
         name="agreement_drafts",
     ),
+    path(
+        "pledges/<int:pk>/agreement/terms/",
+        views.AgreementActionView.as_view(action="terms"),
+        name="agreement_terms",
+    ),
     path("drafts/<int:pk>/", views.DraftDownloadView.as_view(), name="agreement_draft_download"),
 ]

@@ -20,7 +20,7 @@ from cities4csr.pledges.selectors import pledge_get
 
 from . import advisor, services
 from .adapters import answers_from_pledge
-from .forms import AdvisorForm, NoticeForm, ReturnForm, answers_as_query
+from .forms import AdvisorForm, AgreementTermsForm, NoticeForm, ReturnForm, answers_as_query
 from .models import ChecklistStep
 from .packs import load_pack
 
@@ -180,6 +180,21 @@ class AgreementActionView(PledgeOfficerMixin, View):
                     ends_on=data["ends_on"],
                 )
                 messages.success(request, _("Return recorded: it is published on the company's page."))
+            elif self.action == "terms":
+                form = AgreementTermsForm(request.POST, instance=agreement, prefix="terms")
+                if not form.is_valid():
+                    raise ValidationError(
+                        [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields]
+                        + list(form.non_field_errors())
+                        or [_("Check the form.")]
+                    )
+                agreement.refresh_from_db()  # the form wrote into the instance; the service compares
+                services.agreement_terms_update(
+                    actor=request.user,
+                    agreement=agreement,
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+                messages.success(request, _("Terms saved: the next drafts will carry them."))
             elif self.action == "drafts":
                 _drafts, missing = draft_generate(actor=request.user, agreement=agreement)
                 if missing:

@@ -42,6 +42,7 @@ class Organisation(CityScopedModel):
         "kind",
         "name",
         "description",
+        "registered_office",
         "vat_number",
         "tax_code",
         "siren",
@@ -70,6 +71,9 @@ class Organisation(CityScopedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    registered_office = models.CharField(
+        _("registered office"), max_length=255, blank=True, help_text=_("The address written in agreements.")
+    )
     vat_number = models.CharField(_("VAT number"), max_length=16, blank=True)
     tax_code = models.CharField(_("Italian tax code (codice fiscale)"), max_length=16, blank=True)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)

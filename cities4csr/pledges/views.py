@@ -90,7 +90,7 @@ class PledgeDetailView(CityMixin, TemplateView):
 def _agreement_context(user, city, pledge) -> dict:
     """The agreement panel (instrument, checklist, returns, drafts) of cities4csr.instruments."""
     from cities4csr.documents.rendering import DRAFTABLE, pdf_unavailable_reason
-    from cities4csr.instruments.forms import ReturnForm
+    from cities4csr.instruments.forms import AgreementTermsForm, ReturnForm
     from cities4csr.instruments.selectors import agreement_for_pledge
 
     agreement = agreement_for_pledge(city=city, pledge=pledge)
@@ -101,6 +101,7 @@ def _agreement_context(user, city, pledge) -> dict:
         "can_confirm": user.has_perm("instruments.confirm_instrument", pledge),
         "has_notice": any(s.blocks_agreement for s in agreement.steps.all()),
         "return_form": ReturnForm(currency=city.currency),
+        "terms_form": AgreementTermsForm(instance=agreement, prefix="terms"),
         "draftable": agreement.instrument in DRAFTABLE,
         "pdf_missing": pdf_unavailable_reason(),
     }

@@ -156,6 +156,32 @@ class DraftSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class AgreementTermsSerializer(serializers.Serializer):
+    """The terms an agreement's draft needs; left-out fields keep their value, blank ones print
+    "[…]" in the draft for the legal office."""
+
+    city_signatory = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city_signatory_act = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    giver_signatory = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    giver_signatory_act = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    regulation_ref = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    regulation_on = serializers.DateField(required=False, allow_null=True)
+    notice_ref = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    decision_ref = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, help_text="the act approving the agreement (determina)"
+    )
+    decision_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    payment_days = serializers.IntegerField(min_value=0, max_value=365, required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
 class AgreementSerializer(serializers.Serializer):
     pledge = serializers.IntegerField(source="pledge_id")
     instrument = serializers.CharField()
@@ -170,6 +196,7 @@ class AgreementSerializer(serializers.Serializer):
     steps = ChecklistStepSerializer(many=True)
     returns = ReturnItemSerializer(many=True)
     drafts = DraftSerializer(many=True)
+    terms = AgreementTermsSerializer(source="*", read_only=True)
 
 
 class AgreementConfirmSerializer(serializers.Serializer):

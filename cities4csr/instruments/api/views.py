@@ -14,6 +14,7 @@ from .serializers import (
     AdviceSerializer,
     AgreementConfirmSerializer,
     AgreementSerializer,
+    AgreementTermsSerializer,
     ChecklistStepSerializer,
     DraftSerializer,
     NoticeSerializer,
@@ -112,6 +113,21 @@ class AgreementReturnsView(CityAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         item = services.return_add(actor=request.user, agreement=agreement, **data.validated_data)
         return Response(ReturnItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementTermsView(CityAPIMixin, APIView):
+    """The terms the agreement's draft needs (signatories and their acts, the acts cited in the
+    premises with dates, the agreement's dates, the payment term). Left-out fields are kept."""
+
+    rules_permissions = {"PATCH": None}
+
+    @extend_schema(request=AgreementTermsSerializer, responses=AgreementSerializer)
+    def patch(self, request, city_slug, pk):
+        agreement = _agreement_or_404(request, self.city, pk)
+        data = AgreementTermsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.agreement_terms_update(actor=request.user, agreement=agreement, **data.validated_data)
+        return Response(_agreement_data(selectors.agreement_for_pledge(city=self.city, pledge=agreement.pledge)))
 
 
 def _agreement_or_404(request, city, pk):
