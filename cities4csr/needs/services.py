@@ -351,7 +351,9 @@ def line_update(
                 "after": {"quantity": quantity, "value_cents": value_cents, "label": locked.label},
             },
         )
-    line.__dict__.update({k: getattr(locked, k) for k in ("kind", "label", "quantity", "value_cents", "unit", "skills")})
+    line.__dict__.update(
+        {k: getattr(locked, k) for k in ("kind", "label", "quantity", "value_cents", "unit", "skills")}
+    )
     return locked
 
 
