@@ -231,3 +231,27 @@ def allocation_proposal(*, city) -> CityAllocation | None:
         for (offer, need), cents in sorted(result.amounts.items())
     ]
     return CityAllocation(rows, result.covered_cents, result.gap, run.created_at)
+
+
+def collective_actions_for_officer(*, actor, city, q: str = ""):
+    """Every collective action of the city, open and closed, newest first, with the number of
+    companies invited and of those that accepted; ``q`` searches the need's title."""
+    from django.db.models import Count, Q
+
+    from cities4csr.organisations.rules import is_city_officer
+
+    if not is_city_officer(actor, city):
+        return CollectiveAction.objects.none()
+    actions = (
+        CollectiveAction.objects.filter(city=city)
+        .select_related("need")
+        .only("state", "created_at", "need__title")
+        .annotate(
+            invited=Count("invitations"),
+            accepted=Count("invitations", filter=Q(invitations__state=Invitation.State.ACCEPTED)),
+        )
+        .order_by("-created_at", "-id")
+    )
+    for word in q.split():
+        actions = actions.filter(need__title__icontains=word)
+    return actions

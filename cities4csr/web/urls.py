@@ -8,6 +8,8 @@ from cities4csr.offers import views as offer_views
 from cities4csr.pledges import views as pledge_views
 
 from . import views
+from .officer import LISTS as OFFICER_LISTS
+from .officer import OfficerListView
 
 city_patterns = [
     path("", city_views.CityHomeView.as_view(), name="city_home"),
@@ -22,6 +24,10 @@ city_patterns = [
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("workspace/officer/", pledge_views.OfficerWorkspaceView.as_view(), name="officer_workspace"),
+    *[
+        path(f"workspace/officer/{key}/", OfficerListView.as_view(kind=key), name=f"officer_{key}")
+        for key in OFFICER_LISTS
+    ],
     path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
 ]
 
