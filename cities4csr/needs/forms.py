@@ -99,3 +99,32 @@ class LineForm(ResourceAmountForm):
 class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NeedEditForm(NeedForm):
+    """A need's fields as the owner or an officer corrects them (the owner stays)."""
+
+    def __init__(self, *args, city, actions, **kwargs):
+        super().__init__(*args, city=city, owners=Organisation.objects.none(), actions=actions, **kwargs)
+        del self.fields["owner"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["sdgs"] = ", ".join(self.instance.sdgs)
+
+    def _post_clean(self):  # the service validates and saves, not the ModelForm
+        pass
+
+
+class LineEditForm(LineForm):
+    """A line's fields, filled with what it asks for now; the amount is the money asked for a
+    money line, the whole line's estimated value otherwise."""
+
+    @classmethod
+    def initial_of(cls, line) -> dict:
+        money = line.kind == ResourceKind.MONEY
+        return {
+            "kind": line.kind,
+            "label": line.label,
+            "quantity": None if money else line.quantity,
+            "amount_eur": line.quantity if money else line.value_cents,
+            "skills": line.skills,
+        }

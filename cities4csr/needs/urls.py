@@ -12,7 +12,11 @@ urlpatterns = [
     path("export.xlsx", views.NeedExportView.as_view(fmt="xlsx"), name="need_export_xlsx"),
     path("export.geojson", views.NeedExportView.as_view(fmt="geojson"), name="need_export_geojson"),
     path("<int:pk>/", views.NeedDetailView.as_view(), name="need_detail"),
+    path("<int:pk>/edit/", views.NeedEditView.as_view(), name="need_edit"),
+    path("<int:pk>/delete/", views.NeedDeleteView.as_view(), name="need_delete"),
     path("<int:pk>/lines/", views.NeedLineAddView.as_view(), name="need_line_add"),
+    path("<int:pk>/lines/<int:line_pk>/", views.LineEditView.as_view(), name="need_line_edit"),
+    path("<int:pk>/lines/<int:line_pk>/delete/", views.LineDeleteView.as_view(), name="need_line_delete"),
     path("<int:pk>/transition/", views.NeedTransitionView.as_view(), name="need_transition"),
     path("<int:pk>/pledge/", PledgeCreateView.as_view(), name="pledge_create"),
 ]
