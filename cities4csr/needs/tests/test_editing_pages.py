@@ -49,7 +49,9 @@ def test_an_officer_raises_a_pledged_line_typed_in_italian(world, pledged):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("lang", "amount", "said"), [("fr", "599,99", "déjà promis"), ("it", "599,99", "già promessi")])
+@pytest.mark.parametrize(
+    ("lang", "amount", "said"), [("fr", "599,99", "déjà promis"), ("it", "599,99", "già promessi")]
+)
 def test_below_what_is_pledged_is_refused_beside_the_amount(world, pledged, lang, amount, said):
     need, money, _pledge = pledged
     response = client_of(world.officer).post(
@@ -112,7 +114,9 @@ def test_others_cannot_open_or_post_the_edit_pages(world, pledged, who):
     client = client_of(getattr(world, who))
     base = f"/en/{world.city.slug}/needs/{need.pk}"
     assert client.get(f"{base}/edit/").status_code == 403
-    assert client.post(f"{base}/lines/{money.pk}/", {"kind": "money", "label": "X", "amount_eur": "1"}).status_code == 403
+    assert (
+        client.post(f"{base}/lines/{money.pk}/", {"kind": "money", "label": "X", "amount_eur": "1"}).status_code == 403
+    )
     assert client.post(f"{base}/lines/{money.pk}/delete/").status_code == 403
     assert ResourceLine.objects.filter(pk=money.pk, label="Contributo").exists()
 
