@@ -352,6 +352,7 @@ NOT_LISTS = {
     "need_import": "an upload form",
     "need_line_add": "a write (POST)",
     "need_edit": "a form (one need)",
+    "offer_edit": "a form (one offer)",
     "need_delete": "a write (POST)",
     "need_line_edit": "a form (one line)",
     "need_line_delete": "a write (POST)",

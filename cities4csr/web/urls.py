@@ -29,6 +29,7 @@ city_patterns = [
         for key in OFFICER_LISTS
     ],
     path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
+    path("workspace/company/offers/<int:pk>/", offer_views.OfferEditView.as_view(), name="offer_edit"),
 ]
 
 urlpatterns = [

@@ -123,3 +123,26 @@ def test_a_withdrawn_offer_stays_withdrawn(world, fitting):
     assert refused.value.code == "withdrawn"
     assert Offer.objects.get(pk=offer.pk).is_active is False
     assert AuditEvent.objects.filter(verb="offer.withdraw").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_workspace_page_renews_and_withdraws_an_offer(world, fitting):
+    from django.test import Client
+
+    _need, offer = fitting
+    client = Client()
+    client.force_login(world.representative)
+    url = f"/it/{world.city.slug}/workspace/company/offers/{offer.pk}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"kind": "money", "label": "Contributo", "amount_eur": "2.500,50"})
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.quantity == 250_050
+    refused = client.post(url, {"kind": "money", "label": "X", "amount_eur": "-4"})
+    assert refused.status_code == 400 and "amount_eur" in refused.context["form"].errors
+    client.post(url, {"form": "withdraw"})
+    offer.refresh_from_db()
+    assert offer.is_active is False
+    other = Client()
+    other.force_login(world.other_representative)
+    assert other.get(url).status_code == 403
