@@ -79,7 +79,7 @@ def test_a_line_is_raised_and_lowered_but_never_below_what_is_pledged(world, ple
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
         line_update(actor=world.officer, line=money, quantity=59_999)
     assert refused.value.error_dict["quantity"][0].code == "below_committed"
-    assert "600,00\u00a0€ de cette ligne sont déjà promis" in refused.value.messages[0]
+    assert "600,00\u00a0€ de cette ligne sont déjà engagés" in refused.value.messages[0]
     money.refresh_from_db()
     assert (money.quantity, money.committed) == (60_000, 60_000)
     pledge.refresh_from_db()

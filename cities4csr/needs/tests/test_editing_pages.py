@@ -50,7 +50,7 @@ def test_an_officer_raises_a_pledged_line_typed_in_italian(world, pledged):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("lang", "amount", "said"), [("fr", "599,99", "déjà promis"), ("it", "599,99", "già promessi")]
+    ("lang", "amount", "said"), [("fr", "599,99", "déjà engagés"), ("it", "599,99", "già promessi")]
 )
 def test_below_what_is_pledged_is_refused_beside_the_amount(world, pledged, lang, amount, said):
     need, money, _pledge = pledged
