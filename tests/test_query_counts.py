@@ -353,6 +353,8 @@ NOT_LISTS = {
     "need_line_add": "a write (POST)",
     "need_edit": "a form (one need)",
     "offer_edit": "a form (one offer)",
+    "site_edit": "a form (one site)",
+    "api:organisation-site-detail": "one site (PATCH, DELETE)",
     "need_delete": "a write (POST)",
     "need_line_edit": "a form (one line)",
     "need_line_delete": "a write (POST)",

@@ -24,6 +24,11 @@ city_patterns = [
     path("organisations/<int:pk>/", organisation_api.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("organisations/<int:pk>/sites/", organisation_api.SiteCreateView.as_view(), name="organisation-sites"),
     path(
+        "organisations/<int:pk>/sites/<int:site_pk>/",
+        organisation_api.SiteDetailView.as_view(),
+        name="organisation-site-detail",
+    ),
+    path(
         "organisations/<int:pk>/members/",
         organisation_api.OrganisationMembersView.as_view(),
         name="organisation-members",
