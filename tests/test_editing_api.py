@@ -121,7 +121,9 @@ def test_others_cannot_touch_an_offer(world, who):
     assert client.patch(url, {"quantity": 5}, content_type=JSON).status_code == 403
     assert client.delete(url).status_code == 403
     assert Offer.objects.get(pk=offer.pk).is_active
-    assert not AuditEvent.objects.filter(verb__startswith="offer.", verb__in=["offer.update", "offer.withdraw"]).exists()
+    assert not AuditEvent.objects.filter(
+        verb__startswith="offer.", verb__in=["offer.update", "offer.withdraw"]
+    ).exists()
 
 
 @pytest.mark.django_db

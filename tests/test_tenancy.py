@@ -118,7 +118,14 @@ def milan_secrets(milano, users):
             items=[(public_need.lines.first(), 1)],
         )
     ids = {"organisations": secret.pk, "needs": draft.pk, "pledges": pledge.pk}
-    return {"pk": ids, "organisation_pk": secret.pk, "line_pk": line.pk, "site_pk": site.pk, "kind": "nil", "code": "35"}, [
+    return {
+        "pk": ids,
+        "organisation_pk": secret.pk,
+        "line_pk": line.pk,
+        "site_pk": site.pk,
+        "kind": "nil",
+        "code": "35",
+    }, [
         "Segreta Holding",
         "Sede riservata",
         "Bisogno riservato",
@@ -173,5 +180,9 @@ def test_unknown_city_is_404_everywhere(users):
     client = Client()
     for route in city_urls():
         assert client.get(
-            fill(route, "atlantis", {"pk": 1, "organisation_pk": 1, "line_pk": 1, "site_pk": 1, "kind": "nil", "code": "1"})
+            fill(
+                route,
+                "atlantis",
+                {"pk": 1, "organisation_pk": 1, "line_pk": 1, "site_pk": 1, "kind": "nil", "code": "1"},
+            )
         ).status_code in (404, 405)

@@ -4,8 +4,10 @@ page's language; the pledge is kept. In it, en and fr, on a desktop and a 390-px
 checks every page. Screenshots of the pages go to /tmp/shots/edit/ (never into the repository)."""
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,8 @@ from playwright.sync_api import expect
 
 from .conftest import ROOT, check_a11y
 
-SHOTS = Path("/tmp/shots/edit")
+# screenshots for a person to look at, outside the repository (SHOTS_DIR to choose where)
+SHOTS = Path(os.environ.get("SHOTS_DIR", Path(tempfile.gettempdir()) / "shots" / "edit"))
 
 # Runs in the server's database through `manage.py shell`: a draft (as an import leaves it) and
 # a published need of €1,000 to which the demo company pledged €600. Prints the ids as JSON.
