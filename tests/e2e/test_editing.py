@@ -115,3 +115,57 @@ def test_officer_finds_a_draft_and_edits_a_pledged_line_the_pledge_is_kept(peopl
     shot(page, f"officer-pledges-{lang}-{width}")
     officer.goto(f"/{lang}/milano/pledges/{ids['pledge']}/")
     assert "600" in page.locator("main").inner_text()
+
+
+IDS = """
+import json
+from django_scopes import scope
+from cities4csr.accounts.models import User
+from cities4csr.cities.models import City
+from cities4csr.needs.models import Need
+from cities4csr.offers.services import offer_create
+
+city = City.objects.get(slug="milano")
+with scope(city=city.pk):
+    rep = User.objects.get(email="representative@milano.example")
+    company = rep.memberships.get().organisation
+    offer = company.offers.filter(is_active=True).order_by("pk").first() or offer_create(
+        actor=None, organisation=company, kind="money", label="Contributo", quantity=500_000
+    )
+    need = Need.objects.filter(state="published").order_by("pk").first()
+    print("IDS=" + json.dumps({
+        "company": company.pk, "site": company.sites.order_by("pk").first().pk, "offer": offer.pk,
+        "need": need.pk, "line": need.lines.order_by("pk").first().pk,
+    }))
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_lists_and_edit_forms_pass_axe_in_every_language(people, server_env, lang, width):
+    """Every list and edit form of this work, for the officer and the company; axe on each."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", IDS],
+        env=server_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ids = json.loads(next(x for x in result.stdout.splitlines() if x.startswith("IDS=")).removeprefix("IDS="))
+    officer = people("officer@milano.example", lang=lang)
+    officer.page.set_viewport_size({"width": width, "height": 900})
+    for key in ("needs", "pledges", "collective", "agreements", "steps"):
+        officer.goto(f"/{lang}/milano/workspace/officer/{key}/")
+        assert officer.page.locator("h1").count() == 1
+        shot(officer.page, f"list-{key}-{lang}-{width}")
+    officer.goto(f"/{lang}/milano/needs/{ids['need']}/edit/")
+    shot(officer.page, f"need-edit-{lang}-{width}")
+    officer.goto(f"/{lang}/milano/needs/{ids['need']}/lines/{ids['line']}/")
+    shot(officer.page, f"line-edit-{lang}-{width}")
+    company = people("representative@milano.example", lang=lang)
+    company.page.set_viewport_size({"width": width, "height": 900})
+    company.goto(f"/{lang}/milano/workspace/company/offers/{ids['offer']}/")
+    shot(company.page, f"offer-edit-{lang}-{width}")
+    company.goto(f"/{lang}/milano/organisations/{ids['company']}/sites/{ids['site']}/")
+    shot(company.page, f"site-edit-{lang}-{width}")
