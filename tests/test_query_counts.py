@@ -172,6 +172,55 @@ def add_needs_to_review(world, n):
     add_pledges(world, n)
 
 
+def add_drafts(world, n):
+    """Drafts of every owner (the officer's list shows them) and published needs."""
+    for _ in range(n):
+        draft = NeedFactory(city=world.city, owner=world.third_sector, lat=LAT, lon=LON)
+        ResourceLineFactory(need=draft)
+        need(world)
+
+
+def add_collective_actions(world, n):
+    from cities4csr.matching.models import CollectiveAction, Invitation
+
+    for _ in range(n):
+        action = CollectiveAction.objects.create(city=world.city, need=need(world))
+        Invitation.objects.create(city=world.city, action=action, organisation=OrganisationFactory(city=world.city))
+
+
+def add_agreements(world, n):
+    """Agreements with a step overdue and one done (made directly: the advisor's tests make
+    them through the service)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cities4csr.instruments.models import Agreement, ChecklistStep
+
+    today = timezone.localdate()
+    for _ in range(n):
+        pledge = PledgeFactory(need=need(world), organisation=OrganisationFactory(city=world.city))
+        agreement = Agreement.objects.create(
+            city=world.city,
+            pledge=pledge,
+            instrument="sponsorship",
+            jurisdiction="it",
+            pack_version="test",
+            advice={"instrument_names": {"en": "Sponsorship"}},
+            advised_on=today,
+        )
+        for position, done in enumerate((None, today)):
+            ChecklistStep.objects.create(
+                city=world.city,
+                agreement=agreement,
+                position=position,
+                code=f"step{position}",
+                labels={"en": f"Step {position}"},
+                due_on=today - timedelta(days=3),
+                done_on=done,
+            )
+
+
 def add_company_activity(world, n):
     """The company's own offers and pledges, and needs it is recommended."""
     for _ in range(n):
@@ -249,6 +298,11 @@ LISTS = {
     "need_export_geojson": Case("/en/{city}/needs/export.geojson", add_needs),
     "need_detail": Case("/en/{city}/needs/{pk}/", add_pledges_to(the_need), who="officer", pk=lambda w: the_need(w).pk),
     "officer_workspace": Case("/en/{city}/workspace/officer/", add_needs_to_review, who="officer"),
+    "officer_needs": Case("/en/{city}/workspace/officer/needs/", add_drafts, who="officer"),
+    "officer_pledges": Case("/en/{city}/workspace/officer/pledges/", add_pledges, who="officer"),
+    "officer_collective": Case("/en/{city}/workspace/officer/collective/", add_collective_actions, who="officer"),
+    "officer_agreements": Case("/en/{city}/workspace/officer/agreements/", add_agreements, who="officer"),
+    "officer_steps": Case("/en/{city}/workspace/officer/steps/", add_agreements, who="officer"),
     "company_workspace": Case(
         "/en/{city}/workspace/company/", add_company_activity, who="representative", prepare=prepare_company
     ),
@@ -355,6 +409,15 @@ NOT_LISTS = {
     "need_create": "a form",
     "need_import": "an upload form",
     "need_line_add": "a write (POST)",
+    "need_edit": "a form (one need)",
+    "offer_edit": "a form (one offer)",
+    "site_edit": "a form (one site)",
+    "api:organisation-site-detail": "one site (PATCH, DELETE)",
+    "need_delete": "a write (POST)",
+    "need_line_edit": "a form (one line)",
+    "need_line_delete": "a write (POST)",
+    "api:need-line-detail": "one line (PATCH, DELETE)",
+    "api:offer-detail": "one offer's record (and PATCH, DELETE)",
     "need_transition": "a write (POST)",
     "pledge_create": "a form",
     "pledge_transition": "a write (POST)",

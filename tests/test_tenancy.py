@@ -110,9 +110,9 @@ def milan_secrets(milano, users):
             actor=None, city=milano, name="Segreta Holding S.p.A.", kind=Organisation.Kind.COMPANY, is_public=False
         )
         membership_add(actor=None, organisation=secret, user=users["milano", "representative"])
-        site_add(actor=None, organisation=secret, label="Sede riservata", lat=45.4403, lon=9.2235)
+        site = site_add(actor=None, organisation=secret, label="Sede riservata", lat=45.4403, lon=9.2235)
         draft = need_create(actor=None, city=milano, owner=secret, title="Bisogno riservato", description="…")
-        line_add(actor=None, need=draft, kind="money", label="Riga riservata", quantity=100)
+        line = line_add(actor=None, need=draft, kind="money", label="Riga riservata", quantity=100)
         public_need = Need.objects.filter(state=Need.State.PUBLISHED).first()
         pledge = pledge_propose(
             actor=None,
@@ -131,7 +131,15 @@ def milan_secrets(milano, users):
         "roles": admin_role.pk,
         "themes": theme.pk,
     }
-    return {"pk": ids, "organisation_pk": secret.pk, "kind": "nil", "code": "35", "token": "not-a-token"}, [
+    return {
+        "pk": ids,
+        "organisation_pk": secret.pk,
+        "line_pk": line.pk,
+        "site_pk": site.pk,
+        "kind": "nil",
+        "code": "35",
+        "token": "not-a-token",
+    }, [
         "Segreta Holding",
         "Sede riservata",
         "Bisogno riservato",
@@ -186,5 +194,9 @@ def test_unknown_city_is_404_everywhere(users):
     client = Client()
     for route in city_urls():
         assert client.get(
-            fill(route, "atlantis", {"pk": 1, "organisation_pk": 1, "kind": "nil", "code": "1", "token": "x"})
+            fill(
+                route,
+                "atlantis",
+                {"pk": 1, "organisation_pk": 1, "line_pk": 1, "site_pk": 1, "kind": "nil", "code": "1", "token": "x"},
+            )
         ).status_code in (404, 405)

@@ -26,6 +26,11 @@ city_patterns = [
     path("organisations/<int:pk>/", organisation_api.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("organisations/<int:pk>/sites/", organisation_api.SiteCreateView.as_view(), name="organisation-sites"),
     path(
+        "organisations/<int:pk>/sites/<int:site_pk>/",
+        organisation_api.SiteDetailView.as_view(),
+        name="organisation-site-detail",
+    ),
+    path(
         "organisations/<int:pk>/members/",
         organisation_api.OrganisationMembersView.as_view(),
         name="organisation-members",
@@ -45,8 +50,10 @@ city_patterns = [
     path("needs/export.geojson", need_api.NeedExportGeoJSONView.as_view(), name="need-export-geojson"),
     path("needs/<int:pk>/", need_api.NeedDetailView.as_view(), name="need-detail"),
     path("needs/<int:pk>/lines/", need_api.NeedLinesView.as_view(), name="need-lines"),
+    path("needs/<int:pk>/lines/<int:line_pk>/", need_api.NeedLineDetailView.as_view(), name="need-line-detail"),
     path("needs/<int:pk>/transition/", need_api.NeedTransitionView.as_view(), name="need-transition"),
     path("offers/", offer_api.OfferListView.as_view(), name="offer-list"),
+    path("offers/<int:pk>/", offer_api.OfferDetailView.as_view(), name="offer-detail"),
     path(
         "organisations/<int:pk>/recommendations/",
         matching_api.OrganisationRecommendationsView.as_view(),

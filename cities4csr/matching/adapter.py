@@ -13,7 +13,8 @@ from django.utils import timezone
 from cities4csr.cities.models import Area, Indicator, IndicatorValue
 from cities4csr.needs import sdg
 from cities4csr.needs.models import Action, Need, ResourceLine, Theme
-from cities4csr.offers.models import CsrProfile, Offer
+from cities4csr.offers.models import CsrProfile
+from cities4csr.offers.selectors import offers_live
 from cities4csr.organisations.models import Organisation, Site
 
 from .engine import KINDS, CompanySet, Geography, NeedSet, Weights
@@ -155,7 +156,7 @@ def load_needs(city, *, geo_index: dict[int, int], deprivation, index, today, ne
 def load_companies(city, *, geo_index: dict[int, int], n_areas: int, index, today) -> tuple[CompanySet, np.ndarray]:
     """Companies that told the city what they care about (a CSR profile) or what they can give."""
     profiled = set(CsrProfile.objects.filter(city=city).values_list("organisation_id", flat=True))
-    offering = set(Offer.objects.filter(city=city, is_active=True).values_list("organisation_id", flat=True))
+    offering = set(offers_live(city=city, on=today).values_list("organisation_id", flat=True))
     ids = sorted(
         set(
             Organisation.objects.filter(
@@ -188,9 +189,11 @@ def load_companies(city, *, geo_index: dict[int, int], n_areas: int, index, toda
     months = np.zeros((c, MONTHS), dtype=bool)
     has_offer = np.zeros(c, dtype=bool)
     kind_index = {k: i for i, k in enumerate(KINDS)}
-    for org, kind, value, start, end in Offer.objects.filter(
-        city=city, is_active=True, organisation__in=ids
-    ).values_list("organisation_id", "kind", "value_cents", "available_from", "available_until"):
+    for org, kind, value, start, end in (
+        offers_live(city=city, on=today)
+        .filter(organisation__in=ids)
+        .values_list("organisation_id", "kind", "value_cents", "available_from", "available_until")
+    ):
         i = position[org]
         offer[i, kind_index[kind]] += value
         months[i] |= _months(start, end, today)

@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from cities4csr.needs.models import Need
-from cities4csr.offers.models import CsrProfile, Offer
+from cities4csr.offers.models import CsrProfile
+from cities4csr.offers.selectors import offers_live
 from cities4csr.organisations.models import Organisation, Site
 
 from .adapter import city_weights, load_city
@@ -99,7 +100,7 @@ def pool_proposal(*, city, need: Need) -> Proposal | None:
     kind_index = {k: i for i, k in enumerate(KINDS)}
     offers = [
         PoolOffer(o.pk, o.organisation_id, kind_index[o.kind], o.value_cents, scores[o.organisation_id])
-        for o in Offer.objects.filter(city=city, is_active=True, organisation__in=scores).order_by("pk")
+        for o in offers_live(city=city).filter(organisation__in=scores).order_by("pk")
     ]
     gap = [0] * len(KINDS)
     for line in need.lines.all():
@@ -202,7 +203,8 @@ def allocation_proposal(*, city) -> CityAllocation | None:
     for need_id, _org, _score, components in pairs:
         weight[need_pos[need_id]] = 1 + components.get("equity", 0)
     offers = list(
-        Offer.objects.filter(city=city, is_active=True, organisation__in={p[1] for p in pairs})
+        offers_live(city=city)
+        .filter(organisation__in={p[1] for p in pairs})
         .order_by("pk")
         .values_list("pk", "organisation_id", "kind", "value_cents")
     )
@@ -229,3 +231,27 @@ def allocation_proposal(*, city) -> CityAllocation | None:
         for (offer, need), cents in sorted(result.amounts.items())
     ]
     return CityAllocation(rows, result.covered_cents, result.gap, run.created_at)
+
+
+def collective_actions_for_officer(*, actor, city, q: str = ""):
+    """Every collective action of the city, open and closed, newest first, with the number of
+    companies invited and of those that accepted; ``q`` searches the need's title."""
+    from django.db.models import Count, Q
+
+    from cities4csr.organisations.rules import is_city_officer
+
+    if not is_city_officer(actor, city):
+        return CollectiveAction.objects.none()
+    actions = (
+        CollectiveAction.objects.filter(city=city)
+        .select_related("need")
+        .only("state", "created_at", "need__title")
+        .annotate(
+            invited=Count("invitations"),
+            accepted=Count("invitations", filter=Q(invitations__state=Invitation.State.ACCEPTED)),
+        )
+        .order_by("-created_at", "-id")
+    )
+    for word in q.split():
+        actions = actions.filter(need__title__icontains=word)
+    return actions

@@ -118,3 +118,32 @@ class ThemeForm(forms.Form):
 
     def names(self) -> dict:
         return {lang: self.cleaned_data.get(f"name_{lang}", "") for lang in self.languages}
+
+
+class NeedEditForm(NeedForm):
+    """A need's fields as the owner or an officer corrects them (the owner stays)."""
+
+    def __init__(self, *args, city, actions, **kwargs):
+        super().__init__(*args, city=city, owners=Organisation.objects.none(), actions=actions, **kwargs)
+        del self.fields["owner"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["sdgs"] = ", ".join(self.instance.sdgs)
+
+    def _post_clean(self):  # the service validates and saves, not the ModelForm
+        pass
+
+
+class LineEditForm(LineForm):
+    """A line's fields, filled with what it asks for now; the amount is the money asked for a
+    money line, the whole line's estimated value otherwise."""
+
+    @classmethod
+    def initial_of(cls, line) -> dict:
+        money = line.kind == ResourceKind.MONEY
+        return {
+            "kind": line.kind,
+            "label": line.label,
+            "quantity": None if money else line.quantity,
+            "amount_eur": line.quantity if money else line.value_cents,
+            "skills": line.skills,
+        }

@@ -211,3 +211,32 @@ def need_counts(*, city) -> dict:
     return Need.objects.filter(city=city, state__in=PUBLIC_STATES).aggregate(
         total=Count("id"), open=Count("id", filter=Q(state__in=[Need.State.PUBLISHED, Need.State.IN_PROGRESS]))
     )
+
+
+def needs_for_officer(*, actor, city, q: str = "") -> QuerySet[Need]:
+    """Every need of the city in every state, drafts and withdrawn ones included, newest change
+    first, for the officer's list (none for anyone else); ``q`` searches title, description,
+    beneficiaries and neighbourhood (accents and case folded, as the catalogue does)."""
+    from cities4csr.core.text import fold
+    from cities4csr.organisations.rules import is_city_officer
+
+    if not is_city_officer(actor, city):
+        return Need.objects.none()
+    needs = (
+        Need.objects.filter(city=city)
+        .select_related("owner", "area")
+        .only(
+            "title",
+            "state",
+            "updated_at",
+            "value_requested_cents",
+            "value_committed_cents",
+            "owner__name",
+            "area__name",
+            "area__code",
+        )
+        .order_by("-updated_at", "-id")
+    )
+    for word in fold(q).split():
+        needs = needs.filter(search_text__contains=word)
+    return needs

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from cities4csr.cities.selectors import areas_locate
 from cities4csr.core.images import image_clean
 from cities4csr.core.lifecycle import transition_apply
+from cities4csr.core.money import active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.core.text import fold
@@ -237,3 +238,184 @@ def need_refresh_totals(need: Need) -> None:
 def need_transition(*, actor, need: Need, to: str, reason: str = "") -> Need:
     """Move a need along its lifecycle (needs/states.py), audited, with a notice to the owner."""
     return transition_apply(actor=actor, obj=need, to=to, reason=reason)
+
+
+#: states in which a need and its lines may still be corrected (later, what was pledged and
+#: delivered is the record)
+EDITABLE_STATES = (Need.State.DRAFT, Need.State.UNDER_REVIEW, Need.State.PUBLISHED, Need.State.IN_PROGRESS)
+
+
+def _dates_ordered(start, end, *, field: str = "ends_on") -> None:
+    if start and end and end < start:
+        raise ValidationError({field: ValidationError(_("The end is before the start."), code="dates_order")})
+
+
+def need_update(*, actor, need: Need, themes=None, sdgs=None, **fields) -> Need:
+    """Correct a need's description, place, dates or photo while it is still open (draft, under
+    review, published or in progress); its lines and pledges are left as they are. Audited with
+    the names of the fields changed. Officers for any need, a representative for their own."""
+    require(actor, "needs.change_need", need)
+    unknown = set(fields) - set(NEED_FIELDS)
+    if unknown:
+        raise ValueError(f"not need fields: {', '.join(sorted(unknown))}")
+    if sdgs is not None:
+        try:
+            sdgs = sdg.validate_codes(list(sdgs))
+        except ValueError as exc:
+            raise ValidationError({"sdgs": str(exc)}) from None
+    if fields.get("photo"):
+        fields["photo"] = image_clean(fields["photo"], field="photo")  # checked, saved again without metadata
+    with transaction.atomic():
+        locked = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
+        if locked.state not in EDITABLE_STATES:
+            raise ValidationError(
+                _("A need that is “%(state)s” can no longer be changed.") % {"state": locked.state_label},
+                code="not_editable",
+            )
+        changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if "lat" in fields or "lon" in fields:
+            if locked.lat is not None and locked.lon is not None and "area" not in fields:
+                locked.area = None
+            _locate(locked)
+        _dates_ordered(locked.starts_on, locked.ends_on)
+        if sdgs is not None and sdgs != locked.sdgs:
+            changed.append("sdgs")
+            locked.sdgs, locked.sdg_goals = sdgs, sdg_index(sdgs)
+        if themes is not None:
+            keys = tags_index(sorted({theme.key for theme in themes}))
+            if keys != locked.theme_keys:
+                changed.append("themes")
+            locked.theme_keys = keys
+        locked.search_text = need_search_text(locked)
+        locked.full_clean()
+        locked.save()
+        if themes is not None:
+            locked.themes.set(themes)
+        audit_log(actor=actor, city=locked.city, verb="need.update", obj=locked, payload={"fields": sorted(changed)})
+    return locked
+
+
+def need_delete(*, actor, need: Need) -> None:
+    """Delete a draft nobody has pledged to (a mistake, a duplicate). A need that was submitted
+    or published is withdrawn instead (its lifecycle keeps the record)."""
+    require(actor, "needs.change_need", need)
+    with transaction.atomic():
+        locked = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
+        if locked.state != Need.State.DRAFT or locked.pledges.exists():
+            raise ValidationError(
+                _("Only a draft without pledges can be deleted: withdraw this need instead."), code="not_deletable"
+            )
+        audit_log(actor=actor, city=locked.city, verb="need.delete", obj=locked, payload={"title": locked.title})
+        ResourceLine.objects.filter(need=locked).delete()
+        locked.delete()
+
+
+def _locked_line(line: ResourceLine) -> tuple[Need, ResourceLine]:
+    """The line's need, then the line, locked in the order pledges lock them (ADR 0005)."""
+    need = Need.objects.select_for_update(of=("self",)).get(pk=line.need_id)
+    return need, ResourceLine.objects.select_for_update(of=("self",)).get(pk=line.pk)
+
+
+def line_update(
+    *,
+    actor,
+    line: ResourceLine,
+    label: str | None = None,
+    quantity: int | None = None,
+    value_cents: int | None = None,
+    kind: str | None = None,
+    unit: str = "",
+    skills: str | None = None,
+    available_from=None,
+    available_until=None,
+) -> ResourceLine:
+    """Correct a line of an open need. What pledges have already taken is kept: the quantity can
+    never drop below it, and a line with pledges keeps its kind. Pledged items keep the value
+    they were pledged at; the need's totals are recomputed."""
+    require(actor, "needs.change_need", line.need)
+    with transaction.atomic():
+        need, locked = _locked_line(line)
+        if need.state not in EDITABLE_STATES:
+            raise ValidationError(
+                _("A need that is “%(state)s” can no longer be changed.") % {"state": need.state_label},
+                code="not_editable",
+            )
+        kind = kind or locked.kind
+        if kind != locked.kind and locked.pledge_items.exists():
+            raise ValidationError(
+                {"kind": ValidationError(_("This line has pledges: its kind cannot change."), code="line_pledged")}
+            )
+        quantity = locked.quantity if quantity is None else quantity
+        if quantity < 1:
+            raise ValidationError({"quantity": ValidationError(_("Give a quantity of at least 1."), code="min")})
+        if quantity < locked.committed:
+            said = {"money": kind == ResourceKind.MONEY, "unit": locked.unit, "locale": active_locale()}
+            said["currency"] = need.city.currency
+            raise ValidationError(
+                {
+                    "quantity": ValidationError(
+                        _("%(committed)s of this line are already pledged: it cannot ask for less.")
+                        % {"committed": quantity_format(locked.committed, **said)},
+                        code="below_committed",
+                    )
+                }
+            )
+        if value_cents is None and kind != ResourceKind.MONEY:
+            value_cents = locked.value_of(quantity) if kind == locked.kind else None
+        unit = unit or (locked.unit if kind == locked.kind else "")
+        value_cents, unit = resource_valuation(kind=kind, quantity=quantity, value_cents=value_cents, unit=unit)
+        before = {"quantity": locked.quantity, "value_cents": locked.value_cents, "label": locked.label}
+        locked.kind, locked.quantity, locked.value_cents, locked.unit = kind, quantity, value_cents, unit
+        if label is not None:
+            locked.label = label
+        if skills is not None:
+            locked.skills = skills
+        if available_from is not None or available_until is not None:
+            _dates_ordered(available_from, available_until, field="available_until")
+            locked.available_from, locked.available_until = available_from, available_until
+        locked.full_clean()
+        locked.save()
+        need_refresh_totals(need)
+        audit_log(
+            actor=actor,
+            city=need.city,
+            verb="line.update",
+            obj=locked,
+            payload={
+                "before": before,
+                "after": {"quantity": quantity, "value_cents": value_cents, "label": locked.label},
+            },
+        )
+    line.__dict__.update(
+        {k: getattr(locked, k) for k in ("kind", "label", "quantity", "value_cents", "unit", "skills")}
+    )
+    return locked
+
+
+def line_delete(*, actor, line: ResourceLine) -> None:
+    """Remove a line nobody has pledged to. A line with pledges (even declined ones, kept for the
+    record) is never deleted: lower its quantity to what is pledged instead."""
+    require(actor, "needs.change_need", line.need)
+    with transaction.atomic():
+        need, locked = _locked_line(line)
+        if need.state not in EDITABLE_STATES:
+            raise ValidationError(
+                _("A need that is “%(state)s” can no longer be changed.") % {"state": need.state_label},
+                code="not_editable",
+            )
+        if locked.pledge_items.exists():
+            raise ValidationError(
+                _("This line has pledges and cannot be deleted: lower its quantity to what is pledged instead."),
+                code="line_pledged",
+            )
+        audit_log(
+            actor=actor,
+            city=need.city,
+            verb="line.delete",
+            obj=locked,
+            payload={"kind": locked.kind, "quantity": locked.quantity, "value_cents": locked.value_cents},
+        )
+        locked.delete()
+        need_refresh_totals(need)

@@ -9,6 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from cities4csr.cities.selectors import area_bounds
 from cities4csr.core.files import file_response
+from cities4csr.core.forms import add_service_errors
 from cities4csr.core.i18n import pick
 from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.lifecycle import transitions_for
@@ -25,9 +26,9 @@ from cities4csr.pledges.selectors import pledges_public_for_need
 
 from . import sdg, selectors, services
 from .exporting import export_response
-from .forms import LineForm, NeedForm, ThemeForm, TransitionForm
+from .forms import LineEditForm, LineForm, NeedEditForm, NeedForm, ThemeForm, TransitionForm
 from .importing import COLUMNS, REQUIRED, needs_import
-from .models import Need
+from .models import Need, ResourceKind
 
 
 class NeedCatalogueView(CityMixin, TemplateView):
@@ -101,6 +102,7 @@ class NeedDetailView(CityMixin, TemplateView):
             pledges=pledges_public_for_need(actor=user, city=self.city, need=need),
             transitions=transitions_for(actor=user, obj=need) if user.is_authenticated else [],
             can_change=user.has_perm("needs.change_need", need),
+            can_edit=need.state in services.EDITABLE_STATES and user.has_perm("needs.change_need", need),
             line_form=kwargs.pop("line_form", LineForm(currency=self.city.currency)),
             **need_context(user=user, city=self.city, need=need),
             **kwargs,
@@ -257,3 +259,129 @@ class CityThemeFormView(CityPermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Theme saved."))
         return redirect("city_themes", city_slug=self.city.slug)
+
+
+class NeedEditView(CityMixin, FormView):
+    """Correct a need while it is open; a draft nobody pledged to can also be deleted here."""
+
+    template_name = "needs/need_edit.html"
+    form_class = NeedEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = request.city
+        self.need = selectors.need_get(actor=request.user, city=self.city, pk=kwargs["pk"])
+        if not request.user.has_perm("needs.change_need", self.need):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.need,
+            "city": self.city,
+            "actions": selectors.actions_of_city(city=self.city),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            need=self.need,
+            editable=self.need.state in services.EDITABLE_STATES,
+            deletable=self.need.state == Need.State.DRAFT and not self.need.pledges.exists(),
+            **kwargs,
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        data = {name: value for name, value in form.cleaned_data.items() if name != "photo"}
+        if "photo" in self.request.FILES:
+            data["photo"] = form.cleaned_data["photo"]
+        themes, sdgs = data.pop("themes"), data.pop("sdgs")
+        try:
+            services.need_update(actor=self.request.user, need=self.need, themes=themes, sdgs=sdgs, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect("need_detail", city_slug=self.city.slug, pk=self.need.pk)
+
+
+class NeedDeleteView(CityMixin, View):
+    def post(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        try:
+            services.need_delete(actor=request.user, need=need)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("need_edit", city_slug=city_slug, pk=pk)
+        messages.success(request, _("The draft “%(title)s” was deleted.") % {"title": need.title})
+        return redirect(
+            "officer_needs" if request.user.has_perm("needs.review_need", self.city) else "city_home",
+            city_slug=city_slug,
+        )
+
+
+def _line_of(request, city, pk, line_pk):
+    need = selectors.need_get(actor=request.user, city=city, pk=pk)
+    line = next((line for line in need.lines.all() if line.pk == line_pk), None)
+    if line is None:
+        raise Http404("No such line")
+    if not request.user.has_perm("needs.change_need", need):
+        raise PermissionDenied
+    line.need = need
+    return need, line
+
+
+def _line_errors(form, exc: ValidationError, line) -> None:
+    """The service's errors beside the field the reader typed: a money line's quantity and any
+    line's value are the form's amount."""
+    if hasattr(exc, "error_dict"):
+        moved = {}
+        for field, errors in exc.error_dict.items():
+            if field == "value_cents" or (field == "quantity" and form.cleaned_data.get("kind") == ResourceKind.MONEY):
+                field = "amount_eur"
+            moved.setdefault(field, []).extend(errors)
+        exc = ValidationError(moved)
+    add_service_errors(form, exc)
+
+
+class LineEditView(CityMixin, TemplateView):
+    """Correct a line: never below what pledges already took; delete it while nobody pledged."""
+
+    template_name = "needs/line_edit.html"
+
+    def get_context_data(self, **kwargs):
+        need, line = _line_of(self.request, self.city, self.kwargs["pk"], self.kwargs["line_pk"])
+        kwargs.setdefault("form", LineEditForm(initial=LineEditForm.initial_of(line), currency=self.city.currency))
+        return super().get_context_data(
+            need=need,
+            line=line,
+            editable=need.state in services.EDITABLE_STATES,
+            deletable=not line.pledge_items.exists(),
+            **kwargs,
+        )
+
+    def post(self, request, city_slug, pk, line_pk):
+        need, line = _line_of(request, self.city, pk, line_pk)
+        form = LineEditForm(request.POST, currency=self.city.currency)
+        if form.is_valid():
+            try:
+                services.line_update(actor=request.user, line=line, **form.service_kwargs())
+                messages.success(request, _("Line saved."))
+                return redirect("need_detail", city_slug=city_slug, pk=pk)
+            except ValidationError as exc:
+                _line_errors(form, exc, line)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LineDeleteView(CityMixin, View):
+    def post(self, request, city_slug, pk, line_pk):
+        _need, line = _line_of(request, self.city, pk, line_pk)
+        try:
+            services.line_delete(actor=request.user, line=line)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("need_line_edit", city_slug=city_slug, pk=pk, line_pk=line_pk)
+        messages.success(request, _("Line deleted."))
+        return redirect("need_detail", city_slug=city_slug, pk=pk)

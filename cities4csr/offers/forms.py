@@ -40,7 +40,10 @@ class OfferForm(ResourceAmountForm):
         label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     available_until = forms.DateField(
-        label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Available until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("After this day the offer no longer counts when the city looks for who could help."),
     )
     wants_visibility = forms.BooleanField(label=_("We would like visibility"), required=False)
     wants_employee_involvement = forms.BooleanField(label=_("We want our employees involved"), required=False)
@@ -51,3 +54,19 @@ class OfferForm(ResourceAmountForm):
         if start and end and end < start:
             self.add_error("available_until", _("The end is before the start."))
         return data
+
+
+class OfferEditForm(OfferForm):
+    @classmethod
+    def initial_of(cls, offer) -> dict:
+        money = offer.kind == "money"
+        return {
+            "kind": offer.kind,
+            "label": offer.label,
+            "quantity": None if money else offer.quantity,
+            "amount_eur": offer.quantity if money else offer.value_cents,
+            "available_from": offer.available_from,
+            "available_until": offer.available_until,
+            "wants_visibility": offer.wants_visibility,
+            "wants_employee_involvement": offer.wants_employee_involvement,
+        }

@@ -52,3 +52,10 @@ class Offer(CityScopedModel):
 
     def __str__(self):
         return f"{self.organisation}: {self.label}"
+
+    @property
+    def is_expired(self) -> bool:
+        """Past its last day (``available_until``): it no longer counts in matching and pooling."""
+        from django.utils import timezone
+
+        return self.available_until is not None and self.available_until < timezone.localdate()

@@ -2,10 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.needs import sdg
+from cities4csr.needs.models import ResourceKind
 from cities4csr.needs.services import resource_valuation
 
 from .models import CsrProfile, Offer
@@ -75,10 +77,69 @@ def offer_create(
     return offer
 
 
+OFFER_FIELDS = (
+    "label",
+    "available_from",
+    "available_until",
+    "wants_visibility",
+    "wants_employee_involvement",
+    "conditions",
+)
+
+
+def offer_update(
+    *, actor, offer: Offer, kind: str | None = None, quantity: int | None = None, value_cents=None, **fields
+) -> Offer:
+    """Correct an active offer (what, how much, until when). A withdrawn offer stays withdrawn:
+    the company adds a new one. Matching reads the change at its next recomputation."""
+    require(actor, "offers.change_profile", offer.organisation)
+    unknown = set(fields) - set(OFFER_FIELDS)
+    if unknown:
+        raise ValueError(f"not offer fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
+        if not locked.is_active:
+            raise ValidationError(_("This offer was withdrawn: add a new one instead."), code="withdrawn")
+        kind = kind or locked.kind
+        quantity = locked.quantity if quantity is None else quantity
+        if value_cents is None and kind != ResourceKind.MONEY and kind == locked.kind:
+            value_cents = round(locked.value_cents * quantity / locked.quantity)
+        value_cents, unit = resource_valuation(
+            kind=kind, quantity=quantity, value_cents=value_cents, unit=locked.unit if kind == locked.kind else ""
+        )
+        start = fields.get("available_from", locked.available_from)
+        end = fields.get("available_until", locked.available_until)
+        if start and end and end < start:
+            raise ValidationError(
+                {"available_until": ValidationError(_("The end is before the start."), code="dates_order")}
+            )
+        changed = sorted(
+            [name for name, value in fields.items() if getattr(locked, name) != value]
+            + [
+                name
+                for name, value in (("kind", kind), ("quantity", quantity), ("value_cents", value_cents))
+                if getattr(locked, name) != value
+            ]
+        )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.kind, locked.quantity, locked.value_cents, locked.unit = kind, quantity, value_cents, unit
+        locked.full_clean()
+        locked.save()
+        audit_log(actor=actor, city=locked.city, verb="offer.update", obj=locked, payload={"fields": changed})
+    return locked
+
+
 def offer_withdraw(*, actor, offer: Offer) -> Offer:
+    """The company takes an offer back: it leaves matching and pooling proposals at once and for
+    good (kept for the record, never deleted: collective actions may name it)."""
     require(actor, "offers.change_profile", offer.organisation)
     with transaction.atomic():
-        offer.is_active = False
-        offer.save(update_fields=["is_active", "updated_at"])
-        audit_log(actor=actor, city=offer.city, verb="offer.withdraw", obj=offer)
-    return offer
+        locked = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
+        if not locked.is_active:
+            raise ValidationError(_("This offer was already withdrawn: nothing was changed."), code="already")
+        locked.is_active = False
+        locked.save(update_fields=["is_active", "updated_at"])
+        audit_log(actor=actor, city=locked.city, verb="offer.withdraw", obj=locked)
+    offer.is_active = False
+    return locked

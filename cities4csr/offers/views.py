@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import areas_of_kind
+from cities4csr.core.forms import add_service_errors
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin
 from cities4csr.matching.views import company_context
@@ -13,7 +15,7 @@ from cities4csr.organisations.selectors import organisations_represented
 from cities4csr.pledges.selectors import partnerships_awaiting, pledges_of_organisations
 
 from . import selectors, services
-from .forms import OfferForm, ProfileForm
+from .forms import OfferEditForm, OfferForm, ProfileForm
 
 
 class CompanyWorkspaceView(CityMixin, TemplateView):
@@ -86,3 +88,47 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
             except ValidationError as exc:
                 form.add_error(None, exc)
         return self.render_to_response(self.get_context_data(profile_form=form), status=400)
+
+
+class OfferEditView(CityMixin, TemplateView):
+    """A company corrects one of its offers (until when it holds, how much) or withdraws it."""
+
+    template_name = "offers/offer_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = request.city
+        self.offer = selectors.offer_get(actor=request.user, city=self.city, pk=kwargs["pk"])
+        if not request.user.has_perm("offers.change_profile", self.offer.organisation):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def back(self):
+        return redirect(
+            f"{reverse('company_workspace', kwargs={'city_slug': self.city.slug})}?organisation={self.offer.organisation_id}"
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "form", OfferEditForm(initial=OfferEditForm.initial_of(self.offer), currency=self.city.currency)
+        )
+        return super().get_context_data(offer=self.offer, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("form") == "withdraw":
+            try:
+                services.offer_withdraw(actor=request.user, offer=self.offer)
+                messages.success(request, _("Offer withdrawn: it no longer counts in matching."))
+            except ValidationError as exc:
+                messages.info(request, " ".join(exc.messages))
+            return self.back()
+        form = OfferEditForm(request.POST, currency=self.city.currency)
+        if form.is_valid():
+            try:
+                services.offer_update(actor=request.user, offer=self.offer, **form.service_kwargs())
+                messages.success(request, _("Offer saved."))
+                return self.back()
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict") and "value_cents" in exc.error_dict:
+                    exc = ValidationError({**exc.error_dict, "amount_eur": exc.error_dict.pop("value_cents")})
+                add_service_errors(form, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -81,6 +81,43 @@ def site_add(*, actor, organisation: Organisation, label: str, lat: float, lon: 
     return site
 
 
+def site_update(*, actor, site: Site, label=None, address=None, lat=None, lon=None) -> Site:
+    """Correct a site's name, address or place; a new place is resolved to the city's areas again
+    (matching reads it at its next recomputation)."""
+    require(actor, "organisations.change_organisation", site.organisation)
+    with transaction.atomic():
+        locked = Site.objects.select_for_update(of=("self",)).get(pk=site.pk)
+        before = {"label": locked.label, "address": locked.address, "lat": locked.lat, "lon": locked.lon}
+        for name, value in (("label", label), ("address", address), ("lat", lat), ("lon", lon)):
+            if value is not None:
+                setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        payload = {"fields": sorted(k for k, v in before.items() if getattr(locked, k) != v)}
+        if locked.lat != before["lat"] or locked.lon != before["lon"]:
+            areas = areas_locate(city=locked.city, lon=locked.lon, lat=locked.lat)
+            locked.areas.set(areas)
+            payload["areas"] = [a.code for a in areas]
+        audit_log(actor=actor, city=locked.city, verb="site.update", obj=locked, payload=payload)
+    return locked
+
+
+def site_delete(*, actor, site: Site) -> None:
+    """Remove a site (moved away, typed twice). Pledges and agreements never name a site; stored
+    recommendations that cite it lose that reason at the next recomputation."""
+    require(actor, "organisations.change_organisation", site.organisation)
+    with transaction.atomic():
+        locked = Site.objects.select_for_update(of=("self",)).get(pk=site.pk)
+        audit_log(
+            actor=actor,
+            city=locked.city,
+            verb="site.delete",
+            obj=locked,
+            payload={"label": locked.label, "lat": locked.lat, "lon": locked.lon},
+        )
+        locked.delete()
+
+
 def require_verified_email(user) -> None:
     """A role goes only to a confirmed address: otherwise anyone could register a future
     colleague's address and receive that colleague's role."""

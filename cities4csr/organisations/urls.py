@@ -8,5 +8,6 @@ urlpatterns = [
     path("import/", views.OrganisationImportView.as_view(), name="organisation_import"),
     path("<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
     path("<int:pk>/edit/", views.OrganisationEditView.as_view(), name="organisation_edit"),
+    path("<int:pk>/sites/<int:site_pk>/", views.SiteEditView.as_view(), name="site_edit"),
     path("<int:pk>/members/", views.OrganisationMembersView.as_view(), name="organisation_members"),
 ]

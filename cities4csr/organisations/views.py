@@ -3,6 +3,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
+from cities4csr.core.forms import add_service_errors
 from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.instruments.selectors import returns_of_organisation
@@ -309,3 +311,47 @@ class InvitationAcceptView(CityMixin, FormView):
         )
         target = "city_people" if self.invitation.role == "admin" else "city_home"
         return redirect(target, city_slug=self.city.slug)
+
+
+class SiteEditView(OrganisationObjectMixin, CityPermissionMixin, FormView):
+    """Correct a site (its name, address, place) or remove it: the organisation's
+    representatives and the city's officers."""
+
+    permission_required = "organisations.change_organisation"
+    template_name = "organisations/site_edit.html"
+    form_class = SiteForm
+
+    def get_site(self):
+        site = next((s for s in self.get_organisation().sites.all() if s.pk == self.kwargs["site_pk"]), None)
+        if site is None:
+            raise Http404("No such site")
+        return site
+
+    def get_initial(self):
+        site = self.get_site()
+        return {"label": site.label, "address": site.address, "lat": site.lat, "lon": site.lon}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.get_organisation(), site=self.get_site(), **kwargs)
+
+    def back(self):
+        return redirect("organisation_detail", city_slug=self.city.slug, pk=self.get_organisation().pk)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("form") == "delete":
+            services.site_delete(actor=request.user, site=self.get_site())
+            messages.success(request, _("Site removed."))
+            return self.back()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        try:
+            services.site_update(actor=self.request.user, site=self.get_site(), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Site saved."))
+        return self.back()

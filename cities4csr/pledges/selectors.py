@@ -130,3 +130,21 @@ def evidence_withdrawn(*, city, pledge) -> QuerySet[Evidence]:
         .select_related("withdrawn_by", "replaced_by")
         .order_by("withdrawn_at", "id")
     )
+
+
+def pledges_for_officer(*, actor, city, q: str = "") -> QuerySet[Pledge]:
+    """Every pledge of the city in every state, newest first, for the officer's list (none for
+    anyone else); ``q`` searches the giver's name and the need's title."""
+    from cities4csr.organisations.rules import is_city_officer
+
+    if not is_city_officer(actor, city):
+        return Pledge.objects.none()
+    pledges = (
+        Pledge.objects.filter(city=city)
+        .select_related("need", "organisation")
+        .only("state", "value_cents", "created_at", "need__title", "organisation__name")
+        .order_by("-created_at", "-id")
+    )
+    for word in q.split():
+        pledges = pledges.filter(Q(organisation__name__icontains=word) | Q(need__title__icontains=word))
+    return pledges

@@ -11,6 +11,8 @@ from cities4csr.pledges import views as pledge_views
 from cities4csr.privacy import views as privacy_views
 
 from . import views
+from .officer import LISTS as OFFICER_LISTS
+from .officer import OfficerListView
 
 city_patterns = [
     path("", city_views.CityHomeView.as_view(), name="city_home"),
@@ -40,7 +42,12 @@ city_patterns = [
     path("matching/", include("cities4csr.matching.urls")),
     path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
     path("workspace/officer/", pledge_views.OfficerWorkspaceView.as_view(), name="officer_workspace"),
+    *[
+        path(f"workspace/officer/{key}/", OfficerListView.as_view(kind=key), name=f"officer_{key}")
+        for key in OFFICER_LISTS
+    ],
     path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
+    path("workspace/company/offers/<int:pk>/", offer_views.OfferEditView.as_view(), name="offer_edit"),
 ]
 
 urlpatterns = [

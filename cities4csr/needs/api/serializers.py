@@ -79,6 +79,12 @@ class NeedWriteSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
+class NeedUpdateSerializer(NeedWriteSerializer):
+    """What a PATCH may change: every field of a new need but its owner."""
+
+    owner = None
+
+
 class LineWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
     label = serializers.CharField(max_length=200)

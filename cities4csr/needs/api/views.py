@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +24,7 @@ from .serializers import (
     LineSerializer,
     LineWriteSerializer,
     NeedSerializer,
+    NeedUpdateSerializer,
     NeedWriteSerializer,
     TransitionSerializer,
 )
@@ -87,11 +89,64 @@ class NeedGapByAreaView(CityAPIMixin, APIView):
 
 
 class NeedDetailView(CityAPIMixin, APIView):
-    rules_permissions = {"GET": None}
+    """A need. PATCH corrects it while it is open (officers, its owner's representative); DELETE
+    removes a draft nobody pledged to (others are withdrawn through ``transition``)."""
+
+    rules_permissions = {"GET": None, "PATCH": None, "DELETE": None}  # decided per need by the services
 
     @extend_schema(responses=NeedSerializer)
     def get(self, request, city_slug, pk):
         return Response(NeedSerializer(selectors.need_get(actor=request.user, city=self.city, pk=pk)).data)
+
+    @extend_schema(request=NeedUpdateSerializer, responses=NeedSerializer)
+    def patch(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        data = NeedUpdateSerializer(data=request.data, partial=True, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        themes = fields.pop("themes", None)
+        if themes is not None:
+            themes = list(Theme.objects.filter(city=self.city, key__in=themes).order_by("key"))
+        if "action" in fields:
+            number = fields.pop("action")
+            fields["action"] = None if number is None else get_object_or_404(Action, city=self.city, number=number)
+        services.need_update(actor=request.user, need=need, themes=themes, **fields)
+        return Response(NeedSerializer(selectors.need_get(actor=request.user, city=self.city, pk=pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, city_slug, pk):
+        need = selectors.need_get(actor=request.user, city=self.city, pk=pk)
+        services.need_delete(actor=request.user, need=need)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _line(request, city, pk, line_pk):
+    need = selectors.need_get(actor=request.user, city=city, pk=pk)
+    line = next((line for line in need.lines.all() if line.pk == line_pk), None)
+    if line is None:
+        raise Http404("No such line")
+    line.need = need
+    return line
+
+
+class NeedLineDetailView(CityAPIMixin, APIView):
+    """One line of a need. PATCH corrects it: never below what pledges already took, and a
+    pledged line keeps its kind; DELETE removes a line nobody ever pledged to."""
+
+    rules_permissions = {"PATCH": None, "DELETE": None}  # decided per need by the services
+
+    @extend_schema(request=LineWriteSerializer(partial=True), responses=LineSerializer)
+    def patch(self, request, city_slug, pk, line_pk):
+        line = _line(request, self.city, pk, line_pk)
+        payload = {"kind": line.kind, **{key: request.data[key] for key in request.data}}
+        data = LineWriteSerializer(data=payload, partial=True, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        return Response(LineSerializer(services.line_update(actor=request.user, line=line, **data.validated_data)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, city_slug, pk, line_pk):
+        services.line_delete(actor=request.user, line=_line(request, self.city, pk, line_pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NeedLinesView(CityAPIMixin, APIView):

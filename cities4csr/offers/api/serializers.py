@@ -7,6 +7,8 @@ from cities4csr.offers.models import Offer
 
 
 class OfferSerializer(serializers.ModelSerializer):
+    is_expired = serializers.BooleanField(read_only=True, help_text="past its last day (available_until)")
+
     class Meta:
         model = Offer
         fields = [
@@ -22,8 +24,10 @@ class OfferSerializer(serializers.ModelSerializer):
             "wants_visibility",
             "wants_employee_involvement",
             "conditions",
+            "is_active",
+            "is_expired",
         ]
-        read_only_fields = ["id", "unit"]
+        read_only_fields = ["id", "unit", "is_active", "is_expired"]
 
 
 class OfferWriteSerializer(serializers.Serializer):
@@ -46,3 +50,9 @@ class OfferWriteSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         return quantity_for_kind(attrs)
+
+
+class OfferUpdateSerializer(OfferWriteSerializer):
+    """What a PATCH may change: every field of a new offer but its organisation."""
+
+    organisation = None

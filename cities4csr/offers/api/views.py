@@ -2,12 +2,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.offers import selectors, services
 from cities4csr.organisations.models import Organisation
 
-from .serializers import OfferSerializer, OfferWriteSerializer
+from .serializers import OfferSerializer, OfferUpdateSerializer, OfferWriteSerializer
 
 
 class OfferListView(CityAPIMixin, generics.ListAPIView):
@@ -28,3 +29,30 @@ class OfferListView(CityAPIMixin, generics.ListAPIView):
         organisation = get_object_or_404(Organisation, city=self.city, pk=fields.pop("organisation"))
         offer = services.offer_create(actor=request.user, organisation=organisation, **fields)
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+class OfferDetailView(CityAPIMixin, APIView):
+    """An offer (withdrawn ones too, with ``is_active`` false). PATCH corrects it; DELETE withdraws
+    it: it leaves matching and pooling for good and stays on record. Its company's
+    representatives and the city's officers."""
+
+    rules_permissions = {"GET": None, "PATCH": None, "DELETE": None}  # decided per organisation by the services
+
+    @extend_schema(responses=OfferSerializer)
+    def get(self, request, city_slug, pk):
+        return Response(OfferSerializer(selectors.offer_get(actor=request.user, city=self.city, pk=pk)).data)
+
+    @extend_schema(request=OfferUpdateSerializer, responses=OfferSerializer)
+    def patch(self, request, city_slug, pk):
+        offer = selectors.offer_get(actor=request.user, city=self.city, pk=pk)
+        payload = {"kind": offer.kind, **{key: request.data[key] for key in request.data}}
+        data = OfferUpdateSerializer(data=payload, partial=True, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        return Response(
+            OfferSerializer(services.offer_update(actor=request.user, offer=offer, **data.validated_data)).data
+        )
+
+    @extend_schema(responses=OfferSerializer)
+    def delete(self, request, city_slug, pk):
+        offer = selectors.offer_get(actor=request.user, city=self.city, pk=pk)
+        return Response(OfferSerializer(services.offer_withdraw(actor=request.user, offer=offer)).data)

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -79,6 +80,34 @@ class SiteCreateView(CityAPIMixin, generics.CreateAPIView):
         serializer.is_valid(raise_exception=True)
         site = services.site_add(actor=request.user, organisation=organisation, **serializer.validated_data)
         return Response(SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+
+class SiteDetailView(CityAPIMixin, APIView):
+    """Correct a site (PATCH; a new place is resolved to the city's areas again) or remove it
+    (DELETE): the organisation's representatives and the city's officers."""
+
+    rules_permissions = {"PATCH": "organisations.change_organisation", "DELETE": "organisations.change_organisation"}
+    rules_check_object_only = True
+
+    def _site(self, request, pk, site_pk):
+        organisation = selectors.organisation_get(actor=request.user, city=self.city, pk=pk)
+        self.check_object_permissions(request, organisation)
+        site = next((s for s in organisation.sites.all() if s.pk == site_pk), None)
+        if site is None:
+            raise Http404("No such site")
+        return site
+
+    @extend_schema(request=SiteSerializer(partial=True), responses=SiteSerializer)
+    def patch(self, request, city_slug, pk, site_pk):
+        site = self._site(request, pk, site_pk)
+        data = SiteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(SiteSerializer(services.site_update(actor=request.user, site=site, **data.validated_data)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, city_slug, pk, site_pk):
+        services.site_delete(actor=request.user, site=self._site(request, pk, site_pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OrganisationMembersView(CityAPIMixin, APIView):
