@@ -186,7 +186,7 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # first, so that a refused key (or none where one is needed) is a 401 with
-        # "WWW-Authenticate: Api-Key"; personal API keys replace DRF's plaintext tokens (ADR 0011)
+        # "WWW-Authenticate: Api-Key"; personal API keys replace DRF's plaintext tokens (ADR 0014)
         "cities4csr.accounts.apikeys.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -1,4 +1,4 @@
-"""The one clause source of every agreement draft (docs/adr/0011-drafts-clause-source.md).
+"""The one clause source of every agreement draft (docs/adr/0015-drafts-clause-source.md).
 
 ``draft_document(inputs)`` turns the input snapshot of ``services.draft_inputs`` into a
 ``Document``: a title, the "draft" mark and an ordered list of ``Clause`` (a stable key, a

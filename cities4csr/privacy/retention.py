@@ -94,7 +94,7 @@ def audit_personal_data_purge(*, city, now) -> int:
             known = {e.lower(): pk for e, pk in User.objects.filter(email__in=emails).values_list("email", "pk")}
 
             # The one update of an audit row the application makes, besides an erasure: the event
-            # stays, only the addresses in it go (docs/adr/0011-gdpr-erasure-pseudonym.md).
+            # stays, only the addresses in it go (docs/adr/0013-gdpr-erasure-pseudonym.md).
             AuditEvent.objects.with_scope(city=city.pk).filter(pk=pk).update(
                 payload=_scrub(payload, known), object_repr=_scrub(object_repr, known)[:255]
             )

@@ -4,7 +4,7 @@ The account row is kept and pseudonymised (e-mail, names, password, login); what
 (pledges, evidence, agreements, audit events…) keeps pointing at it, so no count, total or audit
 row changes. Rows that exist only for the account (its e-mail addresses, tokens) are deleted;
 its memberships and city roles are ended, each audited. Then every text column of the database
-is swept for the old e-mail address and name. docs/adr/0011-gdpr-erasure-pseudonym.md.
+is swept for the old e-mail address and name. docs/adr/0013-gdpr-erasure-pseudonym.md.
 """
 
 import json

@@ -1,4 +1,4 @@
-"""API keys for machine clients (issue 13; docs/adr/0011-api-keys-apisec.md).
+"""API keys for machine clients (issue 13; docs/adr/0014-api-keys.md).
 
 A key belongs to one person in one city and acts there with that person's roles, exactly as the
 person would on the pages: the API's permission checks (``rules``) see the owner. It has a name,
