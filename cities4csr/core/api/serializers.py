@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import AuditEvent, Notification
+from .fields import IdField
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -21,7 +22,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationReadSerializer(serializers.Serializer):
     """Which of one's notifications to mark read: some by id, or all."""
 
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
+    ids = serializers.ListField(child=IdField(min_value=1), required=False, max_length=1000)
     all = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data):

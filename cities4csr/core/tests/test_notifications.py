@@ -220,3 +220,11 @@ def test_a_persons_data_export_holds_their_notifications_and_erasure_removes_the
     from cities4csr.privacy.services import USER_RELATIONS
 
     assert USER_RELATIONS["core.notification.user"] == USER_RELATIONS["core.emailoptout.user"] == "delete"
+
+
+def test_an_id_beyond_the_database_integer_is_a_400(world):
+    client = Client()
+    client.force_login(world.representative)
+    url = f"/api/v1/cities/{world.city.slug}/notifications/read/"
+    response = client.post(url, {"ids": [2**70]}, content_type="application/json")
+    assert response.status_code == 400 and "ids" in response.json()["codes"]
