@@ -212,4 +212,4 @@ class DraftDownloadView(CityMixin, View):
     def get(self, request, city_slug, pk):
         item = get_object_or_404(Draft.objects.filter(city=self.city).select_related("agreement"), pk=pk)
         pledge_get(actor=request.user, city=self.city, pk=item.agreement.pledge_id)  # may the caller see it?
-        return file_response(item.file)  # the PDF opens in the browser, the DOCX is downloaded
+        return file_response(item.file, download=True)  # a draft is saved and worked on, not read in the browser
