@@ -109,11 +109,13 @@ def erasure_blockers(*, user) -> list[Blocker]:
                 )
             )
     for role in (
-        CityRole.objects.with_scopes_disabled().filter(user=user, role=CityRole.Role.ADMIN).select_related("city")
+        CityRole.objects.with_scopes_disabled()
+        .filter(user=user, role=CityRole.Role.ADMIN, is_active=True)
+        .select_related("city")
     ):
-        others = (
+        others = (  # a deactivated administrator's role grants nothing (organisations.CityRole.is_active)
             CityRole.objects.with_scopes_disabled()
-            .filter(city=role.city, role=CityRole.Role.ADMIN, user__is_active=True)
+            .filter(city=role.city, role=CityRole.Role.ADMIN, is_active=True, user__is_active=True)
             .exclude(user=user)
         )
         if not others.exists():

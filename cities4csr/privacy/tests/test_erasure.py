@@ -139,10 +139,18 @@ def test_the_last_city_administrator_is_told_what_to_do_first(world):
     with pytest.raises(ValidationError) as refused:
         account_erase(actor=world.admin, user=world.admin, password=PASSWORD)
     assert [e.code for e in refused.value.error_list] == ["last_city_admin"]
-    # with a second administrator, the first may go; their role ends, audited
+    # a second administrator whose role is deactivated is no administrator: still refused
     from cities4csr.organisations.tests.factories import with_role
 
-    with_role(world.city, "admin")
+    second = with_role(world.city, "admin")
+    with scopes_disabled():
+        CityRole.objects.filter(user=second, city=world.city).update(is_active=False)
+    with pytest.raises(ValidationError) as refused:
+        account_erase(actor=world.admin, user=world.admin, password=PASSWORD)
+    assert [e.code for e in refused.value.error_list] == ["last_city_admin"]
+    # with a second active administrator, the first may go; their role ends, audited
+    with scopes_disabled():
+        CityRole.objects.filter(user=second, city=world.city).update(is_active=True)
     account_erase(actor=world.admin, user=world.admin, password=PASSWORD)
     with scopes_disabled():
         assert not CityRole.objects.filter(user=world.admin).exists()
