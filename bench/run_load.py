@@ -112,6 +112,9 @@ def serve(port: int, workers: int, log) -> subprocess.Popen:
         "API_THROTTLE_ANON": "1000000/minute",
         "API_THROTTLE_USER": "1000000/minute",
         "SESSION_IDLE_TIMEOUT": "0",
+        # as .env.production.example: sessions read from the cache, visitors' pages kept 30 s
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+        "PUBLIC_PAGE_CACHE_SECONDS": "30",
     }
     if redis_answers():
         env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/3")

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cities4csr.cities.middleware.CityTenantMiddleware",
+    "cities4csr.core.middleware.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -303,6 +304,11 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 # minutes without a request (cities4csr.core.middleware; 0 turns the idle timeout off).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)
+# Public pages of visitors who are not logged in, kept this many seconds in the cache (0: off; 30
+# in .env.production.example): what they read may be that old, a logged-in person's pages never
+# are (core.middleware.PublicPageCacheMiddleware, docs/adr/0024-public-page-cache.md).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0)
+PUBLIC_PAGE_CACHE_VIEWS = {"network_home", "city_home", "need_catalogue", "need_detail", "area_detail"}
 
 # --- Deployment: uploaded files, logs, health, workers (docs/deployment.md) -------------------
 # Uploaded files (needs' photos, pledge evidence, agreement drafts): on the filesystem under

@@ -1,5 +1,5 @@
-"""The platform's own middleware: the sessions' idle timeout, and the locale's without redirects
-of API errors.
+"""The platform's own middleware: the sessions' idle timeout, the locale's without redirects
+of API errors, and the anonymous visitors' page cache.
 
 Sessions end after SESSION_IDLE_TIMEOUT minutes without a request (settings; 0: never).
 
@@ -8,11 +8,14 @@ a busy page does not write the session at every request. A signed-in person idle
 logged out (the session is flushed) and the request goes on as an anonymous one: a page then
 asks to log in again, the API answers as to anyone."""
 
+import hashlib
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -51,3 +54,57 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+class PublicPageCacheMiddleware:
+    """Anonymous visitors' public pages, from the cache for PUBLIC_PAGE_CACHE_SECONDS (0: off).
+
+    Most of a city's traffic is people who are not logged in reading the home page, the catalogue
+    and needs: the same HTML for everyone. This middleware keeps that HTML, per address and
+    language, for a few seconds (docs/adr/0024-public-page-cache.md). Only for the pages named in
+    PUBLIC_PAGE_CACHE_VIEWS, only for GET and HEAD, only for a request without a session or
+    messages cookie (someone logged in, or with a message to read, always gets a live page), and a
+    page is kept only if answering it set no cookie (no CSRF token, no session): a form that posts
+    is never served from the cache. Figures and states seen by visitors may thus be up to that many
+    seconds old; a logged-in person's never are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_public_page_key", None)
+        if (
+            key
+            and request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not getattr(getattr(request, "session", None), "modified", False)
+            and not getattr(getattr(request, "_messages", None), "_queued_messages", None)  # one for the next page
+        ):
+            cache.set(key, (response.content, response["Content-Type"]), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+        match = request.resolver_match
+        if (
+            not seconds
+            or request.method not in ("GET", "HEAD")
+            or match is None
+            or match.url_name not in settings.PUBLIC_PAGE_CACHE_VIEWS
+            or request.user.is_authenticated
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+        ):
+            return None
+        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        request._public_page_key = f"public-page:{translation.get_language()}:{digest}"
+        hit = cache.get(request._public_page_key)
+        if hit is None:
+            return None
+        request._public_page_key = None  # already kept
+        content, content_type = hit
+        return HttpResponse(content, content_type=content_type)
