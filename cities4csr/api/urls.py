@@ -73,6 +73,16 @@ city_patterns = [
     path("pledges/<int:pk>/transition/", pledge_api.PledgeTransitionView.as_view(), name="pledge-transition"),
     path("pledges/<int:pk>/evidence/", pledge_api.EvidenceView.as_view(), name="pledge-evidence"),
     path(
+        "pledges/<int:pk>/evidence/<int:evidence_pk>/replace/",
+        pledge_api.EvidenceCorrectView.as_view(action="replace"),
+        name="pledge-evidence-replace",
+    ),
+    path(
+        "pledges/<int:pk>/evidence/<int:evidence_pk>/withdraw/",
+        pledge_api.EvidenceCorrectView.as_view(action="withdraw"),
+        name="pledge-evidence-withdraw",
+    ),
+    path(
         "pledges/<int:pk>/partners/<int:organisation_pk>/transition/",
         pledge_api.PartnershipTransitionView.as_view(),
         name="pledge-partner-transition",

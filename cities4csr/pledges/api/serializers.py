@@ -113,6 +113,17 @@ class PartnershipTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=PledgePartner.State.choices)
 
 
+class EvidenceWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class EvidenceReplaceSerializer(EvidenceWithdrawSerializer):
+    file = serializers.FileField()
+    description = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=255, help_text="unchanged when left out"
+    )
+
+
 class EvidenceWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
     file = serializers.FileField()

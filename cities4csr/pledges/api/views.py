@@ -1,3 +1,4 @@
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -11,7 +12,9 @@ from cities4csr.organisations.selectors import organisation_get
 from cities4csr.pledges import selectors, services
 
 from .serializers import (
+    EvidenceReplaceSerializer,
     EvidenceSerializer,
+    EvidenceWithdrawSerializer,
     EvidenceWriteSerializer,
     PartnershipTransitionSerializer,
     PledgeSerializer,
@@ -122,3 +125,38 @@ class EvidenceView(CityAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         evidence = services.evidence_add(actor=request.user, pledge=pledge, **data.validated_data)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceCorrectView(CityAPIMixin, APIView):
+    """Correct a piece of evidence until the pledge is verified: ``replace/`` puts a new file in its
+    place (multipart; the new evidence names the one it replaces), ``withdraw/`` takes it back (the
+    file is deleted, the row and the audit trail say who, when and why)."""
+
+    rules_permissions = {"POST": None}
+    action = "replace"
+
+    def get_parsers(self):
+        return [MultiPartParser(), FormParser()] if self.action == "replace" else super().get_parsers()
+
+    def _evidence(self, pk, evidence_pk):
+        evidence = selectors.evidence_get(actor=self.request.user, city=self.city, pk=evidence_pk)
+        if evidence.pledge_id != pk:
+            raise Http404("No such evidence")
+        return evidence
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceReplaceSerializer, "application/json": EvidenceWithdrawSerializer},
+        responses={200: EvidenceSerializer, 201: EvidenceSerializer, 400: ErrorSerializer},
+        description="replace/: multipart with `file`, 201 and the new evidence; withdraw/: `reason`, 200.",
+    )
+    def post(self, request, city_slug, pk, evidence_pk):
+        evidence = self._evidence(pk, evidence_pk)
+        if self.action == "replace":
+            data = EvidenceReplaceSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            replacement = services.evidence_replace(actor=request.user, evidence=evidence, **data.validated_data)
+            return Response(EvidenceSerializer(replacement).data, status=status.HTTP_201_CREATED)
+        data = EvidenceWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        withdrawn = services.evidence_withdraw(actor=request.user, evidence=evidence, **data.validated_data)
+        return Response(EvidenceSerializer(withdrawn).data)

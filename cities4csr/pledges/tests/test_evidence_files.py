@@ -273,3 +273,31 @@ def test_the_pledge_page_corrects_evidence(world, pledge):
     withdraw = reverse("evidence_withdraw", kwargs={"city_slug": world.city.slug, "pk": current.pk})
     representative.post(withdraw, {"reason": "doppione"})
     assert not Evidence.objects.filter(pledge=pledge, withdrawn_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_api_replaces_and_withdraws_evidence_per_role(world, pledge):
+    first = evidence_add(actor=world.representative, pledge=pledge, kind="photo", file=png("prima.png"))
+    junk = evidence_add(actor=world.representative, pledge=pledge, kind="receipt", file=pdf())
+    base = f"/api/v1/cities/{world.city.slug}/pledges/{pledge.pk}/evidence"
+
+    refused = client_of(world.member).post(f"{base}/{first.pk}/replace/", {"file": png("seconda.png")})
+    assert refused.status_code == 403
+    other_pledge = client_of(world.representative).post(f"{base[:-9]}0/evidence/{first.pk}/withdraw/", {})
+    assert other_pledge.status_code == 404
+
+    replaced = client_of(world.representative).post(
+        f"{base}/{first.pk}/replace/", {"file": png("seconda.png"), "reason": "più nitida"}
+    )
+    assert replaced.status_code == 201, replaced.content
+    assert replaced.json()["replaces"] == first.pk and replaced.json()["file_name"] == "seconda.png"
+    assert AuditEvent.objects.filter(verb="evidence.replace").exists()
+
+    withdrawn = client_of(world.officer).post(
+        f"{base}/{junk.pk}/withdraw/", {"reason": "file di prova"}, content_type="application/json"
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    junk.refresh_from_db()
+    assert junk.is_withdrawn and junk.withdrawn_reason == "file di prova"
+    again = client_of(world.officer).post(f"{base}/{junk.pk}/withdraw/", {}, content_type="application/json")
+    assert again.status_code == 400 and again.json()["codes"]
