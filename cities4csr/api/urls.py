@@ -52,6 +52,7 @@ city_patterns = [
     path("needs/<int:pk>/lines/", need_api.NeedLinesView.as_view(), name="need-lines"),
     path("needs/<int:pk>/lines/<int:line_pk>/", need_api.NeedLineDetailView.as_view(), name="need-line-detail"),
     path("needs/<int:pk>/transition/", need_api.NeedTransitionView.as_view(), name="need-transition"),
+    path("organisations/<int:pk>/csr-profile/", offer_api.CsrProfileView.as_view(), name="organisation-csr-profile"),
     path("offers/", offer_api.OfferListView.as_view(), name="offer-list"),
     path("offers/<int:pk>/", offer_api.OfferDetailView.as_view(), name="offer-detail"),
     path(

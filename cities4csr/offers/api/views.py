@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -6,9 +7,38 @@ from rest_framework.views import APIView
 
 from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.offers import selectors, services
+from cities4csr.offers.models import CsrProfile
 from cities4csr.organisations.models import Organisation
 
-from .serializers import OfferSerializer, OfferUpdateSerializer, OfferWriteSerializer
+from .serializers import CsrProfileSerializer, OfferSerializer, OfferUpdateSerializer, OfferWriteSerializer
+
+
+class CsrProfileView(CityAPIMixin, APIView):
+    """A company's CSR profile: its themes, goals, preferred neighbourhoods, headcount and
+    volunteering days, which the matching engine reads. Its representatives and the city's
+    officers read and change it (PATCH: only the fields sent)."""
+
+    rules_permissions = {"GET": None, "PATCH": None}  # decided per organisation: offers.change_profile
+
+    def _organisation(self, pk):
+        organisation = get_object_or_404(Organisation, city=self.city, pk=pk)
+        if not self.request.user.has_perm("offers.change_profile", organisation):
+            raise PermissionDenied
+        return organisation
+
+    @extend_schema(responses=CsrProfileSerializer)
+    def get(self, request, city_slug, pk):
+        organisation = self._organisation(pk)
+        profile = selectors.profile_of(organisation=organisation) or CsrProfile(organisation=organisation)
+        return Response(CsrProfileSerializer(profile).data)
+
+    @extend_schema(request=CsrProfileSerializer, responses=CsrProfileSerializer)
+    def patch(self, request, city_slug, pk):
+        organisation = self._organisation(pk)
+        data = CsrProfileSerializer(data=request.data, partial=True, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        profile = services.profile_update(actor=request.user, organisation=organisation, **data.validated_data)
+        return Response(CsrProfileSerializer(profile).data)
 
 
 class OfferListView(CityAPIMixin, generics.ListAPIView):
