@@ -128,9 +128,9 @@ class Threshold:
     def __post_init__(self):
         if self.percent is None and self.donors is None:
             raise CampaignError("threshold_empty", "a threshold needs a percent of the target or a number of donors")
-        if self.percent is not None and (isinstance(self.percent, bool) or not 0 < self.percent <= 100):
-            raise CampaignError("threshold_percent", "a threshold's percent is between 1 and 100")
-        if self.donors is not None and (isinstance(self.donors, bool) or self.donors < 1):
+        if self.percent is not None and (type(self.percent) is not int or not 0 < self.percent <= 100):
+            raise CampaignError("threshold_percent", "a threshold's percent is a whole number between 1 and 100")
+        if self.donors is not None and (type(self.donors) is not int or self.donors < 1):
             raise CampaignError("threshold_donors", "a threshold's number of donors is at least 1")
         _optional_cents(self.cap_cents, "the top-up cap")
 
@@ -507,8 +507,11 @@ class CampaignEngine:
         if self.outcome is not Outcome.OPEN:
             raise CampaignError("closed", "the campaign is closed")
         deadline = self.campaign.deadline
-        if deadline is not None and gift.at is not None and gift.at > deadline:
-            raise CampaignError("after_deadline", "the gift came after the campaign's deadline")
+        if deadline is not None and gift.at is not None:
+            if (gift.at.tzinfo is None) != (deadline.tzinfo is None):
+                raise CampaignError("invalid_time", "the gift's time and the deadline must both have a time zone")
+            if gift.at > deadline:
+                raise CampaignError("after_deadline", "the gift came after the campaign's deadline")
         if not gift.gift_id or gift.gift_id in self.gifts:
             raise CampaignError("gift_duplicate", f"gift {gift.gift_id!r} is already in the campaign")
         if not gift.donor:

@@ -486,6 +486,7 @@ def test_missed_keep_what_you_raise_keeps_gifts_and_matches():
         ([DeadlineReached(), Gift("g1", "a", 100)], "closed"),
         ([DeadlineReached(), DeadlineReached()], "closed"),
         ([Gift("g1", "a", 100, at=datetime(2027, 1, 2, tzinfo=UTC))], "after_deadline"),
+        ([Gift("g1", "a", 100, at=datetime(2026, 12, 2))], "invalid_time"),  # noqa: DTZ001
     ],
 )
 def test_refused_events_say_why_and_change_nothing(events, code):
@@ -511,6 +512,7 @@ def test_refused_events_say_why_and_change_nothing(events, code):
         (lambda: Matcher(id="m", order=1, pool_cents=1, factor=0.5), "matcher_factor"),
         (lambda: Threshold(), "threshold_empty"),
         (lambda: Threshold(percent=101), "threshold_percent"),
+        (lambda: Threshold(percent=40.5), "threshold_percent"),
         (
             lambda: Campaign(target_cents=1, matchers=(Matcher(id="m", order=1, pool_cents=1),) * 2),
             "matcher_duplicate",
