@@ -62,6 +62,9 @@ class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
     template_name = "organisations/organisation_detail.html"
     form_class = SiteForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "city": self.city}
+
     def get_context_data(self, **kwargs):
         organisation = self.get_organisation()
         can_change = self.request.user.has_perm("organisations.change_organisation", organisation)
@@ -320,6 +323,9 @@ class SiteEditView(OrganisationObjectMixin, CityPermissionMixin, FormView):
     permission_required = "organisations.change_organisation"
     template_name = "organisations/site_edit.html"
     form_class = SiteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "city": self.city}
 
     def get_site(self):
         site = next((s for s in self.get_organisation().sites.all() if s.pk == self.kwargs["site_pk"]), None)
