@@ -40,3 +40,17 @@ class LocationPickerFormMixin:
 
     def init_location_picker(self, city) -> None:
         self.location_picker = picker_config(city=city) if city is not None else None
+
+
+class LocationPickerViewMixin:
+    """For the views of forms with the picker: the city's tile host, and only it, may serve the
+    picker's map images (as on the city's map page)."""
+
+    def render_to_response(self, context, **response_kwargs):
+        from .views import tile_image_source
+
+        response = super().render_to_response(context, **response_kwargs)
+        tile_source = tile_image_source(self.city.settings.map_tile_url)
+        if tile_source:
+            response._csp_update = {"img-src": [tile_source]}
+        return response

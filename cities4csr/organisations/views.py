@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
+from cities4csr.cities.picker import LocationPickerViewMixin
 from cities4csr.core.forms import add_service_errors
 from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
@@ -56,7 +57,7 @@ class OrganisationObjectMixin:
         return self.get_organisation()
 
 
-class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
+class OrganisationDetailView(LocationPickerViewMixin, OrganisationObjectMixin, CityMixin, FormView):
     """Public profile; a representative or officer can add a site here."""
 
     template_name = "organisations/organisation_detail.html"
@@ -316,7 +317,7 @@ class InvitationAcceptView(CityMixin, FormView):
         return redirect(target, city_slug=self.city.slug)
 
 
-class SiteEditView(OrganisationObjectMixin, CityPermissionMixin, FormView):
+class SiteEditView(LocationPickerViewMixin, OrganisationObjectMixin, CityPermissionMixin, FormView):
     """Correct a site (its name, address, place) or remove it: the organisation's
     representatives and the city's officers."""
 

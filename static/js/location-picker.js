@@ -19,8 +19,8 @@
   live.hidden = false;
   if (fallback && !fallback.hasAttribute("data-keep-open")) { fallback.open = false; }
 
-  function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+  function getJSON(url, accept) {
+    return fetch(url, { headers: { Accept: accept || "application/json" }, credentials: "same-origin" }).then(function (r) {
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     });
   }
@@ -41,15 +41,26 @@
   }
   if (cfg.bounds) { map.fitBounds(cfg.bounds); } else { map.setView([0, 0], 2); }
   if (cfg.geojson) {
-    // The neighbourhoods' outlines are the base map when the city has no tiles (simplified for the zoom).
-    getJSON(query(cfg.geojson, { zoom: Math.floor(map.getZoom()) })).then(function (r) {
-      if (!r.ok) { return; }
-      L.geoJSON(r.body, {
-        interactive: false,
-        style: { color: "#495057", weight: 1, fillColor: "#dee2e6", fillOpacity: cfg.tileUrl ? 0.1 : 0.6 }
-      }).addTo(map);
-      box.setAttribute("data-drawn", "true");
-    });
+    // The neighbourhoods' outlines are the base map when the city has no tiles, simplified for the
+    // zoom they are drawn at and asked for again, finer, when one zooms in past it.
+    var outlines = L.geoJSON(null, {
+      interactive: false,
+      style: { color: "#495057", weight: 1, fillColor: "#dee2e6", fillOpacity: cfg.tileUrl ? 0.1 : 0.6 }
+    }).addTo(map);
+    var drawnAt = -1;
+    var drawOutlines = function () {
+      var z = Math.min(16, Math.floor(map.getZoom()));
+      if (z <= drawnAt) { return; }
+      drawnAt = z;
+      getJSON(query(cfg.geojson, { zoom: z }), "application/geo+json").then(function (r) {
+        if (!r.ok || z !== drawnAt) { return; }
+        outlines.clearLayers();
+        outlines.addData(r.body);
+        box.setAttribute("data-drawn", "true");
+      });
+    };
+    drawOutlines();
+    map.on("zoomend", drawOutlines);
   }
 
   var marker = null;
@@ -164,7 +175,7 @@
         b.appendChild(el("span", "picker-meta", meta));
       }, function (p) {
         placeIn.value = p.name;
-        setPoint(p.lat, p.lon, 16);
+        setPoint(p.lat, p.lon, 15);
       });
     });
   }
@@ -190,7 +201,7 @@
         if (!r.body.results.length) { message(addrList, texts.noAddress); return; }
         found.textContent = texts.addressesFound + " " + r.body.results.length;
         results(addrList, addrIn, r.body.results, function (b, a) { b.textContent = a.label; }, function (a) {
-          setPoint(a.lat, a.lon, 17);
+          setPoint(a.lat, a.lon, 16);
         });
       }).catch(function () { message(addrList, texts.failed, true); });
     };

@@ -309,3 +309,42 @@ def test_the_site_forms_draw_the_picker(two_cities):
     client.force_login(world.representative)
     page = client.get(f"/en/{world.city.slug}/organisations/{world.company.pk}/").content.decode()
     assert "js/location-picker.js" in page and 'id="picker-map"' in page
+
+
+@pytest.mark.django_db
+def test_the_pickers_page_lets_the_citys_tiles_in_and_only_them(two_cities):
+    world = two_cities.milan
+    with scope(city=world.city.pk):
+        city_update(
+            actor=None,
+            city=world.city,
+            policy={**world.city.policy, "map_tile_url": "https://{s}.tiles.example/{z}/{x}/{y}.png"},
+        )
+    client = Client()
+    client.force_login(world.officer)
+    policy = client.get(f"/en/{world.city.slug}/needs/new/")["Content-Security-Policy"]
+    img = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert "https://*.tiles.example" in img and "connect-src 'self'" in policy
+
+
+@pytest.mark.django_db
+def test_the_need_edit_form_moves_the_need_and_the_server_finds_the_new_area(two_cities):
+    from cities4csr.needs.tests.factories import NeedFactory
+
+    world = two_cities.milan
+    with scope(city=world.city.pk):
+        need = NeedFactory(city=world.city, owner=world.city_hall, title="Aule", lat=DUOMO[0], lon=DUOMO[1])
+        assert need.area.code == "1"
+    client = Client()
+    client.force_login(world.officer)
+    url = f"/fr/{world.city.slug}/needs/{need.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'id="picker-map"' in page and f'value="{DUOMO[0]}"' in page
+    # the posted point decides; a neighbourhood sent by the client is not read
+    response = client.post(
+        url, {"title": "Aule", "description": "x", "lat": CORVETTO[0], "lon": CORVETTO[1], "area": "1"}
+    )
+    assert response.status_code == 302
+    with scope(city=world.city.pk):
+        need.refresh_from_db()
+        assert need.area.code == "35"
