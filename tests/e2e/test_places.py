@@ -42,6 +42,7 @@ def shot(page, name):
 
 def new_need(officer, lang, title):
     page = officer.page
+    page.set_default_navigation_timeout(90_000)  # the demo's worker may hold SQLite's lock a while
     officer.goto(f"/{lang}/milano/needs/new/")
     page.locator("#id_owner").select_option(index=1)
     page.locator("#id_title").fill(title)
@@ -133,6 +134,7 @@ def test_a_representative_places_a_new_site_by_finding_a_cascina(people, server_
     rep = people("representative@milano.example", lang="it")
     page = rep.page
     page.set_viewport_size({"width": 390, "height": 900})
+    page.set_default_navigation_timeout(90_000)
     rep.goto(f"/it/milano/organisations/{ids['company']}/")
     page.locator("#id_label").fill("Magazzino della cascina")
     page.get_by_label("Cerca un luogo noto").fill("san gregorio")

@@ -348,3 +348,19 @@ def test_the_need_edit_form_moves_the_need_and_the_server_finds_the_new_area(two
     with scope(city=world.city.pk):
         need.refresh_from_db()
         assert need.area.code == "35"
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_milans_schools_sports_facilities_and_cascine_with_their_attribution(milano):
+    with scope(city=milano.pk):
+        counts = {kind: Place.objects.filter(kind=kind).count() for kind in ("school", "sports", "farmstead")}
+        parini = Place.objects.select_related("area").get(external_ref="MIPC170001")
+    assert counts["school"] == 472 and counts["sports"] > 100 and counts["farmstead"] == 40
+    assert (parini.name, parini.area.name, parini.attribution, parini.licence) == (
+        "Liceo Classico Parini",
+        "BRERA",
+        "Comune di Milano",
+        "CC BY 4.0",
+    )
+    page = Client().get("/it/milano/data/").content.decode()
+    assert "Luoghi noti" in page and "ds629 Impianti sportivi" in page and "Scuola (472)" in page
