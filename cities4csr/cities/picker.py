@@ -7,6 +7,8 @@ addresses, and the city's base map. The server still resolves the area from the 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.urls import reverse
 
 from . import selectors
@@ -39,7 +41,13 @@ class LocationPickerFormMixin:
     picker, the two inputs kept inside it for browsers without JavaScript)."""
 
     def init_location_picker(self, city) -> None:
-        self.location_picker = picker_config(city=city) if city is not None else None
+        self._picker_city = city
+
+    @cached_property
+    def location_picker(self) -> dict | None:
+        """The picker's configuration, read (a few queries) only when a template draws the form."""
+        city = getattr(self, "_picker_city", None)
+        return picker_config(city=city) if city is not None else None
 
 
 class LocationPickerViewMixin:
