@@ -190,11 +190,14 @@ class PlaceGeocodeView(CityMixin, View):
             return JsonResponse({"error": _("Sign in to search an address.")}, status=403)
         if not geocoder_enabled(self.city):
             return JsonResponse({"error": _("This city has no address search.")}, status=404)
+        q = " ".join(request.GET.get("q", "").split())
+        if len(q) < 3:
+            return JsonResponse({"error": _("Type at least three characters of the address.")}, status=400)
         kind = self.city.settings.primary_area_kind
         try:
             results = geocode(
                 city=self.city,
-                q=request.GET.get("q", ""),
+                q=q,
                 language=get_language(),
                 bounds=selectors.area_bounds(city=self.city, kind=kind) if kind else None,
             )

@@ -364,3 +364,18 @@ def test_the_demo_loads_milans_schools_sports_facilities_and_cascine_with_their_
     )
     page = Client().get("/it/milano/data/").content.decode()
     assert "Luoghi noti" in page and "ds629 Impianti sportivi" in page and "Scuola (472)" in page
+
+
+@pytest.mark.django_db
+def test_bad_searches_are_refused_in_the_readers_language(two_cities, monkeypatch):
+    world = two_cities.milan
+    city = with_geocoder(world.city)
+    monkeypatch.setattr(geocoding, "urlopen", lambda *a, **k: pytest.fail("the geocoder was asked"))
+    client = Client()
+    client.force_login(world.officer)
+    wrong_kind = client.get(f"/it/{city.slug}/places/search/", {"q": "rodari", "kind": "castello"})
+    assert wrong_kind.status_code == 400 and wrong_kind.json()["error"] == "Tipo di luogo sconosciuto."
+    too_short = client.get(f"/fr/{city.slug}/places/geocode/", {"q": "ab"})
+    assert too_short.status_code == 400 and "au moins trois caractères" in too_short.json()["error"]
+    api = client.get(f"/api/v1/cities/{city.slug}/places/", {"q": "rodari", "kind": "castello"})
+    assert api.status_code == 400
