@@ -22,6 +22,7 @@ city_patterns = [
     path("areas.geojson", city_api.AreaGeoJSONView.as_view(), name="area-geojson"),
     path("areas/locate/", city_api.AreaLocateView.as_view(), name="area-locate"),
     path("indicators/", city_api.IndicatorListView.as_view(), name="indicator-list"),
+    path("places/", city_api.PlaceListView.as_view(), name="place-list"),
     path("organisations/", organisation_api.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", organisation_api.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("organisations/<int:pk>/sites/", organisation_api.SiteCreateView.as_view(), name="organisation-sites"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from cities4csr.core.admin import CityScopedAdmin
 
-from .models import Area, AreaLayer, City, Indicator
+from .models import Area, AreaLayer, City, Indicator, Place
 
 
 @admin.register(City)
@@ -44,3 +44,15 @@ class IndicatorAdmin(CityScopedAdmin):
     list_display = ["key", "city", "area_kind", "unit", "higher_is_worse"]
     list_filter = ["city", "area_kind", "higher_is_worse"]
     search_fields = ["key", "source"]
+
+
+@admin.register(Place)
+class PlaceAdmin(CityScopedAdmin):
+    list_display = ["name", "kind", "city", "area", "attribution"]
+    list_filter = ["city", "kind"]
+    search_fields = ["name", "address", "external_ref"]
+    # loaded by `manage.py load_places` (checked, located in its neighbourhood)
+    readonly_fields = ["external_ref", "area"]
+
+    def has_add_permission(self, request):
+        return False

@@ -190,3 +190,133 @@ def _rounded(geometry: dict, digits: int) -> dict:
         return [walk(v) for v in value]
 
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+# --- Known places (schools, sports facilities…): points read from a GeoJSON file --------------
+
+
+@dataclass(frozen=True)
+class PlaceFeature:
+    ref: str
+    name: str
+    address: str
+    lon: float
+    lat: float
+
+
+class _Blank(dict):
+    """A feature's properties for str.format_map: a missing or null property is empty text."""
+
+    def __missing__(self, key):
+        return ""
+
+    def __getitem__(self, key):
+        value = super().get(key)
+        return "" if value is None else value
+
+
+def _formatted(template: str, props: dict) -> str:
+    try:
+        text = template.format_map(_Blank(props))
+    except (IndexError, ValueError, AttributeError):
+        return ""
+    # a format such as "{name} ({operator})" leaves empty brackets and doubled spaces where a part is missing
+    text = text.replace("()", "").replace(" ,", ",")
+    return " ".join(text.split()).strip(" ,–-")
+
+
+def _title(text: str) -> str:
+    """'SCUOLA PRIMARIA G. RODARI' -> 'Scuola Primaria G. Rodari' (only for all-capital names)."""
+    return text.title() if text.isupper() else text
+
+
+def parse_place_file(
+    data: bytes | str,
+    *,
+    name_field: str | None = "name",
+    name_format: str | None = None,
+    ref_field: str | None = None,
+    address_format: str | None = None,
+    title_case: bool = False,
+) -> list[PlaceFeature]:
+    """Parse a GeoJSON FeatureCollection of places in WGS84: one point each (a polygon's inner
+    point). Without ``ref_field`` a place's reference is its name and point (6 decimals), so that
+    a file listing one facility once per activity gives one place. Raises AreaFileError listing
+    every bad feature; nothing is returned unless the whole file is good."""
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AreaFileError([f"the file is not valid JSON: {exc}"]) from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise AreaFileError(["the file is not a GeoJSON FeatureCollection"])
+    crs = doc.get("crs")
+    if crs is not None:
+        crs_name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+        if crs_name not in WGS84_NAMES:
+            raise AreaFileError([f"the file's CRS is {crs_name!r}; convert it to WGS84 longitude/latitude (EPSG:4326)"])
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        raise AreaFileError(["the file has no features"])
+    errors: list[str] = []
+    places: dict[str, PlaceFeature] = {}
+    for index, feature in enumerate(features):
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        label = _feature_label(index, props, ref_field or "")
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            errors.append(f"{label}: not a GeoJSON Feature")
+            continue
+        name = _formatted(name_format, props) if name_format else _name_of(props, name_field, None)
+        if not name:
+            errors.append(f"{label}: the name is missing or empty")
+            continue
+        name = _title(name) if title_case else name
+        address = _formatted(address_format, props) if address_format else ""
+        address = _title(address) if title_case else address
+        try:
+            geom = shape(feature.get("geometry"))
+        except Exception as exc:  # shapely raises several types for malformed input
+            errors.append(f"{label}: unreadable or missing geometry ({exc})")
+            continue
+        if geom.is_empty:
+            errors.append(f"{label}: empty geometry")
+            continue
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        lon, lat = point.x, point.y
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            errors.append(f"{label}: coordinates out of longitude/latitude range; is the file in a projected CRS?")
+            continue
+        if ref_field:
+            ref = _code_of(props, ref_field)
+            if not ref:
+                errors.append(f"{label}: the reference property {ref_field!r} is missing or empty")
+                continue
+        else:
+            ref = f"{name.casefold()}@{lat:.6f},{lon:.6f}"
+        ref = ref[:120]
+        places.setdefault(ref, PlaceFeature(ref, name[:255], address[:255], round(lon, 7), round(lat, 7)))
+    if errors:
+        raise AreaFileError(errors)
+    return list(places.values())
+
+
+class PointLocator:
+    """Which of some polygons holds a point, for many points at once (an R-tree over them):
+    ``PointLocator({key: geometry}).find(lon, lat)`` -> the key, or None."""
+
+    def __init__(self, geometries: dict):
+        from shapely import STRtree
+        from shapely.prepared import prep
+
+        self.keys = list(geometries)
+        shapes = [shape(geometries[key]) for key in self.keys]
+        self.prepared = [prep(s) for s in shapes]
+        self.tree = STRtree(shapes)
+
+    def find(self, lon: float, lat: float):
+        from shapely.geometry import Point
+
+        point = Point(lon, lat)
+        for index in sorted(self.tree.query(point)):
+            if self.prepared[index].covers(point):
+                return self.keys[index]
+        return None

@@ -218,3 +218,43 @@ class IndicatorValue(CityScopedModel):
     class Meta:
         ordering = ["indicator", "area", "-date"]
         constraints = [models.UniqueConstraint(fields=["indicator", "area", "date"], name="indicatorvalue_unique_date")]
+
+
+class Place(CityScopedModel):
+    """A known place of the city (a school, a sports facility, a farmstead, a public building),
+    loaded from an open-data file: found by name when a need or a site is placed on the map.
+
+    ``external_ref`` is the place's identifier in its source (e.g. the school's MIUR code), so
+    loading the same file again updates the places instead of adding them twice."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("school")
+        SPORTS = "sports", _("sports facility")
+        FARMSTEAD = "farmstead", _("farmstead (cascina)")
+        PUBLIC_BUILDING = "public_building", _("public building")
+        OTHER = "other", _("other place")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    lat = models.FloatField(_("latitude"), validators=[MinValueValidator(-90)])
+    lon = models.FloatField(_("longitude"), validators=[MinValueValidator(-180)])
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="places", verbose_name=_("neighbourhood")
+    )
+    external_ref = models.CharField(_("reference in the source"), max_length=120)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+    attribution = models.CharField(_("attribution"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["city", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "kind", "external_ref"], name="place_unique_external_ref")
+        ]
+        indexes = [models.Index(fields=["city", "name"])]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self):
+        return self.name

@@ -24,6 +24,11 @@ class CityPolicy:
     #: optional map tile URL template for online deployments; empty = polygons only
     map_tile_url: str = ""
     map_tile_attribution: str = ""
+    #: the base URL of a Nominatim-compatible geocoder (its /search answers address searches on
+    #: the location picker, queried by the server); empty = no address search
+    geocoder_url: str = ""
+    #: shown under the address search's results, as the geocoder's terms ask (e.g. "© OpenStreetMap")
+    geocoder_attribution: str = ""
     #: activities the city excludes from sponsorship (codes of instruments/packs/common.yaml);
     #: empty = the country's rule pack default (e.g. Milan's guidelines)
     sponsor_exclusions: list = field(default_factory=list)
@@ -55,6 +60,8 @@ class CityPolicy:
                 raise ValueError(f"policy {key!r} must be a {expected.__name__}")
         if "map_tile_url" in data and data["map_tile_url"] and not data["map_tile_url"].startswith("https://"):
             raise ValueError("policy 'map_tile_url' must be an https:// URL template")
+        if data.get("geocoder_url") and not data["geocoder_url"].startswith("https://"):
+            raise ValueError("policy 'geocoder_url' must be an https:// URL")
         if data.get("accessibility_email") and not re.fullmatch(
             r"[^@\s]+@[^@\s]+\.[^@\s]+", data["accessibility_email"]
         ):

@@ -6,12 +6,12 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from shapely.geometry import Point, shape
 
 from .geo import simplified_features, zoom_level
-from .models import Area, AreaLayer, City, Indicator, IndicatorValue
+from .models import Area, AreaLayer, City, Indicator, IndicatorValue, Place
 
 
 def city_get(*, slug: str) -> City:
@@ -205,3 +205,34 @@ def area_map(*, city: City, kind: str | None = None, indicator_key: str | None =
     areas = sorted(areas_of_kind(city=city, kind=layer.kind), key=lambda a: a.sort_key) if layer else []
     rows = [AreaRow(area, values.get(area.code)) for area in areas]
     return AreaMap(layers, layer, indicators, indicator, rows, fell_back)
+
+
+#: at most this many places answer a search: a list to choose from, not a catalogue
+PLACE_SEARCH_LIMIT = 10
+
+
+def places_search(*, city: City, q: str, kind: str = "", limit: int = PLACE_SEARCH_LIMIT) -> list[Place]:
+    """The city's known places whose name or address holds every word typed (any case), names
+    that begin with the text first. Fewer than two characters find nothing."""
+    words = q.split()
+    if len("".join(words)) < 2:
+        return []
+    qs = Place.objects.filter(city=city)
+    if kind:
+        qs = qs.filter(kind=kind)
+    for word in words[:6]:
+        qs = qs.filter(Q(name__icontains=word) | Q(address__icontains=word))
+    found = list(qs.select_related("area").order_by("name", "id")[: limit * 5])
+    text = " ".join(words).casefold()
+    found.sort(key=lambda p: (not p.name.casefold().startswith(text), text not in p.name.casefold(), p.name))
+    return found[:limit]
+
+
+def place_sources(*, city: City) -> list[dict]:
+    """Where the city's known places come from: each kind's source, licence, attribution and count."""
+    return list(
+        Place.objects.filter(city=city)
+        .values("kind", "source", "licence", "attribution")
+        .annotate(count=Count("id"))
+        .order_by("kind", "source")
+    )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scope
 from shapely.geometry import shape
 from shapely.strtree import STRtree
@@ -14,8 +15,8 @@ from shapely.strtree import STRtree
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 
-from .geo import AreaFeature
-from .models import Area, AreaLayer, City, Indicator, IndicatorValue
+from .geo import AreaFeature, PlaceFeature, PointLocator
+from .models import Area, AreaLayer, City, Indicator, IndicatorValue, Place
 
 
 def city_create(
@@ -217,4 +218,59 @@ def indicator_import(
             )
         counts = {"indicator": key, "date": date.isoformat(), "values": len(clean)}
         audit_log(actor=actor, city=city, verb="indicator.import", obj=indicator, payload=counts)
+    return counts
+
+
+def places_import(
+    *,
+    actor,
+    city: City,
+    kind: str,
+    features: list[PlaceFeature],
+    source: str = "",
+    licence: str = "",
+    attribution: str = "",
+) -> dict:
+    """Create or update the city's known places of one kind from checked features (see
+    geo.parse_place_file), matched by their reference in the source: loading a file again
+    updates them. Each place gets the neighbourhood (the city's primary area kind) it lies in;
+    when the city has such areas, a place outside all of them is skipped and counted. Audited
+    once for the file. Returns counts."""
+    if kind not in Place.Kind.values:
+        raise ValidationError(f"unknown place kind {kind!r}; one of {', '.join(Place.Kind.values)}")
+    with scope(city=city.pk), transaction.atomic():
+        primary = city.settings.primary_area_kind
+        areas = {a.pk: a for a in Area.objects.filter(kind=primary).only("id", "geometry")} if primary else {}
+        locator = PointLocator({pk: a.geometry for pk, a in areas.items()}) if areas else None
+        existing = {p.external_ref: p for p in Place.objects.filter(kind=kind)}
+        fields = ("name", "address", "lat", "lon", "area_id", "source", "licence", "attribution", "updated_at")
+        now = timezone.now()
+        new, changed, skipped = [], [], 0
+        for feature in features:
+            area_id = locator.find(feature.lon, feature.lat) if locator else None
+            if locator and area_id is None:
+                skipped += 1
+                continue
+            values = dict(
+                name=feature.name,
+                address=feature.address,
+                lat=feature.lat,
+                lon=feature.lon,
+                area_id=area_id,
+                source=source,
+                licence=licence,
+                attribution=attribution,
+            )
+            place = existing.get(feature.ref)
+            if place is None:
+                new.append(Place(city=city, kind=kind, external_ref=feature.ref, **values))
+            elif any(getattr(place, key) != value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(place, key, value)
+                place.updated_at = now  # bulk_update does not touch auto_now fields
+                changed.append(place)
+        Place.objects.bulk_create(new, batch_size=500)
+        Place.objects.bulk_update(changed, fields, batch_size=500)
+        counts = {"kind": kind, "created": len(new), "updated": len(changed), "outside": skipped}
+        audit_log(actor=actor, city=city, verb="places.import", obj=city, payload=counts)
     return counts

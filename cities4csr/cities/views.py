@@ -5,9 +5,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
@@ -15,6 +18,8 @@ from cities4csr.needs.selectors import actions_of_city
 
 from . import selectors
 from .forms import CitySettingsForm
+from .geocoding import GeocoderError, geocode, geocoder_enabled
+from .models import Place
 from .services import city_settings_update
 
 
@@ -87,6 +92,9 @@ class DataSourcesView(CityMixin, TemplateView):
         return super().get_context_data(
             layers=selectors.area_layers(city=self.city),
             indicators=selectors.indicators_of_city(city=self.city),
+            place_sources=[
+                {**row, "kind_label": Place.Kind(row["kind"]).label} for row in selectors.place_sources(city=self.city)
+            ],
             **kwargs,
         )
 
@@ -143,3 +151,56 @@ class CitySettingsView(CityPermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Settings saved."))
         return redirect("city_settings", city_slug=self.city.slug)
+
+
+def place_as_json(place) -> dict:
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "kind": place.kind,
+        "kind_label": place.get_kind_display(),
+        "address": place.address,
+        "lat": place.lat,
+        "lon": place.lon,
+        "area": {"kind": place.area.kind, "code": place.area.code, "name": place.area.name} if place.area else None,
+        "attribution": place.attribution,
+        "licence": place.licence,
+    }
+
+
+class PlaceSearchView(CityMixin, View):
+    """The city's known places whose name or address holds the words typed, for the location
+    picker (JSON, kinds named in the page's language). Known places are public open data."""
+
+    def get(self, request, city_slug):
+        q = request.GET.get("q", "")[:100]
+        kind = request.GET.get("kind", "")
+        if kind and kind not in Place.Kind.values:
+            return JsonResponse({"error": _("Unknown kind of place.")}, status=400)
+        places = selectors.places_search(city=self.city, q=q, kind=kind)
+        return JsonResponse({"results": [place_as_json(p) for p in places]})
+
+
+class PlaceGeocodeView(CityMixin, View):
+    """An address search through the city's geocoder, for the location picker of signed-in
+    people (the server asks the geocoder: see cities.geocoding). Errors come in the page's language."""
+
+    def get(self, request, city_slug):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": _("Sign in to search an address.")}, status=403)
+        if not geocoder_enabled(self.city):
+            return JsonResponse({"error": _("This city has no address search.")}, status=404)
+        q = " ".join(request.GET.get("q", "").split())
+        if len(q) < 3:
+            return JsonResponse({"error": _("Type at least three characters of the address.")}, status=400)
+        kind = self.city.settings.primary_area_kind
+        try:
+            results = geocode(
+                city=self.city,
+                q=q,
+                language=get_language(),
+                bounds=selectors.area_bounds(city=self.city, kind=kind) if kind else None,
+            )
+        except GeocoderError as exc:
+            return JsonResponse({"error": str(exc)}, status=502)
+        return JsonResponse({"results": results})

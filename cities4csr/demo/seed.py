@@ -20,9 +20,15 @@ from django_scopes import scope
 from shapely.geometry import Point, shape
 
 from cities4csr.accounts.models import User
-from cities4csr.cities.geo import parse_area_file
-from cities4csr.cities.models import Area, AreaLayer, City, Indicator
-from cities4csr.cities.services import area_layer_import, city_create, city_update, indicator_import
+from cities4csr.cities.geo import parse_area_file, parse_place_file
+from cities4csr.cities.models import Area, AreaLayer, City, Indicator, Place
+from cities4csr.cities.services import (
+    area_layer_import,
+    city_create,
+    city_update,
+    indicator_import,
+    places_import,
+)
 from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
 from cities4csr.matching.selectors import last_run
 from cities4csr.matching.services import recommendations_recompute
@@ -183,6 +189,33 @@ LAYERS = {
     ],
 }
 
+# Milan's known places, found by name on the location picker (kind, file, how to read it, source).
+MILAN_PLACES = [
+    (
+        Place.Kind.SCHOOL,
+        "milano_scuole_statali_2020_21.geojson",
+        dict(
+            name_format="{DESCRIZIONETIPOLOGIAGRADOISTRUZIONESCUOLA} {DENOMINAZIONESCUOLA}",
+            ref_field="CODICESCUOLA",
+            address_format="{INDIRIZZOSCUOLA}, {CAPSCUOLA}",
+            title_case=True,
+        ),
+        "Comune di Milano, ds1305 Elenco scuole statali a.s. 2020/21 (MIUR)",
+    ),
+    (
+        Place.Kind.SPORTS,
+        "milano_impianti_sportivi_2020.geojson",
+        dict(name_format="{SPECIFICA_LOCALITA}, {VIA}", address_format="{VIA} {LOCALITA}"),
+        "Comune di Milano, ds629 Impianti sportivi (11/06/2020)",
+    ),
+    (
+        Place.Kind.FARMSTEAD,
+        "milano_cascine.geojson",
+        dict(name_field="cascina", address_format="{via}, {CAP}"),
+        "Comune di Milano, ds1448 Cascine (03/10/2023)",
+    ),
+]
+
 # (key, csv file, column, names, unit, higher_is_worse, date, source)
 MILAN_INDICATORS = [
     (
@@ -307,6 +340,7 @@ def seed_demo(stdout=None) -> dict[str, City]:
         with scope(city=city.pk):
             _layers(city, say)
             if slug == "milano":
+                _milan_places(city, say)
                 _milan_indicators(city, say)
                 _milan_actions(city)
             partners = MILAN_PARTNERS if slug == "milano" else NANTES_PARTNERS
@@ -363,6 +397,17 @@ def load_layer(city: City, layer: Layer, say) -> None:
         attribution=layer.attribution,
     )
     say(f"{city.slug} {layer.kind}: {counts['created']} areas")
+
+
+def _milan_places(city: City, say) -> None:
+    for kind, file, reading, source in MILAN_PLACES:
+        if Place.objects.filter(kind=kind).exists():
+            continue
+        features = parse_place_file((DATA / file).read_bytes(), **reading)
+        counts = places_import(
+            actor=None, city=city, kind=kind, features=features, source=source, licence=CC_BY, attribution=COMUNE
+        )
+        say(f"{city.slug} places ({kind}): {counts['created']}")
 
 
 def _milan_indicators(city: City, say) -> None:

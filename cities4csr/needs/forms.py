@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities4csr.cities.picker import LocationPickerFormMixin
 from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
 from cities4csr.core.images import ImageFormField
 from cities4csr.organisations.models import Organisation
@@ -9,7 +10,7 @@ from . import sdg
 from .models import Action, Need, ResourceKind, Theme
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(LocationPickerFormMixin, forms.ModelForm):
     # Declared here (not derived from the model) so no query runs before the city's scope is active.
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organisation.objects.none())
     action = forms.ModelChoiceField(label=_("Action"), queryset=Action.objects.none(), required=False)
@@ -49,6 +50,7 @@ class NeedForm(forms.ModelForm):
         self.fields["owner"].queryset = owners
         self.fields["action"].queryset = actions
         self.fields["themes"].queryset = Theme.objects.filter(city=city).order_by("key")
+        self.init_location_picker(city)
 
     def clean_sdgs(self):
         codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities4csr.cities.picker import LocationPickerViewMixin
 from cities4csr.cities.selectors import area_bounds
 from cities4csr.core.files import file_response
 from cities4csr.core.forms import add_service_errors
@@ -109,7 +110,7 @@ class NeedDetailView(CityMixin, TemplateView):
         )
 
 
-class NeedCreateView(CityMixin, FormView):
+class NeedCreateView(LocationPickerViewMixin, CityMixin, FormView):
     template_name = "needs/need_form.html"
     form_class = NeedForm
 
@@ -261,7 +262,7 @@ class CityThemeFormView(CityPermissionMixin, FormView):
         return redirect("city_themes", city_slug=self.city.slug)
 
 
-class NeedEditView(CityMixin, FormView):
+class NeedEditView(LocationPickerViewMixin, CityMixin, FormView):
     """Correct a need while it is open; a draft nobody pledged to can also be deleted here."""
 
     template_name = "needs/need_edit.html"

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities4csr.cities.picker import LocationPickerFormMixin
+
 from .models import CityRole, Membership, Organisation
 
 
@@ -13,11 +15,15 @@ class OrganisationForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class SiteForm(forms.Form):
+class SiteForm(LocationPickerFormMixin, forms.Form):
     label = forms.CharField(label=_("Label"), max_length=120)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+
+    def __init__(self, *args, city=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_location_picker(city)
 
 
 class MemberForm(forms.Form):

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from cities4csr.accounts.selectors import user_by_email
+from cities4csr.cities.picker import LocationPickerViewMixin
 from cities4csr.core.forms import add_service_errors
 from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
@@ -56,11 +57,14 @@ class OrganisationObjectMixin:
         return self.get_organisation()
 
 
-class OrganisationDetailView(OrganisationObjectMixin, CityMixin, FormView):
+class OrganisationDetailView(LocationPickerViewMixin, OrganisationObjectMixin, CityMixin, FormView):
     """Public profile; a representative or officer can add a site here."""
 
     template_name = "organisations/organisation_detail.html"
     form_class = SiteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "city": self.city}
 
     def get_context_data(self, **kwargs):
         organisation = self.get_organisation()
@@ -313,13 +317,16 @@ class InvitationAcceptView(CityMixin, FormView):
         return redirect(target, city_slug=self.city.slug)
 
 
-class SiteEditView(OrganisationObjectMixin, CityPermissionMixin, FormView):
+class SiteEditView(LocationPickerViewMixin, OrganisationObjectMixin, CityPermissionMixin, FormView):
     """Correct a site (its name, address, place) or remove it: the organisation's
     representatives and the city's officers."""
 
     permission_required = "organisations.change_organisation"
     template_name = "organisations/site_edit.html"
     form_class = SiteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "city": self.city}
 
     def get_site(self):
         site = next((s for s in self.get_organisation().sites.all() if s.pk == self.kwargs["site_pk"]), None)

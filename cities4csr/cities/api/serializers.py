@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Area, AreaLayer, City, Indicator
+from ..models import Area, AreaLayer, City, Indicator, Place
 
 
 class AreaLayerSerializer(serializers.ModelSerializer):
@@ -54,3 +54,37 @@ class IndicatorSerializer(serializers.ModelSerializer):
     def get_values(self, indicator) -> dict[str, float]:
         """Latest value per area code."""
         return self.context["values"].get(indicator.pk, {})
+
+
+class PlaceQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="Words the place's name or address holds (at least two characters)."
+    )
+    kind = serializers.ChoiceField(choices=Place.Kind.choices, required=False)
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    area = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Place
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "address",
+            "lat",
+            "lon",
+            "area",
+            "source",
+            "licence",
+            "attribution",
+        ]
+
+    def get_area(self, place) -> dict | None:
+        """The neighbourhood (the city's primary area kind) the place lies in."""
+        if place.area is None:
+            return None
+        return {"kind": place.area.kind, "code": place.area.code, "name": place.area.name}

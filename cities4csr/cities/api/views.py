@@ -18,6 +18,8 @@ from .serializers import (
     IndicatorSerializer,
     KindQuerySerializer,
     LocateQuerySerializer,
+    PlaceQuerySerializer,
+    PlaceSerializer,
 )
 
 KIND_PARAM = OpenApiParameter("kind", str, description="Area kind, e.g. nil, municipio, commune, quartier")
@@ -136,3 +138,20 @@ class IndicatorListView(CityAPIMixin, APIView):
         indicators = list(selectors.indicators_of_city(city=self.city, kind=kind or ""))
         values = selectors.indicator_latest_values(city=self.city, indicators=indicators)
         return Response(IndicatorSerializer(indicators, many=True, context={"values": values}).data)
+
+
+class PlaceListView(CityAPIMixin, APIView):
+    """The city's known places (schools, sports facilities, farmsteads…) whose name or address
+    holds every word of ``q``, names beginning with it first; at most ten. Each with the
+    neighbourhood it lies in and the source, licence and attribution of its data."""
+
+    rules_permissions = {"GET": None}
+
+    @extend_schema(parameters=[PlaceQuerySerializer], responses=PlaceSerializer(many=True))
+    def get(self, request, city_slug):
+        query = PlaceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        places = selectors.places_search(
+            city=self.city, q=query.validated_data["q"], kind=query.validated_data.get("kind", "")
+        )
+        return Response(PlaceSerializer(places, many=True).data)
