@@ -51,3 +51,27 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+class IntegrityErrorMiddleware:
+    """A page whose write the database refused (two people saving at once) says so in the reader's
+    words and goes back to the page, instead of a server error naming a constraint. The API has
+    its own answer (core.api.exceptions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import IntegrityError
+        from django.http import HttpResponseRedirect
+
+        from .constraints import from_integrity_error
+
+        if not isinstance(exception, IntegrityError) or request.path.startswith("/api/"):
+            return None
+        for message in from_integrity_error(exception).messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(request.get_full_path())
