@@ -33,7 +33,7 @@ def translated_html(texts, *, original_language: str, original=None, multiline=F
     if not found.fallback:
         return format_html("{}", text)
     return format_html(
-        '<span lang="{}">{}</span> <small class="text-body-secondary original-language">({})</small>',
+        '<span lang="{}">{}</span> <small class="text-body-secondary fw-normal fs-6 original-language">({})</small>',
         found.language,
         text,
         original_marker(found.language),
