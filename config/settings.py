@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cities4csr.core.middleware.IntegrityErrorMiddleware",  # a refused write in words, not a 500
     "cities4csr.core.middleware.SessionIdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -150,6 +151,8 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("it", _("Italian")), ("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages write dates day-first, as in Britain (config/formats/en): never "12/01/2026"
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

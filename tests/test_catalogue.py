@@ -312,7 +312,7 @@ def test_company_profile_with_preferred_neighbourhoods(company_rep, in_milano):
     bad = client_for(rep).post(
         "/en/milano/workspace/company/", {"form": "profile", "organisation": company.pk, "sdgs": "99"}
     )
-    assert bad.status_code == 400 and "unknown SDG code" in bad.content.decode()
+    assert bad.status_code == 400 and "99 is not an SDG goal or target code" in bad.content.decode()
     offer = client_for(rep).post(
         "/en/milano/workspace/company/",
         {

@@ -70,6 +70,7 @@ class Consent(CityScopedModel):
                 fields=["city", "user", "purpose"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="consent_one_standing",
+                violation_error_message=_("This person has already answered for this purpose."),
             )
         ]
 

@@ -141,7 +141,13 @@ class AreaLayer(CityScopedModel):
 
     class Meta:
         ordering = ["city", "level", "kind"]
-        constraints = [models.UniqueConstraint(fields=["city", "kind"], name="arealayer_unique_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "kind"],
+                name="arealayer_unique_kind",
+                violation_error_message=_("The city already has a layer of areas of this kind."),
+            )
+        ]
 
     def __str__(self):
         return self.label
@@ -168,7 +174,13 @@ class Area(CityScopedModel):
 
     class Meta:
         ordering = ["city", "kind", "code"]
-        constraints = [models.UniqueConstraint(fields=["city", "kind", "code"], name="area_unique_code")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "kind", "code"],
+                name="area_unique_code",
+                violation_error_message=_("The city already has an area of this kind with this code."),
+            )
+        ]
         indexes = [models.Index(fields=["city", "kind", "min_lon", "max_lon"])]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
@@ -197,7 +209,13 @@ class Indicator(CityScopedModel):
 
     class Meta:
         ordering = ["city", "key"]
-        constraints = [models.UniqueConstraint(fields=["city", "key"], name="indicator_unique_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "key"],
+                name="indicator_unique_key",
+                violation_error_message=_("The city already has an indicator with this key."),
+            )
+        ]
 
     def __str__(self):
         return self.label
@@ -217,7 +235,16 @@ class IndicatorValue(CityScopedModel):
 
     class Meta:
         ordering = ["indicator", "area", "-date"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "area", "date"], name="indicatorvalue_unique_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "date"],
+                name="indicatorvalue_unique_date",
+                violation_error_message=_("This indicator already has a value for this area on this date."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} · {self.area}"
 
 
 class Place(CityScopedModel):
@@ -250,7 +277,11 @@ class Place(CityScopedModel):
     class Meta:
         ordering = ["city", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "kind", "external_ref"], name="place_unique_external_ref")
+            models.UniqueConstraint(
+                fields=["city", "kind", "external_ref"],
+                name="place_unique_external_ref",
+                violation_error_message=_("This city already has a place of this kind with this reference."),
+            )
         ]
         indexes = [models.Index(fields=["city", "name"])]
         verbose_name = _("place")

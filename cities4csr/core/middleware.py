@@ -108,3 +108,27 @@ class PublicPageCacheMiddleware:
         request._public_page_key = None  # already kept
         content, content_type = hit
         return HttpResponse(content, content_type=content_type)
+
+
+class IntegrityErrorMiddleware:
+    """A page whose write the database refused (two people saving at once) says so in the reader's
+    words and goes back to the page, instead of a server error naming a constraint. The API has
+    its own answer (core.api.exceptions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import IntegrityError
+        from django.http import HttpResponseRedirect
+
+        from .constraints import from_integrity_error
+
+        if not isinstance(exception, IntegrityError) or request.path.startswith("/api/"):
+            return None
+        for message in from_integrity_error(exception).messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(request.get_full_path())

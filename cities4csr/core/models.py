@@ -14,6 +14,15 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+    def validate_constraints(self, exclude=None):
+        """A broken constraint says its own message under the field it concerns (core.constraints)."""
+        from .constraints import on_fields
+
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            raise on_fields(type(self), exc) from None
+
 
 class CityScopedModel(TimeStampedModel):
     """A row owned by one city. Its default manager refuses to run outside a city scope.
@@ -95,7 +104,10 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "city", "read_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "city", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+                fields=["user", "city", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
+                violation_error_message=_("This person has already received this notification."),
             )
         ]
 
@@ -113,7 +125,13 @@ class EmailOptOut(models.Model):
 
     class Meta:
         ordering = ["user", "kind"]
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="emailoptout_unique_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="emailoptout_unique_kind",
+                violation_error_message=_("This kind of e-mail is already turned off."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.user_id}: {self.kind}"

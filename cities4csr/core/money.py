@@ -322,12 +322,45 @@ def quantity_input(quantity: int, *, locale: str) -> str:
     return format_decimal(int(quantity), locale=_locale(locale))
 
 
+def _unit_phrase(unit: str, quantity: int) -> str | None:
+    """The words of a stored unit code for ``quantity``, in the active language: "1 ora",
+    "30 ore". None for a unit a person typed (kept as typed)."""
+    phrases = {
+        "hours": lambda n: ngettext("%(n)s hour", "%(n)s hours", n),
+        "days": lambda n: ngettext("%(n)s day", "%(n)s days", n),
+        "units": lambda n: ngettext("%(n)s unit", "%(n)s units", n),
+    }
+    phrase = phrases.get(unit)
+    return phrase(quantity) if phrase else None
+
+
+def unit_name(unit: str) -> str:
+    """A stored unit code as a plural noun for a label ("ore", "heures"); a typed unit as typed."""
+    from django.utils.translation import gettext
+
+    names = {"hours": gettext("hours"), "days": gettext("days"), "units": gettext("units")}
+    return names.get(unit, unit)
+
+
+def unit_format(quantity: int, *, unit: str, locale: str) -> str:
+    """A number and its unit for people, in ``locale``, singular or plural: "1 ora", "1.500 ore",
+    "180 jours". A unit nobody translated (typed by a person: "kg") follows the number as typed."""
+    from django.utils import translation
+
+    number = quantity_input(quantity, locale=locale)
+    with translation.override(locale):
+        phrase = _unit_phrase(unit, int(quantity))
+    if phrase is None:
+        return f"{number} {unit}".strip()
+    return phrase % {"n": number}
+
+
 def quantity_format(quantity: int, *, money: bool, unit: str, locale: str, currency: str) -> str:
     """A resource line's quantity for people: an amount for money ("25.000,00 €"), the number and
-    its unit otherwise ("180 days")."""
+    its unit otherwise, in the reader's words ("180 giorni", "1 heure")."""
     if money:
         return money_format(quantity, locale=locale, currency=currency)
-    return f"{quantity_input(quantity, locale=locale)} {unit}"
+    return unit_format(quantity, unit=unit, locale=locale)
 
 
 def cents_to_euros(cents: int) -> Decimal:

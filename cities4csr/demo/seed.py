@@ -327,6 +327,8 @@ NAME_PARTS = {
         ["SAS", "SA"],
     ),
 }
+#: what a company of the city calls one of its sites, in the city's language
+SITE_WORD = {"it": "Sede", "fr": "Site", "es": "Sede", "pt": "Sede", "de": "Standort"}
 COMPANIES_PER_CITY = {"milano": 30, "nantes": 12}
 SECTORS = ["C", "F", "G", "H", "J", "K", "M", "N", "Q"]
 
@@ -482,8 +484,9 @@ def _companies(city: City) -> None:
                 nace_section=sector,
                 description="Fictitious company for the demo.",
             )
+            word = SITE_WORD.get(city.default_language, "Site")  # as the company would name it
             for number, (lon, lat) in enumerate(sites, start=1):
-                site_add(actor=None, organisation=company, label=f"Site {number}", lat=lat, lon=lon)
+                site_add(actor=None, organisation=company, label=f"{word} {number}", lat=lat, lon=lon)
 
 
 def demo_email(city_slug: str, role: str) -> str:

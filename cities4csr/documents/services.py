@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cities4csr.core.i18n import pick
-from cities4csr.core.money import money_format, quantity_input
+from cities4csr.core.money import money_format, unit_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.pledges.selectors import partners_accepted
@@ -95,7 +95,7 @@ def draft_inputs(agreement) -> dict:
                 "label": item.line.label,
                 "quantity": _money(item.quantity, language, currency)
                 if item.line.unit == "cents"
-                else f"{quantity_input(item.quantity, locale=language)} {item.line.unit}",
+                else unit_format(item.quantity, unit=item.line.unit, locale=language),
                 "value": _money(item.value_cents, language, currency),
             }
             for item in pledge.items.all().order_by("line_id")

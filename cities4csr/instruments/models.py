@@ -66,6 +66,7 @@ class Agreement(CityScopedModel):
                 condition=models.Q(notice_ends_on__isnull=True)
                 | models.Q(notice_ends_on__gte=models.F("notice_starts_on")),
                 name="agreement_notice_ends_after_start",
+                violation_error_message=_("The public notice ends before it starts."),
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)
@@ -103,7 +104,13 @@ class ChecklistStep(CityScopedModel):
 
     class Meta:
         ordering = ["agreement", "position"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "position"], name="checkliststep_unique_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "position"],
+                name="checkliststep_unique_position",
+                violation_error_message=_("The checklist already has a step in this position."),
+            )
+        ]
 
     def __str__(self):
         return self.label
@@ -140,6 +147,7 @@ class ReturnItem(CityScopedModel):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="returnitem_ends_after_start",
+                violation_error_message=_("The return ends before it starts."),
             )
         ]
 

@@ -22,6 +22,14 @@ class MatchRun(CityScopedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        from django.utils import formats, timezone
+
+        when = (
+            formats.date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT") if self.created_at else ""
+        )
+        return _("Recommendations computed on %(when)s") % {"when": when}
+
 
 class Recommendation(CityScopedModel):
     """A company–need pair kept in someone's top-k: the company's (``company_rank``), the need's
@@ -40,11 +48,20 @@ class Recommendation(CityScopedModel):
 
     class Meta:
         ordering = ["organisation", "company_rank", "id"]
-        constraints = [models.UniqueConstraint(fields=["run", "organisation", "need"], name="recommendation_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "organisation", "need"],
+                name="recommendation_unique",
+                violation_error_message=_("This recommendation has already been computed."),
+            )
+        ]
         indexes = [
             models.Index(fields=["city", "organisation", "company_rank"], name="recommendation_company"),
             models.Index(fields=["city", "need", "need_rank"], name="recommendation_need"),
         ]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.need}"
 
 
 class CollectiveAction(CityScopedModel):
@@ -90,7 +107,13 @@ class Invitation(CityScopedModel):
 
     class Meta:
         ordering = ["action", "organisation"]
-        constraints = [models.UniqueConstraint(fields=["action", "organisation"], name="invitation_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "organisation"],
+                name="invitation_unique",
+                violation_error_message=_("This organisation is already invited to the collective action."),
+            )
+        ]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 

@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cities4csr.cities.picker import LocationPickerFormMixin
 from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
+from cities4csr.core.i18n import language_name
 from cities4csr.core.images import ImageFormField
 from cities4csr.organisations.models import Organisation
 
 from . import sdg
 from .models import Action, Need, ResourceKind, Theme
+from .services import sdg_problem
 
 
 class NeedForm(LocationPickerFormMixin, forms.ModelForm):
@@ -51,16 +53,53 @@ class NeedForm(LocationPickerFormMixin, forms.ModelForm):
         self.fields["action"].queryset = actions
         self.fields["themes"].queryset = Theme.objects.filter(city=city).order_by("key")
         self.init_location_picker(city)
+        # the title and description in the city's other languages, after the original
+        self.other_languages = [lang for lang in city.languages if lang != city.default_language]
+        translations = (self.instance.translations or {}) if self.instance.pk else {}
+        fields = list(self.fields.items())
+        position = [name for name, _field in fields].index("description") + 1
+        extra = []
+        for lang in self.other_languages:
+            name = language_name(lang)
+            current = translations.get(lang, {}) if isinstance(translations.get(lang), dict) else {}
+            extra += [
+                (
+                    f"title_{lang}",
+                    forms.CharField(
+                        label=_("Title in %(language)s (optional)") % {"language": name},
+                        max_length=200,
+                        required=False,
+                        initial=current.get("title", ""),
+                    ),
+                ),
+                (
+                    f"description_{lang}",
+                    forms.CharField(
+                        label=_("Description in %(language)s (optional)") % {"language": name},
+                        required=False,
+                        widget=forms.Textarea(attrs={"rows": 3, "lang": lang}),
+                        initial=current.get("description", ""),
+                    ),
+                ),
+            ]
+            extra[-2][1].widget.attrs["lang"] = lang
+        self.fields = dict(fields[:position] + extra + fields[position:])
 
     def clean_sdgs(self):
         codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]
         try:
             return sdg.validate_codes(codes)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(sdg_problem(exc)) from None
 
     def clean(self):
         data = super().clean()
+        translations = {}
+        for lang in self.other_languages:
+            title, description = data.pop(f"title_{lang}", ""), data.pop(f"description_{lang}", "")
+            if title or description:
+                translations[lang] = {"title": title, "description": description}
+        data["translations"] = translations
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
         return data

@@ -22,7 +22,13 @@ class Action(CityScopedModel):
 
     class Meta:
         ordering = ["city", "number"]
-        constraints = [models.UniqueConstraint(fields=["city", "number"], name="action_unique_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "number"],
+                name="action_unique_number",
+                violation_error_message=_("The action plan already has a line with this number."),
+            )
+        ]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
 
@@ -46,7 +52,13 @@ class Theme(CityScopedModel):
 
     class Meta:
         ordering = ["city", "key"]
-        constraints = [models.UniqueConstraint(fields=["city", "key"], name="theme_unique_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "key"],
+                name="theme_unique_key",
+                violation_error_message=_("The city already has a theme with this key."),
+            )
+        ]
 
     def __str__(self):
         return self.label
@@ -93,6 +105,14 @@ class Need(CityScopedModel):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
+    #: the title and description in the city's other languages; ``title`` and ``description`` are
+    #: the original, in the city's language (docs/adr/0021-translated-city-content.md)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text='{language: {"title": ..., "description": ...}} in the city\'s other languages',
+    )
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="needs", verbose_name=_("action")
     )
@@ -174,6 +194,7 @@ class Need(CityScopedModel):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="need_dates_ordered",
+                violation_error_message=_("The end date must not be before the start date."),
             ),
             models.UniqueConstraint(
                 fields=["city", "external_ref"],
@@ -185,6 +206,15 @@ class Need(CityScopedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def titles(self) -> dict:
+        """{language: title} of the translations (the original is ``title``)."""
+        return {lang: t.get("title", "") for lang, t in (self.translations or {}).items() if isinstance(t, dict)}
+
+    @property
+    def descriptions(self) -> dict:
+        return {lang: t.get("description", "") for lang, t in (self.translations or {}).items() if isinstance(t, dict)}
 
     @property
     def value_open_cents(self) -> int:
@@ -221,7 +251,11 @@ class ResourceLine(CityScopedModel):
     class Meta:
         ordering = ["need", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0),
+                name="line_quantity_positive",
+                violation_error_message=_("Give a quantity of at least 1."),
+            ),
         ]
 
     def __str__(self):

@@ -88,12 +88,21 @@ def goal_of(code: str) -> int:
     return int(code.split(".")[0])
 
 
+class CodeError(ValueError):
+    """Codes refused: ``unknown`` lists them (empty when the codes were not a list). Callers
+    word it for people (``needs.services.sdg_problem``)."""
+
+    def __init__(self, message: str, unknown=()):
+        super().__init__(message)
+        self.unknown = list(unknown)
+
+
 def validate_codes(codes) -> list[str]:
-    """The codes, deduplicated and in official order; ValueError names any unknown code."""
+    """The codes, deduplicated and in official order; CodeError names any unknown code."""
     if not isinstance(codes, list | tuple):
-        raise ValueError("SDG codes must be a list")
+        raise CodeError("SDG codes must be a list")
     unknown = sorted({str(c) for c in codes} - CODES)
     if unknown:
-        raise ValueError(f"unknown SDG code(s): {', '.join(unknown)}")
+        raise CodeError(f"unknown SDG code(s): {', '.join(unknown)}", unknown)
     order = {code: i for i, code in enumerate([str(g) for g in GOALS] + list(TARGETS))}
     return sorted({str(c) for c in codes}, key=lambda c: (goal_of(c), c.count("."), order[c]))

@@ -18,6 +18,7 @@ CATALOGUE_PAGE_SIZE = 20
 #: what a need's card in the catalogue shows (of the need, and of each line)
 CARD_FIELDS = (
     "title",
+    "translations",  # the title in the reader's language (core.i18n.translated)
     "state",
     "theme_keys",
     "value_requested_cents",

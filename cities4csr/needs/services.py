@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cities4csr.cities.selectors import areas_locate
 from cities4csr.core.images import image_clean
@@ -40,7 +41,47 @@ NEED_FIELDS = (
     "ends_on",
     "photo",
     "external_ref",
+    "translations",
 )
+
+
+def sdg_problem(exc: ValueError) -> str:
+    """A refusal of ``sdg.validate_codes`` in the reader's language."""
+    unknown = getattr(exc, "unknown", [])
+    if not unknown:
+        return _("Give the SDGs as a list of goal or target codes, e.g. 4, 11.7.")
+    return ngettext(
+        "%(codes)s is not an SDG goal or target code: give codes such as 4 or 11.7.",
+        "%(codes)s are not SDG goal or target codes: give codes such as 4 or 11.7.",
+        len(unknown),
+    ) % {"codes": ", ".join(unknown)}
+
+
+def need_translations_clean(*, city, translations) -> dict:
+    """``{language: {"title", "description"}}`` in the city's other languages, as typed (trimmed);
+    a language the city does not offer, or its own (the original), is refused."""
+    if translations in (None, ""):
+        return {}
+    if not isinstance(translations, dict):
+        raise ValidationError({"translations": _("Give the translations by language.")}, code="invalid")
+    out = {}
+    for lang, texts in translations.items():
+        if lang not in city.languages or lang == city.default_language:
+            raise ValidationError(
+                {
+                    "translations": _("%(language)s is not one of the city's other languages.")
+                    % {"language": str(lang)[:10]}
+                },
+                code="language",
+            )
+        texts = texts if isinstance(texts, dict) else {}
+        title = str(texts.get("title") or "").strip()
+        description = str(texts.get("description") or "").strip()
+        if len(title) > 200:
+            raise ValidationError({"translations": _("A title has at most 200 characters.")}, code="max_length")
+        if title or description:
+            out[lang] = {"title": title, "description": description}
+    return out
 
 
 def action_upsert(
@@ -146,7 +187,9 @@ def need_create(*, actor, city, owner, themes=(), sdgs=(), **fields) -> Need:
     try:
         sdgs = sdg.validate_codes(list(sdgs))
     except ValueError as exc:
-        raise ValidationError({"sdgs": str(exc)}) from None
+        raise ValidationError({"sdgs": sdg_problem(exc)}) from None
+    if "translations" in fields:
+        fields["translations"] = need_translations_clean(city=city, translations=fields["translations"])
     if fields.get("photo"):
         fields["photo"] = image_clean(fields["photo"], field="photo")  # checked, saved again without metadata
     need = Need(
@@ -262,7 +305,9 @@ def need_update(*, actor, need: Need, themes=None, sdgs=None, **fields) -> Need:
         try:
             sdgs = sdg.validate_codes(list(sdgs))
         except ValueError as exc:
-            raise ValidationError({"sdgs": str(exc)}) from None
+            raise ValidationError({"sdgs": sdg_problem(exc)}) from None
+    if "translations" in fields:
+        fields["translations"] = need_translations_clean(city=need.city, translations=fields["translations"])
     if fields.get("photo"):
         fields["photo"] = image_clean(fields["photo"], field="photo")  # checked, saved again without metadata
     with transaction.atomic():

@@ -70,7 +70,7 @@ class NeedCatalogueView(CityMixin, TemplateView):
             query=query.urlencode(),
             theme_choices=list(themes.items()),
             action_choices=[(number, f"{number}. {pick(titles)}") for number, titles in choices["actions"]],
-            sdg_choices=[(goal, f"{_('Goal')} {goal}") for goal in sdg.GOALS],
+            sdg_choices=[(goal, f"{goal}. {pick(names)}") for goal, names in sdg.GOALS.items()],
             nils=choices["areas"][primary],
             districts=choices["areas"][district],
             map_config=map_config,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cities4csr.core.forms import QuantityField
 from cities4csr.needs.forms import ResourceAmountForm
 from cities4csr.needs.sdg import validate_codes
+from cities4csr.needs.services import sdg_problem
 
 
 class ProfileForm(forms.Form):
@@ -32,7 +33,7 @@ class ProfileForm(forms.Form):
         try:
             return validate_codes(codes)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(sdg_problem(exc)) from None
 
 
 class OfferForm(ResourceAmountForm):

@@ -48,7 +48,13 @@ class Offer(CityScopedModel):
         ordering = ["organisation", "kind", "id"]
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
-        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="offer_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0),
+                name="offer_quantity_positive",
+                violation_error_message=_("Give a quantity of at least 1."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation}: {self.label}"

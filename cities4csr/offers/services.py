@@ -8,7 +8,7 @@ from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.needs import sdg
 from cities4csr.needs.models import ResourceKind
-from cities4csr.needs.services import resource_valuation
+from cities4csr.needs.services import resource_valuation, sdg_problem
 
 from .models import CsrProfile, Offer
 
@@ -27,7 +27,7 @@ def profile_update(*, actor, organisation, themes=None, sdgs=None, preferred_are
         try:
             profile.sdgs = sdg.validate_codes(list(sdgs))
         except ValueError as exc:
-            raise ValidationError({"sdgs": str(exc)}) from None
+            raise ValidationError({"sdgs": sdg_problem(exc)}) from None
     profile.full_clean()
     with transaction.atomic():
         profile.save()

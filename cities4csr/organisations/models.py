@@ -87,9 +87,16 @@ class Organisation(CityScopedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
-            models.UniqueConstraint(fields=["city", "name"], name="organisation_unique_name"),
             models.UniqueConstraint(
-                fields=["city", "vat_number"], condition=~models.Q(vat_number=""), name="organisation_unique_vat"
+                fields=["city", "name"],
+                name="organisation_unique_name",
+                violation_error_message=_("Another organisation of the city already has this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "vat_number"],
+                condition=~models.Q(vat_number=""),
+                name="organisation_unique_vat",
+                violation_error_message=_("Another organisation of the city already has this VAT number."),
             ),
         ]
 
@@ -140,7 +147,13 @@ class Membership(CityScopedModel):
 
     class Meta:
         ordering = ["organisation", "user"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                name="membership_unique",
+                violation_error_message=_("This person is already a member of the organisation."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.role})"
@@ -167,7 +180,13 @@ class CityRole(CityScopedModel):
         ordering = ["city", "user", "role"]
         verbose_name = _("city role")
         verbose_name_plural = _("city roles")
-        constraints = [models.UniqueConstraint(fields=["city", "user", "role"], name="cityrole_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "user", "role"],
+                name="cityrole_unique",
+                violation_error_message=_("This person already has this role in the city."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.city})"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cities4csr.core.forms import MoneyField, QuantityField
-from cities4csr.core.money import active_locale, money_format, quantity_input
+from cities4csr.core.money import active_locale, money_format, quantity_input, unit_name
 from cities4csr.needs.models import ResourceKind
 
 from .models import Evidence
@@ -48,7 +48,11 @@ class PledgeForm(forms.Form):
             else:
                 field = QuantityField(
                     label=_("%(label)s: %(unit)s (still needed: %(left)s)")
-                    % {"label": line.label, "unit": line.unit, "left": quantity_input(line.remaining, locale=locale)},
+                    % {
+                        "label": line.label,
+                        "unit": unit_name(line.unit),
+                        "left": quantity_input(line.remaining, locale=locale),
+                    },
                     min_value=0,
                     required=False,
                 )

@@ -45,6 +45,7 @@ class Pledge(CityScopedModel):
                 fields=["organisation", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="pledge_idempotency_key_unique",
+                violation_error_message=_("This pledge has already been sent."),
             )
         ]
 
@@ -78,7 +79,13 @@ class PledgePartner(CityScopedModel):
         ordering = ["pledge", "organisation"]
         verbose_name = _("partnership in a pledge")
         verbose_name_plural = _("partnerships in pledges")
-        constraints = [models.UniqueConstraint(fields=["pledge", "organisation"], name="pledgepartner_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "organisation"],
+                name="pledgepartner_unique",
+                violation_error_message=_("This organisation is already a partner of the pledge."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} + {self.pledge}"
@@ -95,9 +102,20 @@ class PledgeItem(CityScopedModel):
     class Meta:
         ordering = ["pledge", "line"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pledgeitem_quantity_positive"),
-            models.UniqueConstraint(fields=["pledge", "line"], name="pledgeitem_unique_line"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0),
+                name="pledgeitem_quantity_positive",
+                violation_error_message=_("Give a quantity of at least 1."),
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "line"],
+                name="pledgeitem_unique_line",
+                violation_error_message=_("The pledge already covers this line: change its quantity instead."),
+            ),
         ]
+
+    def __str__(self):
+        return str(self.line.label)
 
 
 class Evidence(CityScopedModel):

@@ -10,6 +10,7 @@ state the object is already in answers 409 with the code ``already``."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
@@ -17,6 +18,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cities4csr.core.constraints import from_integrity_error
 from cities4csr.core.lifecycle import TransitionRepeated
 
 NON_FIELD = "non_field_errors"
@@ -43,6 +45,8 @@ def _from_django(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):  # two writes at once: the constraint's words, never its name
+        exc = from_integrity_error(exc)
     if isinstance(exc, TransitionRepeated):
         exc = Conflict(detail={NON_FIELD: _details(exc.error_list)})
     elif isinstance(exc, DjangoValidationError):

@@ -7,7 +7,7 @@ refuses to guess one.
 
 from django import template
 
-from cities4csr.core.money import active_locale, money_format, quantity_format
+from cities4csr.core.money import active_locale, money_format, quantity_format, unit_format
 
 register = template.Library()
 
@@ -39,3 +39,12 @@ def money(context, cents, currency=None):
 @register.simple_tag(takes_context=True)
 def quantity(context, value, line):
     return quantity_text(value, line, context_currency(context))
+
+
+@register.simple_tag
+def units(value, unit):
+    """A number and its unit in the reader's words: ``{% units offer.quantity offer.unit %}`` ->
+    "1 ora", "30 ore"."""
+    if value in (None, ""):
+        return ""
+    return unit_format(int(value), unit=unit, locale=active_locale())

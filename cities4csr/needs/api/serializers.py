@@ -29,6 +29,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "description",
+            "translations",
             "state",
             "owner",
             "action",
@@ -68,6 +69,12 @@ class NeedWriteSerializer(serializers.Serializer):
     owner = IdField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        required=False,
+        help_text='the title and description in the city\'s other languages: {"en": {"title": "...", '
+        '"description": "..."}}; title and description are the original, in the city\'s language',
+    )
     action = serializers.IntegerField(required=False, allow_null=True, help_text="number of the action plan line")
     themes = serializers.ListField(child=serializers.SlugField(), required=False)
     sdgs = serializers.ListField(child=serializers.CharField(), required=False)

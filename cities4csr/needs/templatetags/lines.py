@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from cities4csr.core.templatetags.money import context_currency, money_text, quantity_text
+from cities4csr.core.templatetags.translated import translated_html
 
 register = template.Library()
 
@@ -42,7 +43,7 @@ def need_card(need, city):
         '<li class="card mb-3"><div class="card-body"><h3 class="h5 card-title"><a href="{}">{}</a></h3>'
         '<p class="mb-1 small">{}</p>{}<p class="mb-0"><strong>{}:</strong> {}</p></div></li>',
         reverse("need_detail", kwargs={"city_slug": city_slug, "pk": need.pk}),
-        need.title,
+        translated_html(need.titles, original_language=city.default_language, original=need.title),
         " · ".join([*caption, str(need.state_label), *need.theme_labels]),
         format_html_join("", "{}", ((_line_progress(line, currency),) for line in need.lines.all())),
         _("Still missing"),
