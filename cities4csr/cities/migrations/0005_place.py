@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'places',
                 'ordering': ['city', 'name', 'id'],
                 'indexes': [models.Index(fields=['city', 'name'], name='cities_plac_city_id_14867f_idx')],
-                'constraints': [models.UniqueConstraint(fields=('city', 'kind', 'external_ref'), name='place_unique_external_ref')],
+                'constraints': [models.UniqueConstraint(fields=('city', 'kind', 'external_ref'), name='place_unique_external_ref', violation_error_message='This city already has a place of this kind with this reference.')],
             },
         ),
     ]
