@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cities4csr.documents",
     "cities4csr.matching",
     "cities4csr.privacy",
+    "cities4csr.homes",
     "cities4csr.web",
     "cities4csr.api",
     "cities4csr.demo",
@@ -289,7 +290,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # above the account's: one address alone cannot lock an account and then go on to the next.
 LOGIN_FAILED_IP_RATE = env("LOGIN_FAILED_IP_RATE", default="20/15m")
 LOGIN_FAILED_ACCOUNT_RATE = env("LOGIN_FAILED_ACCOUNT_RATE", default="20/15m")
-ACCOUNT_ADAPTER = "cities4csr.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "cities4csr.homes.adapter.LandingAccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": f"{LOGIN_FAILED_IP_RATE}/ip,{LOGIN_FAILED_ACCOUNT_RATE}/key"}
 # API throttles (DRF), on the same cache; rates as "N/second|minute|hour|day".
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [

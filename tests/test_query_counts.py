@@ -238,6 +238,46 @@ def add_api_keys(world, n):
         api_key_revoke(actor=world.officer, api_key=api_key)
 
 
+def add_partner_needs(world, n):
+    """Needs of the third-sector body, each with a pledge: its proposals and what they received."""
+    for _ in range(n):
+        proposal = NeedFactory(
+            city=world.city,
+            owner=world.third_sector,
+            lat=LAT,
+            lon=LON,
+            lines=[dict(kind=ResourceKind.MONEY, label="Contributo", quantity=500_000)],
+            published=True,
+        )
+        PledgeFactory(need=proposal, organisation=world.company, accepted=True)
+
+
+def add_volunteer_needs(world, n):
+    for _ in range(n):
+        NeedFactory(
+            city=world.city,
+            owner=world.city_hall,
+            lat=LAT,
+            lon=LON,
+            lines=[dict(kind=ResourceKind.VOLUNTEER_TIME, label="Ore", quantity=10, value_cents=2_000)],
+            published=True,
+        )
+
+
+def add_organisations(world, n):
+    for _ in range(n):
+        OrganisationFactory(city=world.city)
+
+
+def add_officer_cities(world, n):
+    """Other cities where the officer volunteers: the chooser lists them."""
+    from cities4csr.organisations.services import city_role_grant
+
+    with scopes_disabled():
+        for _ in range(n):
+            city_role_grant(actor=None, city=CityFactory(), user=world.officer, role="volunteer")
+
+
 def recomputed(grow):
     def grow_and_recompute(world, n):
         grow(world, n)
@@ -307,9 +347,15 @@ LISTS = {
         "/en/{city}/workspace/company/", add_company_activity, who="representative", prepare=prepare_company
     ),
     "api_keys": Case("/en/{city}/account/api-keys/", add_api_keys, who="officer"),
+    "partner_home": Case("/en/{city}/workspace/partner/", add_partner_needs, who="third_sector_representative"),
+    "volunteer_home": Case("/en/{city}/workspace/volunteer/", add_volunteer_needs, who="volunteer"),
+    "manage_home": Case("/en/{city}/manage/", add_organisations, who="admin"),
+    "my_homes": Case("/en/me/", add_officer_cities, who="officer"),
     # API
     "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
     "api:api-key-list": Case("/api/v1/cities/{city}/api-keys/", add_api_keys, who="officer", api=True),
+    "api:my-home": Case("/api/v1/cities/{city}/me/home/", add_needs_to_review, who="officer", api=True),
+    "api:area-figures": Case("/api/v1/cities/{city}/areas/nil/35/", add_needs, api=True),
     "api:area-list": Case("/api/v1/cities/{city}/areas/?kind=nil", add_areas, api=True),
     "api:area-geojson": Case("/api/v1/cities/{city}/areas.geojson?kind=nil&zoom=11", add_areas, api=True, cached=True),
     "api:indicator-list": Case("/api/v1/cities/{city}/indicators/", add_indicators, api=True),

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from cities4csr.accounts.apikeys import api as api_key_api
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
+from cities4csr.homes.api import views as home_api
 from cities4csr.instruments.api import views as instrument_api
 from cities4csr.matching.api import views as matching_api
 from cities4csr.needs.api import views as need_api
@@ -21,6 +22,8 @@ city_patterns = [
     path("areas/", city_api.AreaListView.as_view(), name="area-list"),
     path("areas.geojson", city_api.AreaGeoJSONView.as_view(), name="area-geojson"),
     path("areas/locate/", city_api.AreaLocateView.as_view(), name="area-locate"),
+    path("areas/<slug:kind>/<str:code>/", home_api.AreaFiguresView.as_view(), name="area-figures"),
+    path("me/home/", home_api.MyHomeView.as_view(), name="my-home"),
     path("indicators/", city_api.IndicatorListView.as_view(), name="indicator-list"),
     path("places/", city_api.PlaceListView.as_view(), name="place-list"),
     path("organisations/", organisation_api.OrganisationListView.as_view(), name="organisation-list"),

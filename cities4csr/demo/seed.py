@@ -40,6 +40,8 @@ from cities4csr.organisations.services import city_role_grant, membership_add, o
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo-cities4csr"
 ROLES = ("admin", "officer", "representative", "volunteer", "public")
+#: the third-sector partner's login (partner@<city>.example) and the body it represents, where the demo has one
+PARTNERS = {"milano": "Wau! Milano"}
 COMUNE = "Comune di Milano"
 CC_BY = "CC BY 4.0"
 
@@ -510,3 +512,14 @@ def _users(city: City) -> None:
                 city_role_grant(actor=None, city=city, user=user, role=role)
         elif role == "representative" and not Membership.objects.filter(user=user).exists():
             membership_add(actor=None, organisation=company, user=user, role=Membership.Role.REPRESENTATIVE)
+    partner = Organisation.objects.filter(name=PARTNERS.get(city.slug, "")).first()
+    if partner is not None:
+        user, created = User.objects.get_or_create(
+            email=demo_email(city.slug, "partner"), defaults={"preferred_language": city.default_language}
+        )
+        if created:
+            user.password = password
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        if not Membership.objects.filter(user=user).exists():
+            membership_add(actor=None, organisation=partner, user=user, role=Membership.Role.REPRESENTATIVE)

@@ -4,10 +4,10 @@ from django.urls import include, path
 
 from cities4csr.cities import views as city_views
 from cities4csr.core import views as core_views
+from cities4csr.homes import views as home_views
 from cities4csr.needs import views as need_views
 from cities4csr.offers import views as offer_views
 from cities4csr.organisations import views as organisation_views
-from cities4csr.pledges import views as pledge_views
 from cities4csr.privacy import views as privacy_views
 
 from . import views
@@ -15,8 +15,8 @@ from .officer import LISTS as OFFICER_LISTS
 from .officer import OfficerListView
 
 city_patterns = [
-    path("", city_views.CityHomeView.as_view(), name="city_home"),
-    path("areas/<slug:kind>/<str:code>/", city_views.AreaDetailView.as_view(), name="area_detail"),
+    path("", home_views.CityHomeView.as_view(), name="city_home"),
+    path("areas/<slug:kind>/<str:code>/", home_views.AreaDetailView.as_view(), name="area_detail"),
     path("data/", city_views.DataSourcesView.as_view(), name="data_sources"),
     path("places/search/", city_views.PlaceSearchView.as_view(), name="place_search"),
     path("places/geocode/", city_views.PlaceGeocodeView.as_view(), name="place_geocode"),
@@ -28,6 +28,7 @@ city_patterns = [
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/", core_views.NotificationOpenView.as_view(), name="notification_open"),
     path("organisations/", include("cities4csr.organisations.urls")),
+    path("manage/", home_views.AdminHomeView.as_view(), name="manage_home"),
     path("manage/", include("cities4csr.organisations.manage_urls")),
     path("manage/settings/", city_views.CitySettingsView.as_view(), name="city_settings"),
     path("manage/themes/", need_views.CityThemesView.as_view(), name="city_themes"),
@@ -43,17 +44,20 @@ city_patterns = [
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
-    path("workspace/officer/", pledge_views.OfficerWorkspaceView.as_view(), name="officer_workspace"),
+    path("workspace/officer/", home_views.OfficerHomeView.as_view(), name="officer_workspace"),
     *[
         path(f"workspace/officer/{key}/", OfficerListView.as_view(kind=key), name=f"officer_{key}")
         for key in OFFICER_LISTS
     ],
-    path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
+    path("workspace/company/", home_views.CompanyHomeView.as_view(), name="company_workspace"),
+    path("workspace/partner/", home_views.PartnerHomeView.as_view(), name="partner_home"),
+    path("workspace/volunteer/", home_views.VolunteerHomeView.as_view(), name="volunteer_home"),
     path("workspace/company/offers/<int:pk>/", offer_views.OfferEditView.as_view(), name="offer_edit"),
 ]
 
 urlpatterns = [
     path("", views.NetworkHomeView.as_view(), name="network_home"),
+    path("me/", home_views.MyHomesView.as_view(), name="my_homes"),
     path("account/e-mails/", core_views.EmailPreferencesView.as_view(), name="email_preferences"),
     path("cookies/", privacy_views.CookieNoticeView.as_view(), name="network_cookie_notice"),
     path("<slug:city_slug>/", include(city_patterns)),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cities4csr.demo.seed import CITIES, DEMO_PASSWORD, ROLES, demo_email, seed_demo
+from cities4csr.demo.seed import CITIES, DEMO_PASSWORD, PARTNERS, ROLES, demo_email, seed_demo
 
 
 class Command(BaseCommand):
@@ -15,3 +15,5 @@ class Command(BaseCommand):
         for slug in CITIES:
             for role in ROLES:
                 self.stdout.write(f"  {slug:8} {role:15} {demo_email(slug, role)}")
+            if slug in PARTNERS:
+                self.stdout.write(f"  {slug:8} {'partner':15} {demo_email(slug, 'partner')}")
