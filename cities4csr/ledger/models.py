@@ -65,7 +65,7 @@ class Account(CityScopedModel):
 class Source(models.TextChoices):
     PLEDGE = "pledge", _("Pledge")
     FUND_CONTRIBUTION = "fund_contribution", _("Fund contribution")
-    MATCH = "match", _("Match")
+    MATCH = "match", _("Match funding")
     AWARD = "award", _("Award")
     DISBURSEMENT = "disbursement", _("Disbursement")
     REFUND = "refund", _("Refund")

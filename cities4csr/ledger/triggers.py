@@ -5,12 +5,17 @@ advances to the next movement, and only to one whose postings sum to zero.
 Used by the migration that makes the tables; the tests drop and re-create them to simulate
 tampering by someone with the database's owner rights."""
 
+import threading
+from contextlib import contextmanager
+
 SQLITE_CREATE = [
     *[
-        f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}
+        f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} {when}
         BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only: {op} refused on {table}'); END"""
         for table in ("ledger_posting", "ledger_group")
-        for op in ("UPDATE", "DELETE")
+        # emptying the whole database (flush: the tests, restore --force) deletes row by row on
+        # SQLite; PostgreSQL truncates, which row triggers do not see
+        for op, when in (("UPDATE", ""), ("DELETE", "WHEN NOT ledger_flushing()"))
     ],
     """CREATE TRIGGER ledger_head_advance BEFORE UPDATE ON ledger_head
     WHEN NEW.last_group_id IS NOT NULL AND (
@@ -66,6 +71,31 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS ledger_append_only()",
     "DROP FUNCTION IF EXISTS ledger_head_advance()",
 ]
+
+_state = threading.local()
+
+
+def _flushing() -> int:
+    return int(getattr(_state, "flushing", False))
+
+
+@contextmanager
+def whole_database_emptied():
+    """While ``flush`` empties every table of the database (ledger/management/commands/flush.py),
+    the SQLite triggers let its row-by-row DELETE through. Nothing else sets it."""
+    _state.flushing = True
+    try:
+        yield
+    finally:
+        _state.flushing = False
+
+
+def sqlite_functions(sender, connection, **kwargs) -> None:
+    """Give each SQLite connection the function the triggers ask (a connection without it, a
+    console's, is refused every DELETE as well: "no such function")."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("ledger_flushing", 0, _flushing)
+
 
 STATEMENTS = {"sqlite": (SQLITE_CREATE, SQLITE_DROP), "postgresql": (POSTGRESQL_CREATE, POSTGRESQL_DROP)}
 

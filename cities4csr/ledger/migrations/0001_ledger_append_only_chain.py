@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('seq', models.PositiveBigIntegerField(help_text='1, 2, 3… per city: the place in the chain', verbose_name='number')),
-                ('source', models.CharField(choices=[('pledge', 'Pledge'), ('fund_contribution', 'Fund contribution'), ('match', 'Match'), ('award', 'Award'), ('disbursement', 'Disbursement'), ('refund', 'Refund'), ('correction', 'Correction')], max_length=30, verbose_name='source')),
+                ('source', models.CharField(choices=[('pledge', 'Pledge'), ('fund_contribution', 'Fund contribution'), ('match', 'Match funding'), ('award', 'Award'), ('disbursement', 'Disbursement'), ('refund', 'Refund'), ('correction', 'Correction')], max_length=30, verbose_name='source')),
                 ('source_ref', models.CharField(blank=True, default='', help_text='What wrote it (pledges.pledgeitem:12): writing it again adds nothing', max_length=100, verbose_name='source reference')),
                 ('resource_kind', models.CharField(choices=[('money', 'Money'), ('goods', 'Goods'), ('volunteer_time', 'Volunteer time'), ('expertise', 'Pro-bono expertise'), ('space', 'Space')], max_length=20, verbose_name='resource')),
                 ('motivation', models.CharField(choices=[('charitable_gift', 'Charitable gift'), ('community_investment', 'Community investment'), ('commercial_initiative', 'Commercial initiative')], max_length=30, verbose_name='motivation')),

@@ -381,3 +381,55 @@ def test_the_migration_runs_the_backfill(world, need, monkeypatch):
     migration._backfill(apps, None)
     migration._backfill(apps, None)
     assert PostingGroup.objects.count() == 2
+
+
+# --- the officers' read-only API -------------------------------------------------------------------
+
+
+def test_officers_read_the_city_ledger_through_the_api_and_no_one_else(world, client):
+    gift = give(world, 10_000)
+    group_reverse(actor=world.officer, group=gift, reason_code=ReasonCode.ENTERED_IN_ERROR)
+    url = f"/api/v1/cities/{world.city.slug}/ledger/"
+    client.force_login(world.officer)
+    answer = client.get(url)
+    assert answer.status_code == 200
+    first, second = answer.json()["results"]
+    assert (first["seq"], first["source"], first["hash"], first["reverses"]) == (
+        1,
+        "fund_contribution",
+        gift.hash,
+        None,
+    )
+    assert (second["reverses"], second["reason_code"]) == (1, "entered_in_error")
+    assert sorted((p["account_kind"], p["amount_cents"]) for p in first["postings"]) == [
+        ("fund", 10_000),
+        ("giver", -10_000),
+    ]
+    for who in (world.representative, world.resident):
+        client.force_login(who)
+        assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code in (401, 403)
+    assert client.post(url, {}).status_code in (401, 403, 405)
+
+
+def test_emptying_the_whole_database_takes_the_ledger_with_it_and_nothing_else_deletes(world):
+    """flush (the tests' teardown, restore --force) deletes row by row on SQLite: allowed then only."""
+    give(world, 100)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Posting.objects.exists() and not PostingGroup.objects.exists()
+    from cities4csr.cities.tests.factories import CityFactory
+
+    city = CityFactory(slug="again")
+    group = group_post(
+        actor=None,
+        city=city,
+        legs=[Leg("giver", 1, -100), Leg("fund", FUND, 100)],
+        source=Source.FUND_CONTRIBUTION,
+        resource_kind=ResourceKind.MONEY,
+        motivation="charitable_gift",
+        valuation="face_value",
+        effective_on=DAY,
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_posting WHERE group_id = %s", [group.pk])
