@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cities4csr.accounts",
     "cities4csr.cities",
     "cities4csr.organisations",
+    "cities4csr.ledger",
     "cities4csr.needs",
     "cities4csr.offers",
     "cities4csr.pledges",

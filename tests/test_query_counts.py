@@ -136,6 +136,22 @@ def add_audit_events(world, n):
         OrganisationFactory(city=world.city)
 
 
+def add_ledger_movements(world, n):
+    from cities4csr.ledger.services import Leg, group_post
+
+    for i in range(n):
+        group_post(
+            actor=None,
+            city=world.city,
+            legs=[Leg("giver", world.company.pk, -100 - i), Leg("fund", 1, 100 + i)],
+            source="fund_contribution",
+            resource_kind="money",
+            motivation="charitable_gift",
+            valuation="face_value",
+            effective_on=date(2026, 12, 1),
+        )
+
+
 def add_city_roles(world, n):
     from cities4csr.organisations.tests.factories import with_role
 
@@ -369,6 +385,7 @@ LISTS = {
     ),
     "api:role-list": Case("/api/v1/cities/{city}/roles/", add_city_roles, who="admin", api=True),
     "api:audit-list": Case("/api/v1/cities/{city}/audit/", add_audit_events, who="officer", api=True),
+    "api:ledger-list": Case("/api/v1/cities/{city}/ledger/", add_ledger_movements, who="officer", api=True),
     "api:need-list": Case("/api/v1/cities/{city}/needs/", add_needs, api=True),
     "api:need-geojson": Case("/api/v1/cities/{city}/needs.geojson", add_needs, api=True),
     "api:need-gap-by-area": Case("/api/v1/cities/{city}/needs/by-area/?kind=nil", add_needs, api=True),

@@ -8,6 +8,7 @@ from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
 from cities4csr.homes.api import views as home_api
 from cities4csr.instruments.api import views as instrument_api
+from cities4csr.ledger.api import views as ledger_api
 from cities4csr.matching.api import views as matching_api
 from cities4csr.needs.api import views as need_api
 from cities4csr.offers.api import views as offer_api
@@ -43,6 +44,7 @@ city_patterns = [
     path("roles/<int:pk>/", organisation_api.CityRoleDetailView.as_view(), name="role-detail"),
     path("role-invitations/", organisation_api.CityInvitationCreateView.as_view(), name="role-invitation-create"),
     path("audit/", core_api.AuditEventListView.as_view(), name="audit-list"),
+    path("ledger/", ledger_api.LedgerGroupListView.as_view(), name="ledger-list"),
     path("notifications/", core_api.NotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", core_api.NotificationReadView.as_view(), name="notification-read"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities4csr.core.i18n import pick
 from cities4csr.core.models import CityScopedModel
+from cities4csr.ledger.resources import KIND_UNITS, ResourceKind  # noqa: F401 - re-exported: the vocabulary lives in the ledger
 
 
 class Action(CityScopedModel):
@@ -66,23 +67,6 @@ class Theme(CityScopedModel):
     @property
     def label(self):
         return pick(self.names) or self.key
-
-
-class ResourceKind(models.TextChoices):
-    MONEY = "money", _("Money")
-    GOODS = "goods", _("Goods")
-    VOLUNTEER_TIME = "volunteer_time", _("Volunteer time")
-    EXPERTISE = "expertise", _("Pro-bono expertise")
-    SPACE = "space", _("Space")
-
-
-#: the unit a quantity of each kind is counted in
-KIND_UNITS = {
-    ResourceKind.MONEY: "cents",
-    ResourceKind.VOLUNTEER_TIME: "hours",
-    ResourceKind.EXPERTISE: "hours",
-    ResourceKind.SPACE: "days",
-}
 
 
 #: what a need still misses, in EUR cents (negative never, in practice): the catalogue's "gap"

@@ -13,9 +13,10 @@ from cities4csr.core.money import active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
 from cities4csr.core.text import fold
+from cities4csr.ledger.resources import resource_valuation  # noqa: F401 - re-exported for offers and imports
 
 from . import sdg
-from .models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
+from .models import Action, Need, ResourceKind, ResourceLine, Theme
 from .selectors import catalogue_choices_forget
 
 DEFAULT_THEMES = {
@@ -252,16 +253,6 @@ def line_add(
             payload={"kind": kind, "quantity": quantity, "value_cents": value_cents},
         )
     return line
-
-
-def resource_valuation(*, kind: str, quantity: int, value_cents: int | None, unit: str = "") -> tuple[int, str]:
-    """(value in EUR cents, unit) of a quantity of a resource kind, for a need's line or an offer:
-    money is counted in cents and is its own value; other kinds need an estimated value."""
-    if kind == ResourceKind.MONEY:
-        value_cents = quantity
-    if value_cents is None:
-        raise ValidationError({"value_cents": _("Give an estimated value.")})
-    return value_cents, unit or KIND_UNITS.get(kind, "units")
 
 
 def need_refresh_totals(need: Need) -> None:

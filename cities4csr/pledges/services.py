@@ -8,12 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from cities4csr.core.lifecycle import effect, transition_apply
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY, active_locale, quantity_format
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.core.uploads import upload_clean
+from cities4csr.ledger.models import Account, Motivation, Source, Valuation
+from cities4csr.ledger.selectors import group_of_source
+from cities4csr.ledger.services import Leg, group_post
 from cities4csr.needs.models import Need, ResourceKind, ResourceLine
 from cities4csr.needs.services import need_refresh_totals, need_transition
 from cities4csr.organisations.selectors import organisations_in_city, partners_choosable
@@ -231,6 +235,61 @@ def _need_delivered(actor, pledge: Pledge, transition, context) -> None:
         and not holding.exclude(state=Pledge.State.VERIFIED).exists()
     ):
         need_transition(actor=None, need=need, to=Need.State.DELIVERED)
+
+
+@effect("pledges.pledge", to=Pledge.State.VERIFIED)
+def _post_to_ledger(actor, pledge: Pledge, transition, context) -> None:
+    """A verified pledge is a contribution: its items go into the city's ledger."""
+    pledge_ledger_post(actor=actor, pledge=pledge)
+
+
+def pledge_ledger_post(*, actor, pledge: Pledge) -> int:
+    """Write a verified pledge into the contributions ledger: one movement per item, from the
+    lead organisation to the need, valued as the item is (money at face value, the rest at cost
+    to the giver, B4SI), on the day it was verified. Idempotent (each item's movement names it):
+    returns how many movements were new. Pledges carry no motivation yet: a pledge to a city's
+    need is recorded as a community investment (ADR 0025)."""
+    need = Need.objects.select_related("area").get(pk=pledge.need_id)
+    organisation = pledge.organisation
+    on = timezone.localdate(pledge.verified_at) if pledge.verified_at else timezone.localdate()
+    written = 0
+    for item in PledgeItem.objects.filter(pledge=pledge).select_related("line").order_by("pk"):
+        money = item.line.kind == ResourceKind.MONEY
+        quantity = 0 if money else item.quantity
+        unit = "" if money else item.line.unit
+        ref = f"pledges.pledgeitem:{item.pk}"
+        before = group_of_source(city=pledge.city, source_ref=ref) is not None
+        group_post(
+            actor=actor,
+            city=pledge.city,
+            legs=[
+                Leg(Account.Kind.GIVER, organisation.pk, -item.value_cents, -quantity, unit, organisation.name),
+                Leg(Account.Kind.NEED, need.pk, item.value_cents, quantity, unit, need.title),
+            ],
+            source=Source.PLEDGE,
+            source_ref=ref,
+            resource_kind=item.line.kind,
+            motivation=Motivation.COMMUNITY_INVESTMENT,
+            valuation=Valuation.FACE_VALUE if money else Valuation.COST,
+            effective_on=on,
+            themes=need.theme_keys,
+            area_code=need.area.code if need.area_id else "",
+        )
+        written += not before
+    return written
+
+
+def pledges_ledger_backfill() -> int:
+    """Write every verified pledge of every city into the ledger (the pledges verified before
+    the ledger existed; the migration runs it). Re-running adds nothing. Returns the movements
+    written."""
+    written = 0
+    with scopes_disabled():
+        pledges = Pledge.objects.filter(state=Pledge.State.VERIFIED).select_related("city", "organisation")
+        for pledge in pledges.order_by("city_id", "verified_at", "pk"):
+            with transaction.atomic():
+                written += pledge_ledger_post(actor=None, pledge=pledge)
+    return written
 
 
 #: the states in which evidence is added, replaced or withdrawn: after verification it is the record

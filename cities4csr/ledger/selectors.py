@@ -1,0 +1,100 @@
+"""Reads of the contributions ledger: balances, movements, and the check of a city's chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django_scopes import scope
+
+from .chain import GENESIS, group_hash
+from .models import Account, ChainHead, Posting, PostingGroup
+from .services import group_content
+
+
+def account_of(*, city, kind: str, ref_id: int) -> Account | None:
+    return Account.objects.with_scopes_disabled().filter(city=city, kind=kind, ref_id=ref_id).first()
+
+
+def group_of_source(*, city, source_ref: str) -> PostingGroup | None:
+    """The movement that records ``source_ref`` ("pledges.pledgeitem:12"), if written."""
+    return PostingGroup.objects.with_scopes_disabled().filter(city=city, source_ref=source_ref).first()
+
+
+def account_balance(*, account: Account) -> int:
+    """The account's balance in cents: one indexed sum of its postings (``Account.balance_cents``
+    is the same figure kept by the writes, which ``ledger_verify`` compares)."""
+    total = Posting.objects.with_scopes_disabled().filter(account=account).aggregate(total=Sum("amount_cents"))
+    return total["total"] or 0
+
+
+def groups_of(*, city):
+    """A city's movements in chain order, with their postings and accounts."""
+    return (
+        PostingGroup.objects.with_scopes_disabled()
+        .filter(city=city)
+        .select_related("reverses")
+        .prefetch_related("postings__account")
+        .order_by("seq")
+    )
+
+
+@dataclass
+class ChainReport:
+    """The result of checking a city's ledger: ``broken`` is None when all holds, else the first
+    problem found, as ``(seq, reason)`` (seq 0: not a movement, the head or a balance)."""
+
+    city: object
+    groups: int
+    head_hash: str
+    broken: tuple[int, str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def ledger_chain_verify(*, city, chunk: int = 2000) -> ChainReport:
+    """Walk ``city``'s movements in order: each one must follow the previous (number and hash),
+    its hash must match its content and postings, and its postings must sum to zero; then the
+    head must name the last one and each account's stored balance the sum of its postings."""
+    with scope(city=city.pk):
+        return _chain_verify(city, chunk)
+
+
+def _chain_verify(city, chunk: int) -> ChainReport:
+    expected_prev = GENESIS
+    count = 0
+    for group in groups_of(city=city).iterator(chunk_size=chunk):
+        count += 1
+        postings = list(group.postings.all())
+        if group.seq != count:
+            return ChainReport(city, count, expected_prev, (group.seq, f"expected movement #{count} here"))
+        if group.prev_hash != expected_prev:
+            return ChainReport(city, count, expected_prev, (group.seq, "does not follow the previous movement"))
+        legs = [(p.account.kind, p.account.ref_id, p.amount_cents, p.quantity, p.unit) for p in postings]
+        if len(postings) < 2 or sum(p.amount_cents for p in postings) or sum(p.quantity for p in postings):
+            return ChainReport(city, count, expected_prev, (group.seq, "its postings do not sum to zero"))
+        if group_hash(prev_hash=group.prev_hash, content=group_content(group), postings=legs) != group.hash:
+            return ChainReport(city, count, expected_prev, (group.seq, "its content does not match its hash"))
+        expected_prev = group.hash
+    head = ChainHead.objects.with_scopes_disabled().filter(city=city).first()
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
+    if head_seq != count or head_hash != expected_prev:
+        return ChainReport(
+            city, count, expected_prev, (0, f"the head names movement #{head_seq}, the chain ends at #{count}")
+        )
+    sums = dict(
+        Posting.objects.with_scopes_disabled()
+        .filter(city=city)
+        .values("account")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("account", "total")
+        .order_by("account")
+    )
+    for account in Account.objects.with_scopes_disabled().filter(city=city).order_by("pk"):
+        if account.balance_cents != sums.get(account.pk, 0):
+            return ChainReport(
+                city, count, expected_prev, (0, f"the balance of {account} is not the sum of its postings")
+            )
+    return ChainReport(city, count, expected_prev)

@@ -1,0 +1,318 @@
+"""Writes of the contributions ledger (ADR 0025): post a movement, reverse one.
+
+Low-level: the callers (a pledge's verification, later a fund's contribution, an award, a match)
+check who may act and call these inside their own transaction. Each write locks the city's chain
+head, so a city's movements are numbered, chained and checked one at a time, then locks the
+accounts it moves, checks that a fund or a campaign stays at or above its floor, writes the
+movement and its postings, moves the stored balances and the head, and audits it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
+from cities4csr.core.services import audit_log
+
+from .chain import group_hash
+from .models import Account, ChainHead, Motivation, Posting, PostingGroup, ReasonCode, Source, Valuation
+from .resources import ResourceKind
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a movement to write: ``amount_cents`` into (positive) or out of (negative) the
+    account of ``kind`` and ``ref_id`` (made on first use, named ``label``)."""
+
+    kind: str
+    ref_id: int
+    amount_cents: int
+    quantity: int = 0
+    unit: str = ""
+    label: str = ""
+
+
+#: kind of account -> functions giving the least an account may hold, in cents (a fund's pending
+#: awards: registered by the funds app); the floor is never below zero for a holding account
+Floor = Callable[[Account], int]
+FLOORS: dict[str, list[Floor]] = defaultdict(list)
+
+
+def floor_register(kind: str):
+    """Register ``fn(account) -> cents`` as a floor of the accounts of ``kind``: a movement that
+    would leave one below it is refused. It runs under the city's chain lock."""
+
+    def register(fn: Floor) -> Floor:
+        FLOORS[kind].append(fn)
+        return fn
+
+    return register
+
+
+def _invalid(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def _check_choice(value: str, choices, field: str) -> None:
+    if value not in choices.values:
+        raise ValidationError({field: ValidationError(_("Unknown value."), code="invalid_choice")})
+
+
+def _legs_check(legs: list[Leg]) -> None:
+    if len(legs) < 2:
+        raise _invalid(_("A movement has at least two sides."), "too_few_postings")
+    for leg in legs:
+        _check_choice(leg.kind, Account.Kind, "kind")
+        if abs(leg.amount_cents) > MAX_CENTS or abs(leg.quantity) > MAX_QUANTITY * MAX_CENTS:
+            raise _invalid(_("The amount is too large."), "too_large")
+        if leg.amount_cents == 0 and leg.quantity == 0:
+            raise _invalid(_("Each side of a movement moves an amount or a quantity."), "empty_posting")
+    if sum(leg.amount_cents for leg in legs) != 0 or sum(leg.quantity for leg in legs) != 0:
+        raise _invalid(_("The sides of a movement must sum to zero."), "unbalanced")
+
+
+def _head_locked(city) -> ChainHead:
+    """The city's chain head, locked (made on the city's first movement; two first movements at
+    once both end up waiting on the same row)."""
+    heads = ChainHead.objects.with_scopes_disabled().select_for_update(of=("self",))
+    head = heads.filter(city=city).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                ChainHead.objects.with_scopes_disabled().create(city=city)
+        except IntegrityError:
+            pass  # another first movement made it
+        head = heads.get(city=city)
+    return head
+
+
+def _accounts(city, legs: list[Leg]) -> dict[tuple[str, int], Account]:
+    """The legs' accounts, made on first use, locked in id order (under the chain lock, so no two
+    writers of the city make the same one)."""
+    scoped = Account.objects.with_scopes_disabled()
+    keys = sorted({(leg.kind, leg.ref_id) for leg in legs})
+    labels = {(leg.kind, leg.ref_id): leg.label for leg in legs}
+    for kind, ref_id in keys:
+        scoped.get_or_create(
+            city=city,
+            kind=kind,
+            ref_id=ref_id,
+            defaults={"label": labels[kind, ref_id][:255], "holds": kind in Account.HOLDING},
+        )
+    found = scoped.select_for_update(of=("self",)).filter(city=city).order_by("pk")
+    match = Q(pk__in=[])
+    for kind, ref_id in keys:
+        match |= Q(kind=kind, ref_id=ref_id)
+    return {(a.kind, a.ref_id): a for a in found.filter(match)}
+
+
+def account_floor(account: Account) -> int | None:
+    """The least ``account`` may hold, in cents; None: no floor (a giver gives, a need receives)."""
+    if not account.holds:
+        return None
+    return max([0, *(fn(account) for fn in FLOORS[account.kind])])
+
+
+def group_content(group: PostingGroup) -> dict:
+    """What a movement's hash covers besides its postings and the previous hash."""
+    return {
+        "city": group.city_id,
+        "seq": group.seq,
+        "source": group.source,
+        "source_ref": group.source_ref,
+        "resource_kind": group.resource_kind,
+        "motivation": group.motivation,
+        "themes": group.themes,
+        "area": group.area_code,
+        "valuation": group.valuation,
+        "effective_on": group.effective_on.isoformat(),
+        "memo": group.memo,
+        "reverses": group.reverses.hash if group.reverses_id else "",
+        "reason": group.reason_code,
+    }
+
+
+def _post(
+    *,
+    actor,
+    city,
+    legs: list[Leg],
+    source: str,
+    resource_kind: str,
+    motivation: str,
+    valuation: str,
+    effective_on: datetime.date,
+    themes: str = "",
+    area_code: str = "",
+    memo: str = "",
+    source_ref: str = "",
+    reverses: PostingGroup | None = None,
+    reason_code: str = "",
+) -> PostingGroup:
+    _legs_check(legs)
+    _check_choice(source, Source, "source")
+    _check_choice(resource_kind, ResourceKind, "resource_kind")
+    _check_choice(motivation, Motivation, "motivation")
+    _check_choice(valuation, Valuation, "valuation")
+    if not isinstance(effective_on, datetime.date) or isinstance(effective_on, datetime.datetime):
+        raise ValidationError({"effective_on": ValidationError(_("Give a date."), code="invalid_date")})
+    with transaction.atomic():
+        head = _head_locked(city)
+        groups = PostingGroup.objects.with_scopes_disabled()
+        if source_ref:
+            done = groups.filter(city=city, source_ref=source_ref).first()
+            if done is not None:  # posted already: a retry, a second run of the migration
+                return done
+        if reverses is not None and groups.filter(reverses=reverses).exists():
+            raise _invalid(_("This movement has already been reversed."), "already_reversed")
+        accounts = _accounts(city, legs)
+        moves: dict[int, int] = defaultdict(int)
+        for leg in legs:
+            moves[accounts[leg.kind, leg.ref_id].pk] += leg.amount_cents
+        for account in accounts.values():
+            floor = account_floor(account)
+            if floor is not None and account.balance_cents + moves[account.pk] < floor:
+                raise _invalid(
+                    _("%(account)s does not hold enough for this movement.") % {"account": account},
+                    "insufficient_balance",
+                )
+        group = PostingGroup(
+            city=city,
+            seq=head.seq + 1,
+            source=source,
+            source_ref=source_ref,
+            resource_kind=resource_kind,
+            motivation=motivation,
+            themes=themes,
+            area_code=area_code,
+            valuation=valuation,
+            effective_on=effective_on,
+            memo=memo[:255],
+            reverses=reverses,
+            reason_code=reason_code,
+            prev_hash=head.last_hash,
+        )
+        group.hash = group_hash(
+            prev_hash=head.last_hash,
+            content=group_content(group),
+            postings=[(leg.kind, leg.ref_id, leg.amount_cents, leg.quantity, leg.unit) for leg in legs],
+        )
+        group.save()
+        Posting.objects.with_scopes_disabled().bulk_create(
+            [
+                Posting(
+                    city=city,
+                    group=group,
+                    account=accounts[leg.kind, leg.ref_id],
+                    amount_cents=leg.amount_cents,
+                    quantity=leg.quantity,
+                    unit=leg.unit,
+                )
+                for leg in legs
+            ]
+        )
+        for pk, delta in sorted(moves.items()):
+            if delta:
+                Account.objects.with_scopes_disabled().filter(pk=pk).update(balance_cents=F("balance_cents") + delta)
+        ChainHead.objects.with_scopes_disabled().filter(pk=head.pk).update(
+            seq=group.seq, last_hash=group.hash, last_group=group
+        )
+        audit_log(
+            actor=actor,
+            city=city,
+            verb="ledger.reverse" if reverses is not None else "ledger.post",
+            obj=group,
+            payload={
+                "seq": group.seq,
+                "source": source,
+                "source_ref": source_ref,
+                "reverses": reverses.seq if reverses is not None else None,
+                "reason": reason_code,
+                "amount_cents": sum(leg.amount_cents for leg in legs if leg.amount_cents > 0),
+                "hash": group.hash,
+            },
+        )
+    return group
+
+
+def group_post(
+    *,
+    actor,
+    city,
+    legs: list[Leg],
+    source: str,
+    resource_kind: str,
+    motivation: str,
+    valuation: str,
+    effective_on: datetime.date,
+    themes: str = "",
+    area_code: str = "",
+    memo: str = "",
+    source_ref: str = "",
+) -> PostingGroup:
+    """Write one movement of ``city``: ``legs`` summing to zero, in amount and in quantity.
+
+    ``source_ref`` names what it records ("pledges.pledgeitem:12"): posting the same reference
+    again returns the movement already written and adds nothing. Raises ``ValidationError``
+    (with a code) when the legs do not balance or a fund or campaign would fall below its floor.
+    The caller has checked who may do this and may hold its own transaction open."""
+    return _post(
+        actor=actor,
+        city=city,
+        legs=legs,
+        source=source,
+        resource_kind=resource_kind,
+        motivation=motivation,
+        valuation=valuation,
+        effective_on=effective_on,
+        themes=themes,
+        area_code=area_code,
+        memo=memo,
+        source_ref=source_ref,
+    )
+
+
+def group_reverse(
+    *, actor, group: PostingGroup, reason_code: str, memo: str = "", effective_on: datetime.date | None = None
+) -> PostingGroup:
+    """Undo ``group`` with a new movement of the opposite postings, linked to it and saying why
+    (a refund is a "refund" movement, anything else a "correction"). Nothing is edited; a movement
+    is reversed once; a reversal is not itself reversed (post the movement again instead)."""
+    _check_choice(reason_code, ReasonCode, "reason_code")
+    if group.reverses_id is not None:
+        raise _invalid(_("A reversal cannot be reversed: record the movement again instead."), "is_reversal")
+    postings = list(Posting.objects.with_scopes_disabled().filter(group=group).select_related("account").order_by("pk"))
+    legs = [
+        Leg(
+            kind=p.account.kind,
+            ref_id=p.account.ref_id,
+            amount_cents=-p.amount_cents,
+            quantity=-p.quantity,
+            unit=p.unit,
+        )
+        for p in postings
+    ]
+    return _post(
+        actor=actor,
+        city=group.city,
+        legs=legs,
+        source=Source.REFUND if reason_code == ReasonCode.REFUND else Source.CORRECTION,
+        resource_kind=group.resource_kind,
+        motivation=group.motivation,
+        valuation=group.valuation,
+        effective_on=effective_on or timezone.localdate(),
+        themes=group.themes,
+        area_code=group.area_code,
+        memo=memo,
+        reverses=group,
+        reason_code=reason_code,
+    )
