@@ -70,6 +70,22 @@ def add_companies(world, n, *, offers=True):
             OfferFactory(organisation=company, quantity=20_000)
 
 
+def add_places(world, n):
+    from cities4csr.cities.models import Place
+
+    start = Place.objects.filter(city=world.city).count()
+    for i in range(start, start + n):
+        Place.objects.create(
+            city=world.city,
+            kind="school",
+            name=f"Scuola {i}",
+            lat=LAT,
+            lon=LON,
+            area=world.areas["35"],
+            external_ref=f"S{i}",
+        )
+
+
 def add_notifications(world, n):
     from cities4csr.core.models import Notification
 
@@ -373,6 +389,8 @@ LISTS = {
     "api:my-home": Case("/api/v1/cities/{city}/me/home/", add_needs_to_review, who="officer", api=True),
     "api:area-figures": Case("/api/v1/cities/{city}/areas/nil/35/", add_needs, api=True),
     "api:area-list": Case("/api/v1/cities/{city}/areas/?kind=nil", add_areas, api=True),
+    "api:place-list": Case("/api/v1/cities/{city}/places/?q=scuola", add_places, api=True),
+    "place_search": Case("/en/{city}/places/search/?q=scuola", add_places),
     "api:area-geojson": Case("/api/v1/cities/{city}/areas.geojson?kind=nil&zoom=11", add_areas, api=True, cached=True),
     "api:indicator-list": Case("/api/v1/cities/{city}/indicators/", add_indicators, api=True),
     "api:organisation-list": Case("/api/v1/cities/{city}/organisations/", add_audit_events, api=True),
@@ -444,6 +462,7 @@ NOT_LISTS = {
     # one object (its page or record), whose query-count lists are the ones above
     "api:city-detail": "one city",
     "api:organisation-detail": "one organisation's record",
+    "api:organisation-csr-profile": "one organisation's profile (and PATCH)",
     "api:pledge-detail": "one pledge's record",
     "api:pledge-agreement": "one agreement with its fixed checklist",
     "pledge_detail": "one pledge's page",
@@ -454,6 +473,7 @@ NOT_LISTS = {
     "evidence_file": "one file",
     "need_photo": "one file",
     "api:area-locate": "the areas containing one point",
+    "place_geocode": "one address sent to the city's geocoder (off by default), for people logged in",
     "city_ping": "the reference page of the benchmarks, no rows",
     "api:advisor": "the advisor's answer to one questionnaire (POST)",
     "advisor": "the questionnaire",
@@ -506,6 +526,8 @@ NOT_LISTS = {
     "api:pledge-transition": "a write (POST)",
     "api:pledge-partner-transition": "a write (POST)",
     "api:pledge-evidence": "a write (POST)",
+    "api:pledge-evidence-replace": "a write (POST)",
+    "api:pledge-evidence-withdraw": "a write (POST)",
     "api:pledge-agreement-notice": "a write (POST)",
     "api:pledge-agreement-conclude": "a write (POST)",
     "api:pledge-agreement-returns": "a write (POST)",

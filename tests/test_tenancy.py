@@ -136,6 +136,7 @@ def milan_secrets(milano, users):
         "organisation_pk": secret.pk,
         "line_pk": line.pk,
         "site_pk": site.pk,
+        "evidence_pk": 1,
         "kind": "nil",
         "code": "35",
         "token": "not-a-token",
@@ -197,6 +198,15 @@ def test_unknown_city_is_404_everywhere(users):
             fill(
                 route,
                 "atlantis",
-                {"pk": 1, "organisation_pk": 1, "line_pk": 1, "site_pk": 1, "kind": "nil", "code": "1", "token": "x"},
+                {
+                    "pk": 1,
+                    "organisation_pk": 1,
+                    "line_pk": 1,
+                    "site_pk": 1,
+                    "evidence_pk": 1,
+                    "kind": "nil",
+                    "code": "1",
+                    "token": "x",
+                },
             )
         ).status_code in (404, 405)
