@@ -12,7 +12,7 @@ from cities4csr.privacy import views as privacy_views
 
 from . import views
 from .officer import LISTS as OFFICER_LISTS
-from .officer import OfficerListView
+from .officer import OfficerActivityView, OfficerListView
 
 city_patterns = [
     path("", city_views.CityHomeView.as_view(), name="city_home"),
@@ -22,7 +22,7 @@ city_patterns = [
     path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("cookies/", privacy_views.CookieNoticeView.as_view(), name="cookie_notice"),
     path("ping/", views.PingView.as_view(), name="city_ping"),
-    path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
+    path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),  # -> officer_activity
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/", core_views.NotificationOpenView.as_view(), name="notification_open"),
     path("organisations/", include("cities4csr.organisations.urls")),
@@ -46,6 +46,7 @@ city_patterns = [
         path(f"workspace/officer/{key}/", OfficerListView.as_view(kind=key), name=f"officer_{key}")
         for key in OFFICER_LISTS
     ],
+    path("workspace/officer/activity/", OfficerActivityView.as_view(), name="officer_activity"),
     path("workspace/company/", offer_views.CompanyWorkspaceView.as_view(), name="company_workspace"),
     path("workspace/company/offers/<int:pk>/", offer_views.OfferEditView.as_view(), name="offer_edit"),
 ]
