@@ -184,6 +184,14 @@ KINDS = {
         ObjectKind("pledges.pledge", "pledge_detail", related=("organisation", "need")),
         ObjectKind("pledges.pledgepartner", "pledge_detail", "pledge_id", related=("organisation", "pledge__need")),
         ObjectKind("pledges.evidence", "pledge_detail", "pledge_id"),
+        ObjectKind(
+            "instruments.agreement",
+            "pledge_detail",
+            "pledge_id",
+            title=lambda o: str(o.pledge),
+            recorded=lambda t: pgettext("audit", "an agreement"),
+            related=("pledge__organisation", "pledge__need"),
+        ),
         ObjectKind("organisations.organisation", "organisation_detail", title=lambda o: o.name),
         ObjectKind("organisations.site", "organisation_detail", "organisation_id", title=lambda o: o.label),
         ObjectKind(
@@ -298,6 +306,11 @@ class Change:
     old: str = ""
     new: str = ""
 
+    @property
+    def label_text(self) -> str:
+        """ "State:" ("État :" in French)."""
+        return pgettext("audit change", "%(label)s:") % {"label": self.label}
+
 
 @dataclass
 class ActivityRow:
@@ -318,7 +331,9 @@ class ActivityRow:
 
     @property
     def changes_text(self) -> str:
-        return "; ".join(f"{c.label}: {c.old} → {c.new}" if c.old else f"{c.label}: {c.new}" for c in self.changes)
+        return "; ".join(
+            f"{c.label_text} {c.old} → {c.new}" if c.old else f"{c.label_text} {c.new}" for c in self.changes
+        )
 
 
 def _live_objects(city, events) -> dict[tuple[str, str], object]:

@@ -285,3 +285,17 @@ def test_the_api_gives_the_filtered_trail_with_sentences(world, published):
     assert item["changes"] == [{"label": "Stato", "old": "Bozza", "new": "Pubblicato"}]
     bad = _client(world.officer).get(f"/api/v1/cities/{world.city.slug}/audit/", {"since": "yesterday"})
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_include_renders_recent_activity_for_other_pages(world, published):
+    from django.template.loader import render_to_string
+
+    officer, need = published
+    with translation.override("fr"):
+        html = render_to_string("includes/activity_list.html", {"rows": activity_recent(city=world.city, limit=3)})
+    assert html.count("<li class=") == 3
+    assert "a publié le besoin" in html and f"/fr/{world.city.slug}/needs/{need.pk}/" in html
+    assert "État\u00a0: Brouillon → Publié" in html.replace(
+        '<span aria-hidden="true">→</span><span class="visually-hidden">devient</span>', "→"
+    )
