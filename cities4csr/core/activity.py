@@ -258,12 +258,18 @@ def person_name(user) -> str:
     return user.get_full_name() or email
 
 
+_PURGED = re.compile(r"person #(\d+)")  # what the retention purge leaves of an address (privacy.retention)
+
+
 def _recorded_person(label: str) -> str:
+    """A person as an event recorded them: an erased account's address becomes its pseudonym, and
+    what the retention purge left ("person #42", "[e-mail removed]") is said in the reader's words."""
     from cities4csr.privacy.services import PSEUDONYM_DOMAIN
 
     if label.endswith("@" + PSEUDONYM_DOMAIN):
         return label.split("@", 1)[0]
-    return label
+    label = _PURGED.sub(lambda m: pgettext("audit", "person no. %(id)s") % {"id": m.group(1)}, label)
+    return label.replace("[e-mail removed]", pgettext("audit", "a person"))
 
 
 ROLE_WORDS = {
@@ -510,9 +516,9 @@ def activity_rows(events, *, city) -> list[ActivityRow]:
         if kind is not None and obj is not None:
             title, url = kind.title(obj) or _fallback_title(event), _link(kind, obj, city)
         elif kind is not None and kind.recorded is not None and event.object_repr:
-            title, url = kind.recorded(event.object_repr), ""
+            title, url = _recorded_person(kind.recorded(event.object_repr)), ""
         else:
-            title, url = _fallback_title(event), ""
+            title, url = _recorded_person(_fallback_title(event)), ""
         payload = event.payload if isinstance(event.payload, dict) else {}
         person = _recorded_person(str(payload.get("user", ""))) or pgettext("audit", "someone")
         role = _role_word(payload.get("role"))

@@ -299,3 +299,14 @@ def test_the_include_renders_recent_activity_for_other_pages(world, published):
     assert "État\u00a0: Brouillon → Publié" in html.replace(
         '<span aria-hidden="true">→</span><span class="visually-hidden">devient</span>', "→"
     )
+
+
+@pytest.mark.django_db
+def test_what_the_retention_purge_left_reads_in_the_readers_language(world):
+    with transaction.atomic():
+        audit_log(
+            actor=world.admin, city=world.city, verb="membership.add", obj=world.city, payload={"user": "person #42"}
+        )
+    with translation.override("it"):
+        (row,) = activity_rows(audit_events(city=world.city, verb="membership.add", actor=world.admin), city=world.city)
+    assert "persona n. 42" in row.text and "person #" not in row.text
