@@ -287,6 +287,7 @@ LISTS = {
     "area_detail": Case("/en/{city}/areas/nil/35/", add_indicators),
     "data_sources": Case("/en/{city}/data/", add_indicators),
     "officer_activity": Case("/en/{city}/workspace/officer/activity/", add_activity, who="officer"),
+    "audit_trail": Case("/en/{city}/audit/", add_activity, who="officer"),
     "inbox": Case("/en/{city}/inbox/", add_notifications, who="representative"),
     "api:notification-list": Case(
         "/api/v1/cities/{city}/notifications/", add_notifications, who="representative", api=True
@@ -386,7 +387,6 @@ LISTS = {
 }
 
 NOT_LISTS = {
-    "audit_trail": "the former address of the activity page (officer_activity): a redirect",
     "notification_open": "one notification, marked read, then a redirect",
     "api:notification-read": "a write: marks notifications read, lists nothing",
     "email_preferences": "a form of the fixed kinds of notification",

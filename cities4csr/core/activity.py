@@ -24,7 +24,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -497,6 +497,13 @@ def _role_word(value) -> str:
     return str(labels.get(value, pgettext("audit", "a role")))
 
 
+def _sentence_html(template: str, **values) -> SafeString:
+    """The translated sentence as HTML: its own text escaped, each placeholder filled by
+    ``format_html`` (which escapes the values, or keeps the links built by format_html)."""
+    escaped = str(conditional_escape(template)).replace("{", "{{").replace("}", "}}")
+    return format_html(re.sub(r"%\((\w+)\)s", r"{\1}", escaped), **values)
+
+
 def activity_rows(events, *, city) -> list[ActivityRow]:
     """The events (already scoped to ``city``) as rows people read: a fixed number of queries
     whatever their number (the objects of each kind at once, the actors' roles at once)."""
@@ -529,15 +536,7 @@ def activity_rows(events, *, city) -> list[ActivityRow]:
             else format_html("<strong>{}</strong>", actor_name)
         )
         object_html = format_html('<a href="{}">{}</a>', url, title) if url else conditional_escape(title)
-        html = mark_safe(  # noqa: S308 - the template is escaped, the values are escaped or built by format_html
-            conditional_escape(template)
-            % {
-                "actor": actor_html,
-                "object": object_html,
-                "person": conditional_escape(person),
-                "role": conditional_escape(role),
-            }
-        )
+        html = _sentence_html(template, actor=actor_html, object=object_html, person=person, role=role)
         actor_text = f"{actor_name} ({actor_role})" if actor_role else actor_name
         text = template % {"actor": actor_text, "object": title, "person": person, "role": role}
         rows.append(

@@ -6,26 +6,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, RedirectView
+from django.views.generic import FormView, ListView
 
-from cities4csr.core.mixins import CityMixin, CityPermissionMixin
+from cities4csr.core.mixins import CityMixin
 
 from .forms import EmailPreferencesForm
 from .notifications import KINDS
 from .selectors import email_opt_outs, notifications_of, notifications_unread_count
 from .services import email_preferences_set, notifications_mark_read
-
-
-class AuditTrailView(CityPermissionMixin, RedirectView):
-    """The former address of the city's audit trail: now the officer workspace's activity page
-    (web.officer.OfficerActivityView), filters kept."""
-
-    permission_required = "core.view_auditevent"
-
-    def get_redirect_url(self, *args, **kwargs):
-        return reverse("officer_activity", kwargs={"city_slug": self.city.slug}) + (
-            "?" + self.request.META["QUERY_STRING"] if self.request.META.get("QUERY_STRING") else ""
-        )
 
 
 class InboxView(LoginRequiredMixin, CityMixin, ListView):

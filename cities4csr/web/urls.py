@@ -22,7 +22,8 @@ city_patterns = [
     path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("cookies/", privacy_views.CookieNoticeView.as_view(), name="cookie_notice"),
     path("ping/", views.PingView.as_view(), name="city_ping"),
-    path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),  # -> officer_activity
+    # the former address of the activity page, kept for bookmarks and the header's link
+    path("audit/", OfficerActivityView.as_view(), name="audit_trail"),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/", core_views.NotificationOpenView.as_view(), name="notification_open"),
     path("organisations/", include("cities4csr.organisations.urls")),

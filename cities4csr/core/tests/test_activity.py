@@ -200,10 +200,10 @@ def test_the_page_filters_by_verb_and_links_to_the_need(world, published):
 
 
 @pytest.mark.django_db
-def test_the_old_address_leads_to_the_page(world):
+def test_the_former_address_shows_the_page(world, published):
     response = _client(world.officer).get(f"/en/{world.city.slug}/audit/?verb=need.publish")
-    assert response.status_code == 302
-    assert response["Location"] == f"/en/{world.city.slug}/workspace/officer/activity/?verb=need.publish"
+    assert response.status_code == 200
+    assert "published the need" in response.content.decode().split('id="officer-results"')[1]
 
 
 @pytest.mark.django_db
