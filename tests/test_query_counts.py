@@ -168,6 +168,17 @@ def add_ledger_movements(world, n):
         )
 
 
+def add_activity(world, n):
+    """Events of several kinds, by several people (officers, a representative, the system)."""
+    from cities4csr.organisations.tests.factories import representative_of, with_role
+
+    for _ in range(n):
+        officer = with_role(world.city, "officer")
+        draft = NeedFactory(city=world.city, lines=[{"kind": ResourceKind.MONEY, "label": "Fondi", "quantity": 1000}])
+        need_transition(actor=officer, need=draft, to=Need.State.UNDER_REVIEW)
+        representative_of(OrganisationFactory(city=world.city))
+
+
 def add_city_roles(world, n):
     from cities4csr.organisations.tests.factories import with_role
 
@@ -347,7 +358,8 @@ LISTS = {
     "city_home": Case("/en/{city}/", add_areas),
     "area_detail": Case("/en/{city}/areas/nil/35/", add_indicators),
     "data_sources": Case("/en/{city}/data/", add_indicators),
-    "audit_trail": Case("/en/{city}/audit/", add_audit_events, who="officer"),
+    "officer_activity": Case("/en/{city}/workspace/officer/activity/", add_activity, who="officer"),
+    "audit_trail": Case("/en/{city}/audit/", add_activity, who="officer"),
     "inbox": Case("/en/{city}/inbox/", add_notifications, who="representative"),
     "api:notification-list": Case(
         "/api/v1/cities/{city}/notifications/", add_notifications, who="representative", api=True

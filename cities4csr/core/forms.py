@@ -151,3 +151,54 @@ class EmailPreferencesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["by_email"].choices = list(KINDS.items())
+
+
+class ActivityFilterForm(forms.Form):
+    """The filters of the city's activity (audit trail), on the page and in the API: a person, a
+    kind of object, words of its title, what was done, and a range of days."""
+
+    actor = forms.TypedChoiceField(label=gettext_lazy("Person"), required=False, coerce=int, empty_value=None)
+    object_type = forms.ChoiceField(label=gettext_lazy("Kind of object"), required=False)
+    q = forms.CharField(label=gettext_lazy("Object"), required=False, max_length=100, strip=True)
+    verb = forms.ChoiceField(label=gettext_lazy("What was done"), required=False)
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, actors=(), **kwargs):
+        from .activity import object_kind_choices, verb_choices
+
+        super().__init__(*args, **kwargs)
+        everyone = ("", _("Everyone"))
+        self.fields["actor"].choices = [everyone, *actors]
+        self.fields["object_type"].choices = [("", _("Every kind")), *object_kind_choices()]
+        self.fields["verb"].choices = [("", _("Everything")), *verb_choices()]
+        self.fields["q"].widget.attrs["type"] = "search"
+        # the date fields also read the ISO form (the date picker sends it) whatever the language
+        for name in ("since", "until"):
+            self.fields[name].input_formats = ["%Y-%m-%d", *self.fields[name].input_formats]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The last day comes before the first one."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters as ``audit_events`` takes them (an invalid one is left out)."""
+        data = getattr(self, "cleaned_data", {})
+        out = {
+            "actor": data.get("actor"),
+            "object_type": data.get("object_type") or "",
+            "q": data.get("q") or "",
+            "verb": data.get("verb") or "",
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
+        if "until" not in data:
+            out["since"] = out["until"] = None
+        return out

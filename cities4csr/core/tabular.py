@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -23,6 +24,29 @@ LIST_SEPARATOR = ";"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary .xls
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_cell(value):
+    """A cell for an exported table: text a spreadsheet would run as a formula is quoted, control
+    characters are dropped (CSV injection)."""
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL_XML.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_bytes(header, rows) -> bytes:
+    """A CSV file people open in a spreadsheet: UTF-8 with a BOM, every cell through ``safe_cell``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(str(h)) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 class TabularError(Exception):

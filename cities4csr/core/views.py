@@ -8,24 +8,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from cities4csr.core.mixins import CityMixin, CityPermissionMixin
+from cities4csr.core.mixins import CityMixin
 
 from .forms import EmailPreferencesForm
 from .notifications import KINDS
-from .selectors import audit_events, email_opt_outs, notifications_of, notifications_unread_count
+from .selectors import email_opt_outs, notifications_of, notifications_unread_count
 from .services import email_preferences_set, notifications_mark_read
-
-
-class AuditTrailView(CityPermissionMixin, ListView):
-    """The city's audit trail, for its officers."""
-
-    permission_required = "core.view_auditevent"
-    template_name = "core/audit_trail.html"
-    context_object_name = "events"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return audit_events(city=self.city, verb=self.request.GET.get("verb", ""))
 
 
 class InboxView(LoginRequiredMixin, CityMixin, ListView):

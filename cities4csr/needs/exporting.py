@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from cities4csr.core.money import cents_to_euros
+from cities4csr.core.tabular import safe_cell
 
 from .models import ResourceKind
 
@@ -54,9 +54,6 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _line_values(line, currency: str) -> dict:
@@ -101,12 +98,7 @@ def export_rows(needs: Iterable, *, currency: str) -> Iterator[dict]:
             yield {**base, **(_line_values(line, currency) if line else dict.fromkeys(LINE_COLUMNS))}
 
 
-def _safe_text(value):
-    """Cells a spreadsheet would run as a formula are quoted; control characters are dropped."""
-    if not isinstance(value, str):
-        return value
-    value = _ILLEGAL_XML.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+_safe_text = safe_cell  # formulas quoted, control characters dropped (core.tabular)
 
 
 def to_csv(rows: Iterable[dict]) -> bytes:

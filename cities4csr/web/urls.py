@@ -12,7 +12,7 @@ from cities4csr.privacy import views as privacy_views
 
 from . import views
 from .officer import LISTS as OFFICER_LISTS
-from .officer import OfficerListView
+from .officer import OfficerActivityView, OfficerListView
 
 city_patterns = [
     path("", home_views.CityHomeView.as_view(), name="city_home"),
@@ -24,7 +24,8 @@ city_patterns = [
     path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("cookies/", privacy_views.CookieNoticeView.as_view(), name="cookie_notice"),
     path("ping/", views.PingView.as_view(), name="city_ping"),
-    path("audit/", core_views.AuditTrailView.as_view(), name="audit_trail"),
+    # the former address of the activity page, kept for bookmarks and the header's link
+    path("audit/", OfficerActivityView.as_view(), name="audit_trail"),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/", core_views.NotificationOpenView.as_view(), name="notification_open"),
     path("organisations/", include("cities4csr.organisations.urls")),
@@ -49,6 +50,7 @@ city_patterns = [
         path(f"workspace/officer/{key}/", OfficerListView.as_view(kind=key), name=f"officer_{key}")
         for key in OFFICER_LISTS
     ],
+    path("workspace/officer/activity/", OfficerActivityView.as_view(), name="officer_activity"),
     path("workspace/company/", home_views.CompanyHomeView.as_view(), name="company_workspace"),
     path("workspace/partner/", home_views.PartnerHomeView.as_view(), name="partner_home"),
     path("workspace/volunteer/", home_views.VolunteerHomeView.as_view(), name="volunteer_home"),
