@@ -110,7 +110,7 @@ def server(server_env):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to two minutes: on a busy machine the worker takes a while to report
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback only
                     break
