@@ -45,24 +45,39 @@
     // Links on the map stay on this site: a path, never "javascript:" or another origin.
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "#";
   }
-  function fmt(v) { return (Math.round(v * 100) / 100).toLocaleString(document.documentElement.lang); }
+  // Numbers as the page's language writes them, to two decimals. Not toLocaleString: its first call
+  // loads the browser's locale data, a task of 150 ms on a phone, right when the map is drawn.
+  var SEPARATORS = { it: [",", "."], fr: [",", "\u202f"], en: [".", ","] };  // decimal, thousands
+  function fmt(v) {
+    var lang = document.documentElement.lang;
+    var sep = SEPARATORS[lang];
+    var rounded = Math.round(v * 100) / 100;
+    if (!sep || Math.abs(rounded) >= 1e21) { return rounded.toLocaleString(lang); }
+    var parts = String(Math.abs(rounded)).split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, sep[1]);
+    return (rounded < 0 ? "-" : "") + whole + (parts[1] ? sep[0] + parts[1] : "");
+  }
 
   function addPoints(map, url) {
-    // The needs as dots, each linking to its page.
+    // The needs as dots, each linking to its page; built in slices as the areas are (buildInSlices).
     getJSON(url, "application/geo+json")
       .then(function (fc) {
-        L.geoJSON(fc, {
+        buildInSlices(fc.features, {
           pointToLayer: function (f, latlng) {
             return L.circleMarker(latlng, { radius: 7, color: "#ffffff", weight: 2, fillColor: "#b71918", fillOpacity: 1 });
           },
           onEachFeature: function (f, lyr) {
-            var link = text("a", f.properties.title);
-            link.href = localHref(f.properties.url);
-            lyr.bindPopup(link);
-            lyr.bindTooltip(text("span", f.properties.title));
+            lyr.bindPopup(function () {
+              var link = text("a", f.properties.title);
+              link.href = localHref(f.properties.url);
+              return link;
+            });
+            lyr.bindTooltip(function () { return text("span", f.properties.title); });
           }
-        }).addTo(map);
-        el.setAttribute("data-needs", String(fc.features.length));
+        }, function (layer) {
+          layer.addTo(map);
+          el.setAttribute("data-needs", String(fc.features.length));
+        });
       });
   }
 
@@ -78,62 +93,88 @@
   function level() { return Math.floor(map.getZoom()); }
   function areasUrl(z) { return cfg.geojson + (cfg.geojson.indexOf("?") < 0 ? "?" : "&") + "zoom=" + z; }
   var drawnAt = level();
+  // The areas' layers are built off the map a few at a time, yielding to the browser between
+  // slices, then put on the map at once: one drawing (drawing them in slices repaints the whole map
+  // each frame). With the numbers formatted without Intl (fmt), no task is long enough to block a tap
+  // for long (Lighthouse's Total Blocking Time on a phone). Tooltips and popups are built when shown.
+  var SLICE_MS = 8;
+  var areaOptions = {
+    style: function (f) {
+      return { color: "#343a40", weight: 1, fillOpacity: 0.85, fillColor: colour(cfg.values[f.properties.code]) };
+    },
+    onEachFeature: function (f, lyr) {
+      lyr.bindPopup(function () {
+        var v = cfg.values[f.properties.code];
+        var link = text("a", f.properties.code + " " + f.properties.name);
+        link.href = localHref(cfg.areaUrl.replace("CODE", encodeURIComponent(f.properties.code)));
+        var box = document.createElement("div");
+        box.appendChild(link);
+        if (v !== undefined) {
+          box.appendChild(text("div", cfg.label + ": " + fmt(v) + (cfg.unit ? " " + cfg.unit : "")));
+        }
+        return box;
+      });
+      lyr.bindTooltip(function () { return text("span", f.properties.name); }, { sticky: true });
+    }
+  };
+  function buildInSlices(features, options, done) {
+    var layer = L.geoJSON(null, options);
+    var i = 0;
+    function slice() {
+      var until = performance.now() + SLICE_MS;
+      while (i < features.length && performance.now() < until) { layer.addData(features[i++]); }
+      if (i < features.length) { setTimeout(slice, 0); } else { done(layer); }
+    }
+    slice();
+  }
+  function drawInSlices(features, done) {
+    buildInSlices(features, areaOptions, function (layer) { done(layer.addTo(map)); });
+  }
   var shades = cfg.valuesUrl ? getJSON(cfg.valuesUrl).then(function (r) { return r.values; }) : Promise.resolve(cfg.values);
   Promise.all([getJSON(areasUrl(drawnAt), "application/geo+json"), shades])
     .then(function (loaded) {
-      var fc = loaded[0];
       classify(loaded[1] || {});
-      var layer = L.geoJSON(fc, {
-        style: function (f) {
-          return { color: "#343a40", weight: 1, fillOpacity: 0.85, fillColor: colour(cfg.values[f.properties.code]) };
-        },
-        onEachFeature: function (f, lyr) {
-          var v = cfg.values[f.properties.code];
-          var link = text("a", f.properties.code + " " + f.properties.name);
-          link.href = localHref(cfg.areaUrl.replace("CODE", encodeURIComponent(f.properties.code)));
-          var box = document.createElement("div");
-          box.appendChild(link);
-          if (v !== undefined) {
-            box.appendChild(text("div", cfg.label + ": " + fmt(v) + (cfg.unit ? " " + cfg.unit : "")));
-          }
-          lyr.bindPopup(box);
-          lyr.bindTooltip(text("span", f.properties.name), { sticky: true });
-        }
-      }).addTo(map);
-      if (!cfg.bounds && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
-      if (window.performance && performance.mark) { performance.mark("map-drawn"); }
-      el.setAttribute("data-drawn", "true");
-      // Zooming in past the detail drawn fetches the boundaries again, finer.
-      map.on("zoomend", function () {
-        var z = level();
-        if (z <= drawnAt) { return; }
-        drawnAt = z;
-        getJSON(areasUrl(z), "application/geo+json").then(function (finer) {
-          if (z !== drawnAt) { return; }
-          layer.clearLayers();
-          layer.addData(finer);
+      drawInSlices(loaded[0].features, drawn);
+    });
+
+  function drawn(layer) {
+    if (!cfg.bounds && layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+    if (window.performance && performance.mark) { performance.mark("map-drawn"); }
+    el.setAttribute("data-drawn", "true");
+    // Zooming in past the detail drawn fetches the boundaries again, finer, and swaps them in.
+    map.on("zoomend", function () {
+      var z = level();
+      if (z <= drawnAt) { return; }
+      drawnAt = z;
+      getJSON(areasUrl(z), "application/geo+json").then(function (finer) {
+        if (z !== drawnAt) { return; }
+        drawInSlices(finer.features, function (next) {
+          if (z !== drawnAt) { map.removeLayer(next); return; }  // a later zoom asked for finer still
+          map.removeLayer(layer);
+          layer = next.bringToBack();  // under the needs' dots
         });
       });
-      if (cfg.points) { addPoints(map, cfg.points); }
-      el.setAttribute("data-features", String(fc.features.length));
-      if (breaks.length) {
-        var legend = L.control({ position: "bottomright" });
-        legend.onAdd = function () {
-          var div = L.DomUtil.create("div", "map-legend");
-          div.appendChild(text("strong", cfg.label + (cfg.unit ? " (" + cfg.unit + ")" : "")));
-          var lows = [values[0]].concat(breaks);
-          for (var i = 0; i < palette.length; i++) {
-            var row = document.createElement("div");
-            var sw = document.createElement("span");
-            sw.className = "swatch";
-            sw.style.background = palette[i];
-            row.appendChild(sw);
-            row.appendChild(document.createTextNode("≥ " + fmt(lows[i])));
-            div.appendChild(row);
-          }
-          return div;
-        };
-        legend.addTo(map);
-      }
     });
+    if (cfg.points) { addPoints(map, cfg.points); }
+    el.setAttribute("data-features", String(layer.getLayers().length));
+    if (breaks.length) {
+      var legend = L.control({ position: "bottomright" });
+      legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "map-legend");
+        div.appendChild(text("strong", cfg.label + (cfg.unit ? " (" + cfg.unit + ")" : "")));
+        var lows = [values[0]].concat(breaks);
+        for (var i = 0; i < palette.length; i++) {
+          var row = document.createElement("div");
+          var sw = document.createElement("span");
+          sw.className = "swatch";
+          sw.style.background = palette[i];
+          row.appendChild(sw);
+          row.appendChild(document.createTextNode("≥ " + fmt(lows[i])));
+          div.appendChild(row);
+        }
+        return div;
+      };
+      legend.addTo(map);
+    }
+  }
 })();
