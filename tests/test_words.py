@@ -157,6 +157,8 @@ ROLES = ("anonymous", "representative", "officer", "admin", "third_sector")
 
 #: URL names not rendered here, and why. Everything else that answers GET is in PAGES.
 EXCLUDED = {
+    "place_search": "JSON for the map picker's script (its words are checked in cities4csr/cities/tests/test_places.py)",
+    "place_geocode": "JSON for the map picker's script, from the city's geocoder (off in the demo)",
     "healthz": "a probe for the load balancer: JSON, not for people",
     "security_txt": "RFC 9116 text for security researchers, in English by the standard",
     "city_ping": "an empty 204 keeping the session alive",
@@ -286,6 +288,11 @@ PAGES = {
     "officer_agreements": (_city, ""),
     "officer_steps": (_city, ""),
     "company_workspace": (_city, ""),
+    "officer_activity": (_city, ""),
+    "manage_home": (_city, ""),
+    "partner_home": (_city, ""),
+    "volunteer_home": (_city, ""),
+    "my_homes": (None, ""),
     "offer_edit": (lambda d: {**_city(d), "pk": d["offer"].pk}, ""),
 }
 

@@ -51,10 +51,15 @@ class Account(CityScopedModel):
         verbose_name_plural = _("ledger accounts")
         db_table = "ledger_account"
         constraints = [
-            models.UniqueConstraint(fields=["city", "kind", "ref_id"], name="ledger_account_unique_ref"),
+            models.UniqueConstraint(
+                fields=["city", "kind", "ref_id"],
+                name="ledger_account_unique_ref",
+                violation_error_message=_("This account already exists in the ledger."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(holds=False) | models.Q(balance_cents__gte=0),
                 name="ledger_account_holding_not_negative",
+                violation_error_message=_("This balance cannot go below zero."),
             ),
         ]
 
@@ -135,15 +140,23 @@ class PostingGroup(CityScopedModel):
         verbose_name_plural = _("ledger movements")
         db_table = "ledger_group"
         constraints = [
-            models.UniqueConstraint(fields=["city", "seq"], name="ledger_group_unique_seq"),
             models.UniqueConstraint(
-                fields=["city", "source_ref"], condition=~models.Q(source_ref=""), name="ledger_group_unique_source"
+                fields=["city", "seq"],
+                name="ledger_group_unique_seq",
+                violation_error_message=_("Another movement was recorded at the same moment: please try again."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="ledger_group_unique_source",
+                violation_error_message=_("This movement has already been recorded."),
             ),
             # a reversal says why; nothing else has a reason code
             models.CheckConstraint(
                 condition=(models.Q(reverses__isnull=True) & models.Q(reason_code=""))
                 | (models.Q(reverses__isnull=False) & ~models.Q(reason_code="")),
                 name="ledger_group_reversal_reason",
+                violation_error_message=_("A reversal says why it reverses; no other movement has a reason code."),
             ),
         ]
 
@@ -180,7 +193,9 @@ class Posting(CityScopedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(amount_cents=0) | ~models.Q(quantity=0), name="ledger_posting_not_empty"
+                condition=~models.Q(amount_cents=0) | ~models.Q(quantity=0),
+                name="ledger_posting_not_empty",
+                violation_error_message=_("A posting moves an amount or a quantity."),
             ),
         ]
 
@@ -207,7 +222,13 @@ class ChainHead(CityScopedModel):
     class Meta:
         ordering = ["city"]
         db_table = "ledger_head"
-        constraints = [models.UniqueConstraint(fields=["city"], name="ledger_head_one_per_city")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city"],
+                name="ledger_head_one_per_city",
+                violation_error_message=_("A city's ledger has one chain."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.city_id}: #{self.seq} {self.last_hash[:12]}"

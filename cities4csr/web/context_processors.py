@@ -3,6 +3,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 
 from cities4csr.core.selectors import notifications_unread_count
+from cities4csr.homes.selectors import homes_in_city
 from cities4csr.organisations.rules import city_roles
 
 
@@ -19,4 +20,12 @@ def site(request):
     user = getattr(request, "user", None)
     roles = city_roles(user, city) if city is not None and user is not None else set()
     unread = notifications_unread_count(user=user, city=city) if city is not None and user is not None else 0
-    return {"language_links": links, "city": city, "user_roles": roles, "unread_notifications": unread}
+    # the person's workspaces in this city, for the navigation (officer, admin, company, partner…)
+    homes = homes_in_city(user=user, city=city)[0] if city is not None and user is not None else []
+    return {
+        "language_links": links,
+        "city": city,
+        "user_roles": roles,
+        "my_homes": homes,
+        "unread_notifications": unread,
+    }

@@ -93,6 +93,7 @@ def test_a_new_city_is_onboarded_by_command_and_its_admin_invites_an_officer(vis
     visitor.login("sindaca@torino.example", password=PASSWORD, lang="en")
     visitor.goto("/en/torino/")
     visitor.click(page.get_by_role("link", name="City administration"))
+    visitor.click(page.get_by_role("link", name="Invite, change a role, deactivate"))
 
     # invites an officer: a bad address is refused beside the field, then the invitation goes
     page.locator("#id_email").fill("not an address")

@@ -110,23 +110,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='account',
-            constraint=models.UniqueConstraint(fields=('city', 'kind', 'ref_id'), name='ledger_account_unique_ref'),
+            constraint=models.UniqueConstraint(fields=('city', 'kind', 'ref_id'), name='ledger_account_unique_ref', violation_error_message='This account already exists in the ledger.'),
         ),
         migrations.AddConstraint(
             model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('holds', False), ('balance_cents__gte', 0), _connector='OR'), name='ledger_account_holding_not_negative'),
+            constraint=models.CheckConstraint(condition=models.Q(('holds', False), ('balance_cents__gte', 0), _connector='OR'), name='ledger_account_holding_not_negative', violation_error_message='This balance cannot go below zero.'),
         ),
         migrations.AddConstraint(
             model_name='postinggroup',
-            constraint=models.UniqueConstraint(fields=('city', 'seq'), name='ledger_group_unique_seq'),
+            constraint=models.UniqueConstraint(fields=('city', 'seq'), name='ledger_group_unique_seq', violation_error_message='Another movement was recorded at the same moment: please try again.'),
         ),
         migrations.AddConstraint(
             model_name='postinggroup',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('city', 'source_ref'), name='ledger_group_unique_source'),
+            constraint=models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('city', 'source_ref'), name='ledger_group_unique_source', violation_error_message='This movement has already been recorded.'),
         ),
         migrations.AddConstraint(
             model_name='postinggroup',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reverses__isnull', True), ('reason_code', '')), models.Q(('reverses__isnull', False), models.Q(('reason_code', ''), _negated=True)), _connector='OR'), name='ledger_group_reversal_reason'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reverses__isnull', True), ('reason_code', '')), models.Q(('reverses__isnull', False), models.Q(('reason_code', ''), _negated=True)), _connector='OR'), name='ledger_group_reversal_reason', violation_error_message='A reversal says why it reverses; no other movement has a reason code.'),
         ),
         migrations.AddIndex(
             model_name='posting',
@@ -134,11 +134,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='posting',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount_cents', 0), _negated=True), models.Q(('quantity', 0), _negated=True), _connector='OR'), name='ledger_posting_not_empty'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount_cents', 0), _negated=True), models.Q(('quantity', 0), _negated=True), _connector='OR'), name='ledger_posting_not_empty', violation_error_message='A posting moves an amount or a quantity.'),
         ),
         migrations.AddConstraint(
             model_name='chainhead',
-            constraint=models.UniqueConstraint(fields=('city',), name='ledger_head_one_per_city'),
+            constraint=models.UniqueConstraint(fields=('city',), name='ledger_head_one_per_city', violation_error_message="A city's ledger has one chain."),
         ),
         # the database refuses UPDATE and DELETE of movements and postings (ledger.triggers)
         migrations.RunPython(_create, _drop),
