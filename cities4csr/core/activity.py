@@ -29,6 +29,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from .text import PSEUDONYM_DOMAIN
+
 # -- the catalogue -------------------------------------------------------------------------------
 # Placeholders: %(actor)s (name and role), %(object)s (the object's title, a link while it exists),
 # %(person)s (the person a membership or role is about), %(role)s (the role granted).
@@ -250,8 +252,6 @@ def object_kind_choices() -> list[tuple[str, str]]:
 def person_name(user) -> str:
     """A person as the trail names them: their name, else their address; an erased account by its
     pseudonym (never the address it had)."""
-    from cities4csr.privacy.services import PSEUDONYM_DOMAIN
-
     email = user.email or ""
     if email.endswith("@" + PSEUDONYM_DOMAIN):
         return email.split("@", 1)[0]
@@ -264,8 +264,6 @@ _PURGED = re.compile(r"person #(\d+)")  # what the retention purge leaves of an 
 def _recorded_person(label: str) -> str:
     """A person as an event recorded them: an erased account's address becomes its pseudonym, and
     what the retention purge left ("person #42", "[e-mail removed]") is said in the reader's words."""
-    from cities4csr.privacy.services import PSEUDONYM_DOMAIN
-
     if label.endswith("@" + PSEUDONYM_DOMAIN):
         return label.split("@", 1)[0]
     label = _PURGED.sub(lambda m: pgettext("audit", "person no. %(id)s") % {"id": m.group(1)}, label)

@@ -44,10 +44,11 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 def audit_actors(*, city) -> list:
     """The people who appear in the city's trail, for a filter: (id, name), by name."""
-    from cities4csr.accounts.models import User
+    from django.contrib.auth import get_user_model
 
     from .activity import person_name
 
+    User = get_user_model()  # noqa: N806
     ids = (
         AuditEvent.objects.filter(city=city, actor__isnull=False)
         .order_by()

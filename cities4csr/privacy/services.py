@@ -23,12 +23,11 @@ from cities4csr.accounts.services import consents_withdraw_all
 from cities4csr.cities.models import City
 from cities4csr.core.models import AuditEvent
 from cities4csr.core.services import audit_log
+from cities4csr.core.text import PSEUDONYM_DOMAIN
 from cities4csr.organisations.models import CityRole, Membership
 from cities4csr.organisations.rules import roles_forget
 
 from .models import Erasure
-
-PSEUDONYM_DOMAIN = "erased.invalid"  # RFC 2606: a domain that can never receive mail
 
 DELETE, END, KEEP = "delete", "end", "keep"
 
