@@ -149,6 +149,8 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("it", _("Italian")), ("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages write and read dates as en-GB (31/12/2026), not the US month-first form (ADR 0020)
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

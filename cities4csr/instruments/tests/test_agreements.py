@@ -65,9 +65,9 @@ def test_sponsorship_above_40k_cannot_be_agreed_before_its_notice_has_run(accept
     assert agreement.steps.get(code="requirements_check").due_on == date(2027, 1, 8)
     assert agreement.steps.get(code="negotiate").due_on == date(2027, 1, 23)
     for too_early in (date(2026, 11, 24), date(2026, 12, 23)):
-        with pytest.raises(ValidationError, match="runs until Dec. 24, 2026"):
+        with pytest.raises(ValidationError, match="runs until 24 Dec 2026"):
             agreement_conclude(actor=officer, agreement=agreement, on=too_early)
-        with pytest.raises(ValidationError, match="runs until Dec. 24, 2026"):
+        with pytest.raises(ValidationError, match="runs until 24 Dec 2026"):
             pledge_transition(actor=officer, pledge=pledge, to=Pledge.State.AGREED, on=too_early)
     pledge.refresh_from_db()
     assert pledge.state == Pledge.State.ACCEPTED
