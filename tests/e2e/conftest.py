@@ -110,7 +110,7 @@ def server(server_env):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):  # up to a minute: on a busy machine runserver takes a while to start
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback only
                     break

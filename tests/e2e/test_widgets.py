@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, check_a11y
+from .conftest import ROOT, Visitor, check_a11y
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", Path(tempfile.gettempdir()) / "shots" / "widgets"))
 
@@ -152,3 +152,20 @@ def test_a_company_picks_two_neighbourhoods_by_typing(people, lang, width):
     assert sorted(box.get_attribute("value") for box in checked.all()) == sorted(picked)
     chosen = page.locator("#id_preferred_areas .c4-choices-chosen").inner_text()
     assert "2 BRERA" in chosen and "11 ISOLA" in chosen
+
+
+def test_without_javascript_the_lists_are_plain_tick_boxes(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        rep = Visitor(context.new_page(), server)
+        rep.login("representative@milano.example", lang="it")
+        rep.goto("/it/milano/workspace/company/")
+        page = rep.page
+        assert not page.locator("#id_preferred_areas_filter").is_visible()  # no filter box that cannot work
+        assert page.locator("#id_preferred_areas_list input[type=checkbox]").count() == 88
+        assert page.locator("#id_sdgs_list input[type=checkbox]").count() == 17 + 169
+        page.get_by_label("4.a — Costruire e migliorare", exact=False).check(force=True)
+        rep.click(page.get_by_role("button", name="Salva profilo"))
+        assert page.locator("#id_sdgs_list input[value='4.a']").is_checked()
+    finally:
+        context.close()
