@@ -301,7 +301,7 @@ def test_company_profile_with_preferred_neighbourhoods(company_rep, in_milano):
             "form": "profile",
             "organisation": company.pk,
             "preferred_areas": [nil.pk],
-            "sdgs": "4, 11.7",
+            "sdgs": ["4", "11.7"],
             "headcount": "120",
             "near_our_sites": "",
         },
@@ -310,9 +310,9 @@ def test_company_profile_with_preferred_neighbourhoods(company_rep, in_milano):
     profile = CsrProfile.objects.get(organisation=company)
     assert list(profile.preferred_areas.all()) == [nil] and profile.sdgs == ["4", "11.7"]
     bad = client_for(rep).post(
-        "/en/milano/workspace/company/", {"form": "profile", "organisation": company.pk, "sdgs": "99"}
+        "/en/milano/workspace/company/", {"form": "profile", "organisation": company.pk, "sdgs": ["99"]}
     )
-    assert bad.status_code == 400 and "99 is not an SDG goal or target code" in bad.content.decode()
+    assert bad.status_code == 400 and "99 is not one of the available choices" in bad.content.decode()
     offer = client_for(rep).post(
         "/en/milano/workspace/company/",
         {

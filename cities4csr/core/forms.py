@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .lifecycle import TransitionRepeated
 from .money import (
@@ -102,6 +103,86 @@ class QuantityField(forms.CharField):
             return quantity_parse(text, locale=active_locale(), minimum=self.min_value, maximum=self.max_value)
         except MoneyError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+class ChoiceFilterCheckboxes(forms.CheckboxSelectMultiple):
+    """Tick boxes in a fieldset that a filter box narrows as one types (``static/js/choice-filter.js``).
+
+    Without JavaScript they are plain tick boxes, all shown; the filter box appears only when the
+    script runs. ``includes/form.html`` draws it (``filterable``); its words are the page's.
+    The script and its few styles load only on a page that has such a field (``form.media``)."""
+
+    filterable = True
+
+    class Media:
+        js = ["js/choice-filter.js"]
+        css = {"all": ["css/forms.css"]}
+
+
+class AreaChoiceIterator(forms.models.ModelChoiceIterator):
+    """Neighbourhoods as a person counts them: "1 Duomo, 2 Brera, … 10 …", never 1, 10, 11."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for area in sorted(self.queryset, key=lambda a: (a.sort_key, a.name)):
+            yield self.choice(area)
+
+
+class AreaMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several areas of the city, picked by typing part of a name or code."""
+
+    iterator = AreaChoiceIterator
+    widget = ChoiceFilterCheckboxes
+
+
+def date_hint() -> str:
+    """The active language's date form, as a person reads it: "gg/mm/aaaa" in Italian."""
+    pattern = formats.get_format("DATE_INPUT_FORMATS")[0]
+    words = {
+        "%d": pgettext("date format hint: day", "dd"),
+        "%m": pgettext("date format hint: month", "mm"),
+        "%Y": pgettext("date format hint: year", "yyyy"),
+        "%y": pgettext("date format hint: year", "yy"),
+    }
+    for code, word in words.items():
+        pattern = pattern.replace(code, word)
+    return pattern
+
+
+class LocaleDateInput(forms.DateInput):
+    """A date typed and shown in the page's language, not the browser's: a text box in the first
+    of the language's DATE_INPUT_FORMATS ("31/12/2026" in it, fr and en, which is en-GB here:
+    config/formats). A native ``type=date`` would follow the browser's locale (ADR 0020)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "maxlength": 10, "size": 10, **(attrs or {})}, format=None)
+
+
+class LocaleDateField(forms.DateField):
+    """A date in the page's language (``LocaleDateInput``), parsed by Django's input formats of
+    the active language; its help text starts with the form to type ("Formato: gg/mm/aaaa")."""
+
+    widget = LocaleDateInput
+
+    def __init__(self, **kwargs):
+        self._own_help = kwargs.pop("help_text", "")
+        super().__init__(**kwargs)
+        self._bind_help()
+
+    def _bind_help(self):
+        self.help_text = lazy(self._help, str)()
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy._bind_help()
+        return copy
+
+    def _help(self) -> str:
+        hint = _("Format: %(format)s") % {"format": date_hint()}
+        return f"{hint}. {self._own_help}" if self._own_help else hint
 
 
 class CurrencyFormMixin:

@@ -311,9 +311,11 @@ def money_format(cents: int, *, locale: str, currency: str) -> str:
 
 
 def money_input(cents: int, *, locale: str, currency: str) -> str:
-    """Cents as a person would type them back into a form in ``locale``: "60.000,50" (no symbol)."""
+    """Cents as a person would type them back into a form in ``locale``, with the currency's
+    decimals always written, so that no reader takes the grouping for a decimal point:
+    "60.000,00" in Italian, "60 000,00" in French, "60,000.00" in English (no symbol)."""
     digits = decimals_of(currency)
-    pattern = "#,##0" + (f".{'0' * digits}" if digits and cents % CENTS else "")
+    pattern = "#,##0" + (f".{'0' * digits}" if digits else "")
     return format_decimal(Decimal(int(cents)) / CENTS, format=pattern, locale=_locale(locale))
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
+from cities4csr.core.forms import CurrencyFormMixin, LocaleDateField, MoneyField, QuantityField
 from cities4csr.core.money import CENTS, MoneyError, active_locale, money_from_decimal, money_input
 
 from . import advisor
@@ -163,17 +163,15 @@ def answers_as_query(answers: dict, *, currency: str) -> dict:
 
 
 class NoticeForm(forms.Form):
-    published_on = forms.DateField(
-        label=_("Notice published on the website on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    published_on = LocaleDateField(label=_("Notice published on the website on"))
 
 
 class ReturnForm(CurrencyFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReturnItem.Kind.choices)
     description = forms.CharField(label=_("What the giver receives"), max_length=255)
     value_eur = MoneyField(label=_("Estimated value (%(currency)s)"), required=False)
-    starts_on = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = LocaleDateField(label=_("From"), required=False)
+    ends_on = LocaleDateField(label=_("Until"), required=False)
 
     def clean_value_eur(self):
         return self.cleaned_data.get("value_eur") or 0
@@ -186,10 +184,7 @@ class AgreementTermsForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = Agreement.TERMS_FIELDS
-        widgets = {
-            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for name in ("regulation_on", "decision_on", "starts_on", "ends_on")
-        }
+        field_classes = dict.fromkeys(("regulation_on", "decision_on", "starts_on", "ends_on"), LocaleDateField)
         help_texts = {
             "city_signatory_act": _("For example the mayor's decree appointing the manager, with its date."),
             "regulation_ref": _("For example “Regolamento per le sponsorizzazioni, delibera C.C. n. 12”."),

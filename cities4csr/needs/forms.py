@@ -1,15 +1,45 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cities4csr.cities.picker import LocationPickerFormMixin
-from cities4csr.core.forms import CurrencyFormMixin, MoneyField, QuantityField
+from cities4csr.core.forms import (
+    ChoiceFilterCheckboxes,
+    CurrencyFormMixin,
+    LocaleDateField,
+    MoneyField,
+    QuantityField,
+)
 from cities4csr.core.i18n import language_name
 from cities4csr.core.images import ImageFormField
 from cities4csr.organisations.models import Organisation
 
 from . import sdg
 from .models import Action, Need, ResourceKind, Theme
-from .services import sdg_problem
+
+
+def _sdg_choices():
+    return sdg.choices(get_language() or "en")
+
+
+class SdgField(forms.MultipleChoiceField):
+    """Goals and targets of the UN SDGs, picked by their name in the page's language ("4.a —
+    Costruire e migliorare le strutture educative…"); cleaned to their codes in official order."""
+
+    widget = ChoiceFilterCheckboxes
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Sustainable Development Goals"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Tick goals or targets; type a word or a number such as 4.a to find one."))
+        super().__init__(choices=_sdg_choices, **kwargs)
+
+    def clean(self, value):
+        codes = super().clean(value)
+        try:
+            return sdg.validate_codes(list(codes))
+        except ValueError as exc:  # not reached: the choices hold only known codes
+            raise forms.ValidationError(str(exc)) from None
 
 
 class NeedForm(LocationPickerFormMixin, forms.ModelForm):
@@ -19,10 +49,12 @@ class NeedForm(LocationPickerFormMixin, forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7, 17.17"))
+    sdgs = SdgField()
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     beneficiaries_expected = QuantityField(label=_("expected number of beneficiaries"), min_value=0, required=False)
+    starts_on = LocaleDateField(label=_("Start date"), required=False)
+    ends_on = LocaleDateField(label=_("End date"), required=False)
 
     class Meta:
         model = Need
@@ -40,11 +72,7 @@ class NeedForm(LocationPickerFormMixin, forms.ModelForm):
             "ends_on",
             "photo",
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         field_classes = {"photo": ImageFormField}
 
     def __init__(self, *args, city, owners, actions, **kwargs):
@@ -84,13 +112,6 @@ class NeedForm(LocationPickerFormMixin, forms.ModelForm):
             ]
             extra[-2][1].widget.attrs["lang"] = lang
         self.fields = dict(fields[:position] + extra + fields[position:])
-
-    def clean_sdgs(self):
-        codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]
-        try:
-            return sdg.validate_codes(codes)
-        except ValueError as exc:
-            raise forms.ValidationError(sdg_problem(exc)) from None
 
     def clean(self):
         data = super().clean()
@@ -168,7 +189,7 @@ class NeedEditForm(NeedForm):
         super().__init__(*args, city=city, owners=Organisation.objects.none(), actions=actions, **kwargs)
         del self.fields["owner"]
         if self.instance.pk and not self.is_bound:
-            self.initial["sdgs"] = ", ".join(self.instance.sdgs)
+            self.initial["sdgs"] = list(self.instance.sdgs)
 
     def _post_clean(self):  # the service validates and saves, not the ModelForm
         pass

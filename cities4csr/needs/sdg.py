@@ -6,6 +6,9 @@ targets; the counts below give the 169 targets of the 2015 framework (version 20
 refined through the 2025 comprehensive review, which changed indicators, not targets).
 """
 
+import json
+from pathlib import Path
+
 FRAMEWORK = "UN-SDG"
 VERSION = "2015"
 
@@ -106,3 +109,31 @@ def validate_codes(codes) -> list[str]:
         raise CodeError(f"unknown SDG code(s): {', '.join(unknown)}", unknown)
     order = {code: i for i, code in enumerate([str(g) for g in GOALS] + list(TARGETS))}
     return sorted({str(c) for c in codes}, key=lambda c: (goal_of(c), c.count("."), order[c]))
+
+
+# The targets' texts in English, Italian and French (the UN's own English and French): see the
+# file's "source". Read once, at import.
+_TARGET_TEXTS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).resolve().parent / "data" / "sdg_targets.json").read_text(encoding="utf-8")
+)["targets"]
+
+
+def title(code: str, language: str) -> str:
+    """A goal's name or a target's text in ``language`` (English when it has none); "" if unknown."""
+    code = str(code)
+    texts = GOALS.get(int(code), {}) if code.isdigit() else _TARGET_TEXTS.get(code, {})
+    return texts.get(language) or texts.get("en", "")
+
+
+def label(code: str, language: str) -> str:
+    """What a person picks: "4 — Quality education", "4.a — Build and upgrade education facilities…"."""
+    return f"{code} — {title(code, language)}"
+
+
+def choices(language: str) -> list[tuple[str, str]]:
+    """Every goal followed by its targets, in the official order, labelled in ``language``."""
+    return [(code, label(code, language)) for goal in GOALS for code in (str(goal), *_targets_of(goal))]
+
+
+def _targets_of(goal: int) -> list[str]:
+    return [code for code in TARGETS if goal_of(code) == goal]

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -70,7 +71,7 @@ class NeedCatalogueView(CityMixin, TemplateView):
             query=query.urlencode(),
             theme_choices=list(themes.items()),
             action_choices=[(number, f"{number}. {pick(titles)}") for number, titles in choices["actions"]],
-            sdg_choices=[(goal, f"{goal}. {pick(names)}") for goal, names in sdg.GOALS.items()],
+            sdg_choices=[(goal, sdg.label(str(goal), get_language() or "en")) for goal in sdg.GOALS],
             nils=choices["areas"][primary],
             districts=choices["areas"][district],
             map_config=map_config,

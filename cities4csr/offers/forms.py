@@ -1,22 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.forms import QuantityField
-from cities4csr.needs.forms import ResourceAmountForm
-from cities4csr.needs.sdg import validate_codes
-from cities4csr.needs.services import sdg_problem
+from cities4csr.core.forms import AreaMultipleChoiceField, LocaleDateField, QuantityField
+from cities4csr.needs.forms import ResourceAmountForm, SdgField
 
 
 class ProfileForm(forms.Form):
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    sdgs = forms.CharField(label=_("SDGs"), required=False, help_text=_("Goal or target codes, e.g. 4, 11.7"))
-    preferred_areas = forms.ModelMultipleChoiceField(
+    sdgs = SdgField()
+    preferred_areas = AreaMultipleChoiceField(
         label=_("Preferred neighbourhoods"),
         queryset=None,
         required=False,
-        help_text=_("Hold Ctrl to choose several; or tick “near our sites”."),
+        help_text=_("Tick one or several, typing a name or number to find them; or tick “near our sites”."),
     )
     near_our_sites = forms.BooleanField(label=_("Near our sites"), required=False)
     headcount = QuantityField(label=_("Headcount"), min_value=0, required=False)
@@ -28,22 +26,12 @@ class ProfileForm(forms.Form):
         self.fields["themes"].queryset = themes
         self.fields["preferred_areas"].queryset = areas
 
-    def clean_sdgs(self):
-        codes = [c.strip() for c in self.cleaned_data["sdgs"].replace(";", ",").split(",") if c.strip()]
-        try:
-            return validate_codes(codes)
-        except ValueError as exc:
-            raise forms.ValidationError(sdg_problem(exc)) from None
-
 
 class OfferForm(ResourceAmountForm):
-    available_from = forms.DateField(
-        label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    available_until = forms.DateField(
+    available_from = LocaleDateField(label=_("Available from"), required=False)
+    available_until = LocaleDateField(
         label=_("Available until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("After this day the offer no longer counts when the city looks for who could help."),
     )
     wants_visibility = forms.BooleanField(label=_("We would like visibility"), required=False)

@@ -45,7 +45,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
             initial = {
                 "themes": profile.themes.all(),
                 "preferred_areas": profile.preferred_areas.all(),
-                "sdgs": ", ".join(profile.sdgs),
+                "sdgs": list(profile.sdgs),
                 "headcount": profile.headcount,
                 "near_our_sites": profile.near_our_sites,
                 "notify_new_needs": profile.notify_new_needs,

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.forms import MoneyField, QuantityField
+from cities4csr.core.forms import ChoiceFilterCheckboxes, MoneyField, QuantityField
 from cities4csr.core.money import active_locale, money_format, quantity_input, unit_name
 from cities4csr.needs.models import ResourceKind
 
@@ -19,7 +19,8 @@ class PledgeForm(forms.Form):
         label=_("Together with (collective action)"),
         queryset=None,
         required=False,
-        help_text=_("Other organisations that join this pledge; hold Ctrl to choose several."),
+        help_text=_("Other organisations that join this pledge; type a name to find them."),
+        widget=ChoiceFilterCheckboxes,
     )
     is_public = forms.BooleanField(label=_("Show our name on the public pages"), required=False, initial=True)
     message = forms.CharField(label=_("Message to the city"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

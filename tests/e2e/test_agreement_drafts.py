@@ -43,7 +43,7 @@ def test_officer_enters_the_terms_and_downloads_the_draft(visitor, sponsorship_p
     visitor.goto(f"/{lang}/milano/pledges/{sponsorship_pledge}/")
     page.get_by_text(summary, exact=False).first.click()
     page.locator("#id_terms-decision_ref").fill("n. 345")
-    page.locator("#id_terms-decision_on").fill("2026-11-20")
+    page.locator("#id_terms-decision_on").fill("20/11/2026")  # as every page language writes it
     page.locator("#id_terms-giver_signatory").fill("Marco Bianchi, amministratore delegato")
     visitor.submit(save)
     assert page.locator(".alert-success").count() >= 1

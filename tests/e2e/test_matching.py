@@ -28,8 +28,8 @@ def test_recommended_who_could_help_and_a_collective_action(people):
     page = company.page
     name = page.get_by_role("heading", level=1).inner_text()
     assert page.get_by_role("heading", name="Consigliati per voi").is_visible()
-    page.get_by_label("Istruzione").check(force=True)
-    page.locator("#id_preferred_areas").select_option(label="35 LODI - CORVETTO")
+    page.get_by_label("Istruzione", exact=True).check(force=True)
+    page.get_by_label("35 LODI - CORVETTO", exact=True).check(force=True)
     company.click(page.locator("form:has(input[name=form][value=profile]) button[type=submit]"))
     for kind, label, quantity, amount in [
         ("money", "Contributo per la scuola", "", "10000"),
@@ -48,7 +48,7 @@ def test_recommended_who_could_help_and_a_collective_action(people):
     form.locator("#id_owner").select_option(label="Comune di Milano")
     form.locator("#id_title").fill(TITLE)
     form.locator("#id_description").fill("Merenda e aiuto nei compiti per i ragazzi del quartiere.")
-    form.get_by_label("Istruzione").check(force=True)
+    form.get_by_label("Istruzione", exact=True).check(force=True)
     form.locator("#id_lat").fill("45.4403")
     form.locator("#id_lon").fill("9.2235")
     officer.click(form.locator("main form button[type=submit]"))

@@ -83,7 +83,7 @@ def test_a_named_partner_appears_only_once_it_accepts(people, partner_rep, lang)
     company.click(company.page.get_by_role("link", name=NEED_TITLE).first)
     page = company.page
     form = page.locator("main form[action$='/pledge/']")
-    form.locator("select[name=partners]").select_option(label=PARTNER)
+    form.locator("#id_partners_list label", has_text=PARTNER).click()
     money = form.locator("input[name^=line_]").last  # the money line (the space line comes first)
     money.fill(words["amount"])
     company.click(form.locator("button[type=submit]"))

@@ -72,7 +72,7 @@ def test_officer_confirms_the_instrument_inside_a_pledge(officer_client, accepte
     pledge = accepted_pledge(60_000)
     url = f"/en/milano/pledges/{pledge.pk}/agreement/"
     prefilled = officer_client.get(url).content.decode()
-    assert 'value="60,000"' in prefilled and 'data-code="needs_review"' in prefilled  # return and asset unknown
+    assert 'value="60,000.00"' in prefilled and 'data-code="needs_review"' in prefilled  # return and asset unknown
     advised = officer_client.get(url + "?" + urlencode(SPONSOR_QUERY)).content.decode()
     assert 'data-code="sponsorship"' in advised and "Confirm this instrument" in advised
     import json

@@ -1,10 +1,12 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cities4csr.core.templatetags.money import context_currency, money_text, quantity_text
 from cities4csr.core.templatetags.translated import translated_html
+from cities4csr.needs import sdg
 
 register = template.Library()
 
@@ -77,3 +79,9 @@ def need_card(need, city):
         _("Still missing"),
         money_text(need.value_open_cents, currency),
     )
+
+
+@register.filter
+def sdg_label(code) -> str:
+    """An SDG code with its name in the page's language: "4.a — Costruire e migliorare…"."""
+    return sdg.label(str(code), get_language() or "en")

@@ -39,7 +39,7 @@ def test_an_officer_raises_a_pledged_line_typed_in_italian(world, pledged):
     url = f"/it/{world.city.slug}/needs/{need.pk}/lines/{money.pk}/"
     client = client_of(world.officer)
     page = client.get(url)
-    assert page.status_code == 200 and 'value="1.000"' in page.content.decode()
+    assert page.status_code == 200 and 'value="1.000,00"' in page.content.decode()
     response = client.post(url, {"kind": "money", "label": "Contributo", "amount_eur": "1.500,00"})
     assert response.status_code == 302
     money.refresh_from_db()
@@ -85,7 +85,7 @@ def test_the_owner_edits_the_need_and_the_page_says_so(world, pledged):
     url = f"/en/{world.city.slug}/needs/{need.pk}/edit/"
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"title": "Aule all'aperto Rinaldi", "description": "Nuovo testo", "sdgs": "4, 11.7", "ends_on": ""}
+        url, {"title": "Aule all'aperto Rinaldi", "description": "Nuovo testo", "sdgs": ["4", "11.7"], "ends_on": ""}
     )
     assert response.status_code == 302, response.context["form"].errors
     need.refresh_from_db()
