@@ -152,8 +152,13 @@ def test_scripts_build_text_not_html():
             if re.search(pattern, text):
                 problems.append(f"{script.name}: {pattern}")
         for argument in re.findall(r"\.bind(?:Tooltip|Popup)\(\s*([^,)]+)", text):
-            if not re.fullmatch(r"text\(.*|link|box", argument.strip()):
+            if not re.fullmatch(r"text\(.*|link|box|function \(", argument.strip()):
                 problems.append(f"{script.name}: Leaflet given {argument.strip()!r}, not an element built as text")
+        # content built when first shown: the function returns an element built as text
+        for body in re.findall(r"\.bind(?:Tooltip|Popup)\(function \(\) \{(.*?)\}\)", text, flags=re.S):
+            for returned in re.findall(r"return ([^;]+);", body):
+                if not re.fullmatch(r"text\(.*\)|link|box", returned.strip()):
+                    problems.append(f"{script.name}: Leaflet given {returned.strip()!r}, not an element built as text")
     assert problems == []
 
 

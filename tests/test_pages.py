@@ -35,7 +35,7 @@ def test_city_home_in_three_languages(lang):
 @pytest.mark.django_db
 def test_non_italian_city_uses_bootstrap():
     body = Client().get("/fr/nantes/").content.decode()
-    assert "vendor/bootstrap/css/bootstrap.min.css" in body
+    assert "css/dist/bootstrap.min.css" in body and "bootstrap-italia" not in body
     assert "Centre Ville (Nantes)" in body
 
 

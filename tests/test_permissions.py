@@ -42,6 +42,7 @@ EXPECTED = {
     "cities.change_city": {"city": {"admin"}},
     "cities.load_areas": {"city": {"admin"}},
     "core.view_auditevent": {"city": OFFICERS},
+    "ledger.view_postinggroup": {"city": OFFICERS},
     "accounts.add_apikey": {"city": EVERYONE - {"anonymous", "resident", "nantes_officer", "nantes_admin"}},
     "organisations.add_organisation": {"city": OFFICERS},
     "organisations.grant_role": {"city": {"admin"}},

@@ -63,6 +63,7 @@ def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private
         "organisation_pk": secret.pk,
         "line_pk": 0,
         "site_pk": 0,
+        "evidence_pk": 0,
         "kind": "nil",
         "code": "35",
         "token": "not-a-token",

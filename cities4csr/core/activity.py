@@ -123,6 +123,10 @@ SENTENCES = {
     "city.settings": pgettext_lazy("audit", "%(actor)s changed the settings of the city"),
     "city.privacy_update": pgettext_lazy("audit", "%(actor)s changed the privacy settings of the city"),
     "areas.import": pgettext_lazy("audit", "%(actor)s imported the areas “%(object)s”"),
+    "places.import": pgettext_lazy("audit", "%(actor)s loaded the known places of “%(object)s”"),
+    # the contributions ledger
+    "ledger.post": pgettext_lazy("audit", "%(actor)s recorded the movement %(object)s in the ledger"),
+    "ledger.reverse": pgettext_lazy("audit", "%(actor)s recorded the reversal %(object)s in the ledger"),
     "indicator.import": pgettext_lazy("audit", "%(actor)s imported the indicator “%(object)s”"),
     "retention.audit_purge": pgettext_lazy("audit", "%(actor)s removed personal data from old records of the trail"),
     "scale.seed": pgettext_lazy("audit", "%(actor)s loaded demonstration data"),

@@ -161,7 +161,7 @@ class PostingGroup(CityScopedModel):
         ]
 
     def __str__(self):
-        return f"#{self.seq} {self.source} {self.effective_on}"
+        return f"#{self.seq} · {self.get_source_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -87,7 +87,7 @@ def test_the_inbox_shows_counts_opens_and_marks_read(world):
     assert page.status_code == 200
     body = page.content.decode()
     assert "2 unread." in body and "Seconda" in body
-    assert 'class="badge bg-primary">2<' in body  # the header's count
+    assert 'class="badge bg-primary site-badge">2<' in body  # the header's count
     mine = Notification.objects.filter(user=world.representative).order_by("pk").first()
     theirs = Notification.objects.get(user=world.officer)
     opened = client.get(f"/en/{slug}/inbox/{mine.pk}/")

@@ -305,7 +305,9 @@ def test_each_city_has_its_own_chain(two_cities):
     for each in (two_cities.milan, two_cities.nantes):
         with scope(city=each.city.pk):
             give(each, 100)
-    assert sorted(PostingGroup.objects.with_scopes_disabled().values_list("seq", flat=True)) == [1, 1]
+    cities = [two_cities.milan.city, two_cities.nantes.city]  # the demo's cities may have movements too
+    groups = PostingGroup.objects.with_scopes_disabled().filter(city__in=cities)
+    assert sorted(groups.values_list("seq", flat=True)) == [1, 1]
     for each in (two_cities.milan, two_cities.nantes):
         assert ledger_chain_verify(city=each.city).ok
 
