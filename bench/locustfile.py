@@ -8,7 +8,8 @@ between two actions, as a person reading a page does.
   (the API), a need's page, the city's home page.
 - ``Company``: a company representative who browses and pledges a little of a need (one unit of
   one of its lines: one euro, one hour, one item), through the API.
-- ``Officer``: a city officer who opens the workspace and accepts the first pledge waiting.
+- ``Officer``: a city officer who opens the workspace (the counts), the list of pledges to accept,
+  and accepts one of them.
 - ``Hello``: only the trivial page (``/<lang>/<city>/ping/``), run alone for the reference rate.
 
 The people's e-mail addresses and password come from bench/run_load.py (``LOAD_*`` variables),
@@ -157,8 +158,13 @@ class Officer(Browsing, HttpUser):
 
     @task(2)
     def accept_a_pledge(self):
-        workspace = self.client.get(f"{BASE}/workspace/officer/", name=f"{BASE}/workspace/officer/")
-        waiting = PLEDGE_LINK.findall(workspace.text)  # "to accept" first, then "to verify"
+        self.client.get(f"{BASE}/workspace/officer/", name=f"{BASE}/workspace/officer/")  # the counts
+        waiting = PLEDGE_LINK.findall(  # then the pledges to accept
+            self.client.get(
+                f"{BASE}/workspace/officer/pledges/?state=proposed",
+                name=f"{BASE}/workspace/officer/pledges/?state=proposed",
+            ).text
+        )
         if not waiting:
             return
         pk = random.choice(waiting[:10])
