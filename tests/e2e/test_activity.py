@@ -62,8 +62,7 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+@pytest.mark.parametrize(("lang", "width"), [("it", 390), ("en", 1280), ("fr", 390)])
 def test_officer_filters_the_activity_by_verb_and_follows_a_link_to_the_need(people, server_env, lang, width):
     tag = f"{lang}-{width}"
     ids = prepare(server_env, tag)

@@ -140,8 +140,7 @@ with scope(city=city.pk):
 """
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+@pytest.mark.parametrize(("lang", "width"), [("it", 390), ("en", 1280), ("fr", 390)])
 def test_lists_and_edit_forms_pass_axe_in_every_language(people, server_env, lang, width):
     """Every list and edit form of this work, for the officer and the company; axe on each."""
     result = subprocess.run(

@@ -20,7 +20,8 @@ from .conftest import ROOT, check_a11y
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", Path(tempfile.gettempdir()) / "shots" / "places"))
 PREFIX = {"it": "Quartiere:", "en": "Neighbourhood:", "fr": "Quartier :"}
-CASES = [(lang, width) for lang in ("it", "en", "fr") for width in (390, 1280)]
+# every language, the phone in two of them and the wide screen in the third (the suite stays within CI's time)
+CASES = [("it", 390), ("en", 1280), ("fr", 390)]
 
 COMPANY = """
 import json

@@ -73,8 +73,7 @@ def pick_by_typing(page, field, words):
     return focused.get_attribute("value")
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+@pytest.mark.parametrize(("lang", "width"), [("it", 390), ("en", 1280), ("fr", 390)])
 def test_an_officer_picks_an_sdg_by_name_and_types_dates_in_the_page_language(people, server_env, lang, width):
     title = f"Aule verdi {lang}-{width}"
     ids = prepare(server_env, title)
@@ -118,8 +117,7 @@ def test_an_officer_picks_an_sdg_by_name_and_types_dates_in_the_page_language(pe
     shot(page, f"need-edit-error-{lang}-{width}")
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+@pytest.mark.parametrize(("lang", "width"), [("it", 390), ("en", 1280), ("fr", 390)])
 def test_a_company_picks_two_neighbourhoods_by_typing(people, lang, width):
     rep = people("representative@milano.example", lang=lang)
     page = rep.page
