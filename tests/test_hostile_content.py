@@ -22,6 +22,7 @@ from cities4csr.needs.exporting import COLUMNS
 from cities4csr.needs.models import Need
 from cities4csr.needs.services import line_add, need_create, need_transition
 from cities4csr.organisations.models import Organisation
+from cities4csr.organisations.services import organisation_create
 
 ROOT = Path(__file__).resolve().parent.parent
 IMG = '<img src=x onerror="window.__xss=1">'
@@ -32,10 +33,13 @@ PREFIXES = ["/it/milano/needs/", "/api/v1/cities/milano/needs/"]
 
 @pytest.fixture
 def hostile_needs(in_milano, users):
-    """Published needs in NIL 35 whose titles (and line labels) are HTML or a formula."""
+    """Published needs in NIL 35 whose titles (and line labels) are HTML or a formula; the
+    formula's need belongs to an organisation whose name is the formula."""
     officer = users["milano", "officer"]
-    owner = Organisation.objects.get(name="Comune di Milano")
+    city_hall = Organisation.objects.get(name="Comune di Milano")
+    hostile = organisation_create(actor=officer, city=in_milano, name=FORMULA, kind=Organisation.Kind.ASSOCIATION)
     for title in (IMG, SCRIPT, FORMULA):
+        owner = hostile if title == FORMULA else city_hall
         need = need_create(
             actor=officer, city=in_milano, owner=owner, title=title, description=title, lat=45.4403, lon=9.2235
         )
@@ -58,6 +62,8 @@ def test_csv_export_has_the_titles_as_typed_and_no_formula(hostile_needs, prefix
         assert text in titles and text in labels  # not escaped, not stripped
     assert FORMULA not in titles
     assert "'" + FORMULA in titles and "'" + FORMULA in labels  # quoted: read as text
+    owners = {r["owner"] for r in rows}
+    assert FORMULA not in owners and "'" + FORMULA in owners  # the organisation's name too
 
 
 @pytest.mark.django_db
@@ -70,6 +76,8 @@ def test_xlsx_export_has_the_titles_as_text_cells(hostile_needs, prefix):
     values = {c.value for c in cells}
     assert {IMG, SCRIPT, "'" + FORMULA} <= values
     assert all(c.data_type == "s" for c in cells)  # strings, never a formula ("f")
+    owners = [row[COLUMNS.index("owner")] for row in rows]
+    assert "'" + FORMULA in {c.value for c in owners} and all(c.data_type == "s" for c in owners)
 
 
 @pytest.mark.django_db
