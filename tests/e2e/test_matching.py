@@ -49,6 +49,7 @@ def test_recommended_who_could_help_and_a_collective_action(people):
     form.locator("#id_title").fill(TITLE)
     form.locator("#id_description").fill("Merenda e aiuto nei compiti per i ragazzi del quartiere.")
     form.get_by_label("Istruzione", exact=True).check(force=True)
+    form.locator(".picker-fallback summary").click()  # the coordinates, typed (the map picker: test_places)
     form.locator("#id_lat").fill("45.4403")
     form.locator("#id_lon").fill("9.2235")
     officer.click(form.locator("main form button[type=submit]"))

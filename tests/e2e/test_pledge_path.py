@@ -23,6 +23,7 @@ def test_from_published_need_to_verified_contribution(people):
     page.locator("#id_owner").select_option(label="Comune di Milano")
     page.locator("#id_title").fill(TITLE)
     page.locator("#id_description").fill("Un giardino didattico e un doposcuola per il quartiere.")
+    page.locator(".picker-fallback summary").click()  # the coordinates, typed (the map picker: test_places)
     page.locator("#id_lat").fill("45.4403")
     page.locator("#id_lon").fill("9.2235")
     officer.click(page.locator("main form button[type=submit]"))
