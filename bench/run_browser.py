@@ -165,8 +165,9 @@ def lighthouse(url: str) -> dict[str, float]:
         env={**os.environ, "CHROME_PATH": CHROMIUM},
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise RuntimeError(f"Lighthouse failed on {url}: {out.stderr.strip()[-2000:]}")
     report = json.loads(out.stdout)
     return {name: category["score"] for name, category in report["categories"].items()}
 
