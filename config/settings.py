@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cities4csr.cities",
     "cities4csr.organisations",
     "cities4csr.ledger",
+    "cities4csr.funds",
     "cities4csr.needs",
     "cities4csr.offers",
     "cities4csr.pledges",

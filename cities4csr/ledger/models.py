@@ -27,7 +27,11 @@ class Account(CityScopedModel):
     ``ref_id`` is the id of the object in its own app (an organisation, a need, a fund…), read
     with ``kind``; the ledger imports none of those apps (ADR 0025). ``balance_cents`` is the sum
     of the account's postings, kept by ``group_post`` under the city's chain lock (``ledger_verify``
-    checks it); an account that ``holds`` money (a fund, a campaign) never goes below zero."""
+    checks it); an account that ``holds`` money (a fund, a campaign) never goes below zero.
+
+    ``city`` is the city's own budget (``ref_id`` = the city's id); ``public`` is every
+    donor of the city without an organisation on the platform (``ref_id`` 0): who gave is kept in the contribution, outside the
+    chain, so that erasing a person never touches a hashed row (ADR 0027)."""
 
     class Kind(models.TextChoices):
         GIVER = "giver", _("Giver")
@@ -35,6 +39,8 @@ class Account(CityScopedModel):
         CAMPAIGN = "campaign", _("Campaign")
         NEED = "need", _("Need")
         RECIPIENT = "recipient", _("Recipient organisation")
+        CITY = "city", _("The city")
+        PUBLIC = "public", _("Donors without an account")
 
     #: kinds whose balance is money held, that can never be spent below zero
     HOLDING = (Kind.FUND, Kind.CAMPAIGN)
@@ -122,12 +128,12 @@ class PostingGroup(CityScopedModel):
     valuation = models.CharField(_("valuation method"), max_length=20, choices=Valuation.choices)
     effective_on = models.DateField(_("effective date"))
     memo = models.CharField(_("memo"), max_length=255, blank=True, default="")
-    reverses = models.OneToOneField(
+    reverses = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="reversed_by",
+        related_name="reversals",
         verbose_name=_("reverses"),
     )
     reason_code = models.CharField(_("reason"), max_length=30, choices=ReasonCode.choices, blank=True, default="")
@@ -174,13 +180,19 @@ class PostingGroup(CityScopedModel):
 
 class Posting(CityScopedModel):
     """One side of a movement: ``amount_cents`` into (positive) or out of (negative) ``account``,
-    and for goods, time and space the quantity in ``unit`` it values. Never changed."""
+    and for goods, time and space the quantity in ``unit`` it values. Never changed.
+
+    ``balance_after_cents`` is the account's running balance, written with the posting under the
+    chain lock, so a public ledger reads any page of a million movements without summing them."""
 
     group = models.ForeignKey(PostingGroup, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
     amount_cents = models.BigIntegerField(_("amount (cents)"))
     quantity = models.BigIntegerField(_("quantity"), default=0)
     unit = models.CharField(_("unit"), max_length=20, blank=True, default="")
+    balance_after_cents = models.BigIntegerField(
+        _("balance after (cents)"), null=True, editable=False, help_text="The account's balance once this is posted"
+    )
 
     class Meta:
         ordering = ["group", "id"]

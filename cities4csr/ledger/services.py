@@ -115,6 +115,37 @@ def _accounts(city, legs: list[Leg]) -> dict[tuple[str, int], Account]:
     return {(a.kind, a.ref_id): a for a in found.filter(match)}
 
 
+def ledger_lock(city) -> None:
+    """Take ``city``'s chain lock for the rest of the caller's transaction: no movement of the
+    city is written meanwhile (an award checked against a fund's available balance)."""
+    _head_locked(city)
+
+
+def account_open(*, city, kind: str, ref_id: int, label: str = "") -> Account:
+    """The account of ``kind`` and ``ref_id``, made if new (a fund's, a campaign's, on creation)."""
+    _check_choice(kind, Account.Kind, "kind")
+    account, _created = Account.objects.with_scopes_disabled().get_or_create(
+        city=city, kind=kind, ref_id=ref_id, defaults={"label": label[:255], "holds": kind in Account.HOLDING}
+    )
+    return account
+
+
+def _reversal_check(reverses: PostingGroup, legs: list[Leg]) -> None:
+    """A reversal moves the other way than its movement, side for side, and all the reversals of
+    a movement together undo at most the whole of it (a partial refund, then the rest)."""
+    original = {
+        (p.account.kind, p.account.ref_id): p.amount_cents
+        for p in Posting.objects.with_scopes_disabled().filter(group=reverses).select_related("account")
+    }
+    done: dict[tuple[str, int], int] = defaultdict(int)
+    for p in Posting.objects.with_scopes_disabled().filter(group__reverses=reverses).select_related("account"):
+        done[p.account.kind, p.account.ref_id] += p.amount_cents
+    for leg in legs:
+        was = original.get((leg.kind, leg.ref_id))
+        if was is None or leg.amount_cents * was > 0 or abs(done[leg.kind, leg.ref_id] + leg.amount_cents) > abs(was):
+            raise _invalid(_("This movement has already been reversed."), "already_reversed")
+
+
 def account_floor(account: Account) -> int | None:
     """The least ``account`` may hold, in cents; None: no floor (a giver gives, a need receives)."""
     if not account.holds:
@@ -172,8 +203,8 @@ def _post(
             done = groups.filter(city=city, source_ref=source_ref).first()
             if done is not None:  # posted already: a retry, a second run of the migration
                 return done
-        if reverses is not None and groups.filter(reverses=reverses).exists():
-            raise _invalid(_("This movement has already been reversed."), "already_reversed")
+        if reverses is not None:
+            _reversal_check(reverses, legs)
         accounts = _accounts(city, legs)
         moves: dict[int, int] = defaultdict(int)
         for leg in legs:
@@ -207,19 +238,23 @@ def _post(
             postings=[(leg.kind, leg.ref_id, leg.amount_cents, leg.quantity, leg.unit) for leg in legs],
         )
         group.save()
-        Posting.objects.with_scopes_disabled().bulk_create(
-            [
+        running = {account.pk: account.balance_cents for account in accounts.values()}
+        rows = []
+        for leg in legs:
+            account = accounts[leg.kind, leg.ref_id]
+            running[account.pk] += leg.amount_cents
+            rows.append(
                 Posting(
                     city=city,
                     group=group,
-                    account=accounts[leg.kind, leg.ref_id],
+                    account=account,
                     amount_cents=leg.amount_cents,
                     quantity=leg.quantity,
                     unit=leg.unit,
+                    balance_after_cents=running[account.pk],
                 )
-                for leg in legs
-            ]
-        )
+            )
+        Posting.objects.with_scopes_disabled().bulk_create(rows)
         for pk, delta in sorted(moves.items()):
             if delta:
                 Account.objects.with_scopes_disabled().filter(pk=pk).update(balance_cents=F("balance_cents") + delta)
@@ -282,20 +317,38 @@ def group_post(
 
 
 def group_reverse(
-    *, actor, group: PostingGroup, reason_code: str, memo: str = "", effective_on: datetime.date | None = None
+    *,
+    actor,
+    group: PostingGroup,
+    reason_code: str,
+    memo: str = "",
+    effective_on: datetime.date | None = None,
+    amount_cents: int | None = None,
+    source_ref: str = "",
 ) -> PostingGroup:
     """Undo ``group`` with a new movement of the opposite postings, linked to it and saying why
-    (a refund is a "refund" movement, anything else a "correction"). Nothing is edited; a movement
-    is reversed once; a reversal is not itself reversed (post the movement again instead)."""
+    (a refund is a "refund" movement, anything else a "correction"). Nothing is edited; a
+    reversal is not itself reversed (post the movement again instead).
+
+    ``amount_cents`` undoes part of a two-sided money movement (a partial refund); the parts
+    never add up to more than the movement. ``source_ref`` makes the reversal idempotent."""
     _check_choice(reason_code, ReasonCode, "reason_code")
     if group.reverses_id is not None:
         raise _invalid(_("A reversal cannot be reversed: record the movement again instead."), "is_reversal")
     postings = list(Posting.objects.with_scopes_disabled().filter(group=group).select_related("account").order_by("pk"))
+    if amount_cents is not None:
+        if len(postings) != 2 or any(p.quantity for p in postings):
+            raise _invalid(_("Only a movement of money between two sides can be partly reversed."), "not_partial")
+        whole = max(p.amount_cents for p in postings)
+        if not 0 < amount_cents <= whole:
+            raise _invalid(_("The amount to reverse must be above zero and at most the movement."), "bad_amount")
     legs = [
         Leg(
             kind=p.account.kind,
             ref_id=p.account.ref_id,
-            amount_cents=-p.amount_cents,
+            amount_cents=-p.amount_cents
+            if amount_cents is None
+            else (amount_cents if p.amount_cents < 0 else -amount_cents),
             quantity=-p.quantity,
             unit=p.unit,
         )
@@ -313,6 +366,7 @@ def group_reverse(
         themes=group.themes,
         area_code=group.area_code,
         memo=memo,
+        source_ref=source_ref,
         reverses=group,
         reason_code=reason_code,
     )

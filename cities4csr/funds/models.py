@@ -1,0 +1,369 @@
+"""City funds: what they are for, who gave to them, what they awarded and paid out (ADR 0027).
+
+Every cent that moves is a movement of the contributions ledger (``cities4csr.ledger``): a fund
+and each campaign have their own ledger ``Account``; a received contribution, a refund and a
+disbursement are movements of it. The rows here carry what the ledger does not: who the donor is
+(personal data, outside the hash chain, so erasure never touches it), how they pay (the
+structured reference, the pagoPA notice, the card provider's session), the acts behind awards.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cities4csr.core.models import CityScopedModel
+from cities4csr.ledger.models import Motivation
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PurposeCategory(CityScopedModel):
+    """What awards are for (vulnerable families, shopping vouchers, nurseries…): city data."""
+
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    translations = models.JSONField(_("translations"), default=dict, blank=True, help_text='{"en": {"name": …}}')
+
+    class Meta:
+        ordering = ["city", "name"]
+        verbose_name = _("purpose category")
+        verbose_name_plural = _("purpose categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "code"],
+                name="funds_purpose_code_unique",
+                violation_error_message=_("This city already has a purpose with this code."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name_translations(self) -> dict:
+        return {lang: t.get("name", "") for lang, t in (self.translations or {}).items() if isinstance(t, dict)}
+
+
+class Fund(CityScopedModel):
+    """A city fund (Milano Aiuta): its purpose, the act that set it up, its dates and the city's
+    account that receives bank transfers. Its money is its ledger account's balance."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open to contributions")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("short name in addresses"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True, help_text='{"en": {"title": …, "purpose": …}}'
+    )
+    governance_act = models.CharField(
+        _("act that set it up"), max_length=255, blank=True, help_text=_("For example: Giunta resolution no. 90")
+    )
+    governance_act_on = models.DateField(_("date of the act"), null=True, blank=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, help_text=_("The city's account that receives transfers"))
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    beneficiary = models.CharField(_("beneficiary"), max_length=70, help_text=_("The account holder's name"))
+    target_cents = models.BigIntegerField(_("target (cents)"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN, db_index=True)
+    account = models.OneToOneField(
+        "ledger.Account",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("ledger account"),
+        help_text="Opened with the fund (its id names the account), in the same transaction",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["city", "-opens_on", "pk"]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "slug"],
+                name="funds_fund_slug_unique",
+                violation_error_message=_("This city already has a fund with this short name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=models.F("opens_on")),
+                name="funds_fund_dates_in_order",
+                violation_error_message=_("A fund closes after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_cents__isnull=True) | models.Q(target_cents__gt=0),
+                name="funds_fund_target_positive",
+                violation_error_message=_("The target must be above zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title_translations(self) -> dict:
+        return {lang: t.get("title", "") for lang, t in (self.translations or {}).items() if isinstance(t, dict)}
+
+    @property
+    def purpose_translations(self) -> dict:
+        return {lang: t.get("purpose", "") for lang, t in (self.translations or {}).items() if isinstance(t, dict)}
+
+
+class Earmark(CityScopedModel):
+    """A part of a fund a donor may choose to give to (nurseries, small businesses…)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="earmarks")
+    title = models.CharField(_("title"), max_length=200)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    purpose = models.ForeignKey(
+        PurposeCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("purpose")
+    )
+
+    class Meta:
+        ordering = ["fund", "title"]
+        verbose_name = _("earmark")
+        verbose_name_plural = _("earmarks")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title_translations(self) -> dict:
+        return {lang: t.get("title", "") for lang, t in (self.translations or {}).items() if isinstance(t, dict)}
+
+
+class Contribution(CityScopedModel):
+    """A gift of money to a fund or a campaign (``target``: its ledger account), from a citizen
+    (no account needed), a company, an association or a foundation, by bank transfer, card,
+    pagoPA, or recorded by an officer. Pending until the money is seen; received writes the
+    ledger movement; refunds are reversals of it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the payment")
+        RECEIVED = "received", _("Received")
+        PARTLY_REFUNDED = "partly_refunded", _("Partly refunded")
+        REFUNDED = "refunded", _("Refunded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Channel(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CARD = "card", _("Card")
+        PAGOPA = "pagopa", _("pagoPA")
+        OFFLINE = "offline", _("Recorded by the city")
+
+    class DonorKind(models.TextChoices):
+        CITIZEN = "citizen", _("A citizen")
+        COMPANY = "company", _("A company")
+        ASSOCIATION = "association", _("An association")
+        FOUNDATION = "foundation", _("A foundation")
+
+    target = models.ForeignKey(
+        "ledger.Account", on_delete=models.PROTECT, related_name="+", verbose_name=_("fund or campaign")
+    )
+    earmark = models.ForeignKey(
+        Earmark, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("for")
+    )
+    donor_kind = models.CharField(_("who gives"), max_length=20, choices=DonorKind.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("organisation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    donor_name = models.CharField(_("name"), max_length=200)
+    donor_email = models.EmailField(_("e-mail"), blank=True)
+    donor_tax_id = models.CharField(_("tax code"), max_length=32, blank=True)
+    donor_address = models.TextField(_("address"), blank=True)
+    name_public = models.BooleanField(_("show my name on the public ledger"), default=False)
+    motivation = models.CharField(
+        _("motivation"), max_length=30, choices=Motivation.choices, default=Motivation.CHARITABLE_GIFT
+    )
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    received_cents = models.BigIntegerField(_("received (cents)"), default=0, editable=False)
+    refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0, editable=False)
+    channel = models.CharField(_("how"), max_length=20, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
+    reference = models.CharField(_("payment reference"), max_length=35, editable=False)
+    notice_code = models.CharField(_("pagoPA notice code"), max_length=18, blank=True, default="", editable=False)
+    provider_ref = models.CharField(max_length=255, blank=True, default="", editable=False)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    group = models.ForeignKey(
+        "ledger.PostingGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    evidence = models.FileField(_("evidence"), upload_to="funds/evidence/%Y/%m/", blank=True)
+    note = models.TextField(_("note"), blank=True)
+    access_token = models.CharField(max_length=40, default=_token, editable=False)
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [models.Index(fields=["target", "state"], name="funds_contribution_target")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0),
+                name="funds_contribution_amount_positive",
+                violation_error_message=_("The amount must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_cents__gte=0) & models.Q(refunded_cents__lte=models.F("received_cents")),
+                name="funds_contribution_refund_within_received",
+                violation_error_message=_("A refund cannot exceed what was received."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "reference"],
+                name="funds_contribution_reference_unique",
+                violation_error_message=_("This payment reference is already in use."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "notice_code"],
+                condition=~models.Q(notice_code=""),
+                name="funds_contribution_notice_unique",
+                violation_error_message=_("This pagoPA notice code is already in use."),
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "provider_ref"],
+                condition=~models.Q(provider_ref=""),
+                name="funds_contribution_provider_ref_unique",
+                violation_error_message=_("This payment has already been recorded."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="funds_contribution_idempotency_unique",
+                violation_error_message=_("This contribution has already been sent."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.donor_name}"
+
+    @property
+    def open_cents(self) -> int:
+        """What is still held of it: received less refunded."""
+        return self.received_cents - self.refunded_cents
+
+
+class Award(CityScopedModel):
+    """Money of a fund given by an act (Giunta or committee) to an organisation or a need. Once
+    approved, it is reserved: the fund cannot spend it on anything else until it is paid out
+    (its disbursements) or cancelled."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid out")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="awards")
+    purpose = models.ForeignKey(
+        PurposeCategory, on_delete=models.PROTECT, related_name="awards", verbose_name=_("purpose")
+    )
+    description = models.TextField(_("what it pays for"))
+    criteria = models.TextField(_("criteria"), blank=True)
+    act_number = models.CharField(_("act number"), max_length=100)
+    act_on = models.DateField(_("date of the act"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    disbursed_cents = models.BigIntegerField(_("paid out (cents)"), default=0, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("recipient organisation"),
+    )
+    need = models.ForeignKey(
+        "needs.Need", null=True, blank=True, on_delete=models.PROTECT, related_name="awards", verbose_name=_("need")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PROPOSED, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-act_on", "-id"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0),
+                name="funds_award_amount_positive",
+                violation_error_message=_("The amount must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(disbursed_cents__gte=0) & models.Q(disbursed_cents__lte=models.F("amount_cents")),
+                name="funds_award_disbursed_within_amount",
+                violation_error_message=_("Payments cannot exceed the award."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=True, need__isnull=False)
+                | models.Q(organisation__isnull=False, need__isnull=True),
+                name="funds_award_one_recipient",
+                violation_error_message=_("An award goes to an organisation or to a need."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.act_number} · {self.recipient_name}"
+
+    @property
+    def recipient_name(self) -> str:
+        return self.organisation.name if self.organisation_id else self.need.title
+
+    @property
+    def pending_cents(self) -> int:
+        """What the award still reserves in its fund."""
+        return self.amount_cents - self.disbursed_cents if self.state == self.State.APPROVED else 0
+
+
+class Disbursement(CityScopedModel):
+    """A payment of (part of) an award, with its receipt as evidence: a ledger movement from the
+    fund to the recipient."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="disbursements")
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    paid_on = models.DateField(_("paid on"))
+    receipt = models.FileField(_("receipt"), upload_to="funds/receipts/%Y/%m/", blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    group = models.ForeignKey("ledger.PostingGroup", on_delete=models.PROTECT, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0),
+                name="funds_disbursement_amount_positive",
+                violation_error_message=_("The amount must be above zero."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.award} · {self.amount_cents}"
