@@ -42,6 +42,8 @@ city_patterns = [
     ),
     path("needs/", include("cities4csr.needs.urls")),
     path("pledges/", include("cities4csr.pledges.urls")),
+    path("funds/", include("cities4csr.funds.urls")),
+    path("workspace/officer/funds/", include("cities4csr.funds.manage_urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
