@@ -65,6 +65,7 @@ def ledger_chain_verify(*, city, chunk: int = 2000) -> ChainReport:
 def _chain_verify(city, chunk: int) -> ChainReport:
     expected_prev = GENESIS
     count = 0
+    running: dict[int, int] = {}
     for group in groups_of(city=city).iterator(chunk_size=chunk):
         count += 1
         postings = list(group.postings.all())
@@ -77,6 +78,15 @@ def _chain_verify(city, chunk: int) -> ChainReport:
             return ChainReport(city, count, expected_prev, (group.seq, "its postings do not sum to zero"))
         if group_hash(prev_hash=group.prev_hash, content=group_content(group), postings=legs) != group.hash:
             return ChainReport(city, count, expected_prev, (group.seq, "its content does not match its hash"))
+        for p in postings:
+            running[p.account_id] = running.get(p.account_id, 0) + p.amount_cents
+            if p.balance_after_cents is not None and p.balance_after_cents != running[p.account_id]:
+                return ChainReport(
+                    city,
+                    count,
+                    expected_prev,
+                    (group.seq, f"the running balance of {p.account} is not the sum before it"),
+                )
         expected_prev = group.hash
     head = ChainHead.objects.with_scopes_disabled().filter(city=city).first()
     head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)

@@ -185,6 +185,32 @@ def test_a_reversal_links_to_what_it_reverses_nets_it_out_and_happens_once(world
     assert AuditEvent.objects.filter(verb="ledger.reverse").get().payload["reverses"] == 1
 
 
+def test_a_movement_is_reversed_in_parts_but_never_beyond_what_it_moved(world):
+    gift = give(world, 10_000)
+    first = group_reverse(actor=world.officer, group=gift, reason_code=ReasonCode.REFUND, amount_cents=3_000)
+    assert sorted(first.postings.values_list("amount_cents", flat=True)) == [-3_000, 3_000]
+    group_reverse(actor=world.officer, group=gift, reason_code=ReasonCode.REFUND, amount_cents=7_000)
+    assert fund(world).balance_cents == 0
+    with pytest.raises(ValidationError) as beyond:
+        group_reverse(actor=world.officer, group=gift, reason_code=ReasonCode.REFUND, amount_cents=1)
+    assert beyond.value.code == "already_reversed"
+    with pytest.raises(ValidationError) as too_much:
+        group_reverse(actor=world.officer, group=give(world, 500), reason_code=ReasonCode.REFUND, amount_cents=501)
+    assert too_much.value.code == "bad_amount"
+    assert list(gift.reversals.order_by("seq").values_list("seq", flat=True)) == [2, 3]
+    assert ledger_chain_verify(city=world.city).ok
+
+
+def test_each_posting_carries_its_accounts_running_balance(world):
+    for cents in (100, 250, 400):
+        give(world, cents)
+    group_reverse(actor=world.officer, group=PostingGroup.objects.get(seq=2), reason_code=ReasonCode.DUPLICATE)
+    runs = (
+        Posting.objects.filter(account=fund(world)).order_by("group__seq").values_list("balance_after_cents", flat=True)
+    )
+    assert list(runs) == [100, 350, 750, 500]
+
+
 # --- a fund never goes below zero, nor below its floor ---------------------------------------------
 
 
@@ -436,3 +462,16 @@ def test_emptying_the_whole_database_takes_the_ledger_with_it_and_nothing_else_d
     )
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_posting WHERE group_id = %s", [group.pk])
+
+
+def test_ledger_verify_finds_a_running_balance_that_was_changed(world):
+    for cents in (100, 200):
+        give(world, cents)
+    second = PostingGroup.objects.get(seq=2)
+    _tamper(
+        (
+            "UPDATE ledger_posting SET balance_after_cents = 999 WHERE group_id = %s AND amount_cents > 0",
+            [second.pk],
+        ),
+    )
+    assert ledger_chain_verify(city=world.city).broken == (2, "the running balance of Fondo is not the sum before it")
