@@ -30,6 +30,7 @@ from cities4csr.cities.services import (
     places_import,
 )
 from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
+from cities4csr.demo.funds import seed_milan_funds
 from cities4csr.matching.selectors import last_run
 from cities4csr.matching.services import recommendations_recompute
 from cities4csr.needs.models import Action
@@ -354,6 +355,7 @@ def seed_demo(stdout=None) -> dict[str, City]:
             seed_offers(city, random.Random(f"cities4csr-offers-{city.slug}"))
             if slug == "milano":
                 seed_milan_catalogue(city)
+                seed_milan_funds(city)
             if last_run(city=city) is None:  # recommendations at once: the demo shows them before the worker runs
                 recommendations_recompute(city=city)
         say(f"{slug}: ready")

@@ -304,3 +304,17 @@ def test_an_earmark_belongs_to_its_fund(city):
     with pytest.raises(ValidationError) as refused:
         a_gift(city, fund, 1_000, received=False, earmark=nurseries)
     assert "earmark" in refused.value.message_dict
+
+
+def test_the_demo_holds_milano_aiuta_with_its_gifts_awards_and_a_verified_chain(milano):
+    from cities4csr.funds.models import Fund
+
+    with scope(city=milano.pk):
+        fund = Fund.objects.get(slug="milano-aiuta")
+        states = set(Award.objects.filter(fund=fund).values_list("state", flat=True))
+        assert states == {Award.State.PROPOSED, Award.State.APPROVED, Award.State.PAID}
+        kinds = set(Contribution.objects.filter(target=fund.account).values_list("donor_kind", flat=True))
+        assert {"citizen", "company", "association", "foundation"} <= kinds
+        assert Contribution.objects.filter(target=fund.account, state="pending").exists()
+        assert fund_figures(fund=fund)["available_cents"] > 0
+    assert ledger_chain_verify(city=milano).ok
