@@ -15,6 +15,7 @@ from django.utils import timezone
 from cities4csr.accounts.selectors import consents_of
 from cities4csr.core.models import AuditEvent
 from cities4csr.documents.models import Draft
+from cities4csr.funds.models import Contribution
 from cities4csr.instruments.models import Agreement
 from cities4csr.matching.models import CollectiveAction
 from cities4csr.organisations.models import CityRole, Membership
@@ -149,6 +150,29 @@ def account_export(*, user) -> dict:
                 "created_at": _when(p.created_at),
             }
             for p in pledges
+        ],
+        "contributions": [
+            {
+                "id": c.pk,
+                "city": c.city.slug,
+                "to": c.target.label,
+                "reference": c.reference,
+                "state": c.state,
+                "channel": c.channel,
+                "amount_cents": c.amount_cents,
+                "received_cents": c.received_cents,
+                "refunded_cents": c.refunded_cents,
+                "donor_name": c.donor_name,
+                "donor_email": c.donor_email,
+                "donor_tax_id": c.donor_tax_id,
+                "donor_address": c.donor_address,
+                "name_public": c.name_public,
+                "created_at": _when(c.created_at),
+            }
+            for c in Contribution.objects.with_scopes_disabled()
+            .filter(user=user)
+            .select_related("city", "target")
+            .order_by("created_at", "pk")
         ],
         "partner_answers": [
             {

@@ -24,6 +24,7 @@ from cities4csr.cities.models import City
 from cities4csr.core.models import AuditEvent
 from cities4csr.core.services import audit_log
 from cities4csr.core.text import PSEUDONYM_DOMAIN
+from cities4csr.funds.models import Contribution
 from cities4csr.organisations.models import CityRole, Membership
 from cities4csr.organisations.rules import roles_forget
 
@@ -59,6 +60,12 @@ USER_RELATIONS = {
     "documents.draft.created_by": KEEP,
     "matching.collectiveaction.created_by": KEEP,
     "privacy.erasure.user": KEEP,
+    # a gift stays in the fund's records; its donor's details are blanked (``_erase``)
+    "funds.contribution.user": KEEP,
+    "funds.contribution.created_by": KEEP,
+    "funds.fund.created_by": KEEP,
+    "funds.award.created_by": KEEP,
+    "funds.disbursement.created_by": KEEP,
 }
 
 
@@ -245,6 +252,11 @@ def _erase(*, actor, user, reason: str) -> Erasure:
             if USER_RELATIONS.get(label) == DELETE:
                 model._base_manager.filter(**{field: user}).delete()
         roles_forget(user)
+        # the person's gifts keep their amounts and their ledger movements (which hold no personal
+        # data, ADR 0027); who gave becomes the pseudonym, and no name is shown any more
+        Contribution.objects.with_scopes_disabled().filter(user=user).update(
+            donor_name=pseudonym, donor_email=new_email, donor_tax_id="", donor_address="", name_public=False
+        )
 
         replacements = [(old_email, new_email)]
         if old_name:

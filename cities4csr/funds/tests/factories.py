@@ -21,10 +21,11 @@ def a_fund(world, *, slug="milano-aiuta", title="Milano Aiuta", **fields):
     return fund_create(actor=world.officer, city=world.city, slug=slug, title=title, **fields)
 
 
-def a_gift(world, fund, cents, *, received=True, name="Maria Rossi", **fields):
-    """A citizen's bank transfer to ``fund``, received unless ``received`` is False."""
+def a_gift(world, fund, cents, *, received=True, name="Maria Rossi", actor=None, **fields):
+    """A citizen's bank transfer to ``fund`` (given by ``actor``: anonymous by default), received
+    unless ``received`` is False."""
     fields = {"donor_kind": Contribution.DonorKind.CITIZEN, "donor_name": name, **fields}
-    contribution = contribution_create(actor=None, target=fund, amount_cents=cents, **fields)
+    contribution = contribution_create(actor=actor, target=fund, amount_cents=cents, **fields)
     if received:
         contribution = contribution_receive(
             actor=None, contribution=contribution, received_on=datetime.date(2026, 4, 1)

@@ -10,10 +10,12 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import IntegerField, Sum
+from django_scopes import scope
 
 from cities4csr.accounts.models import Consent
 from cities4csr.accounts.services import consent_give
 from cities4csr.accounts.tests.factories import UserFactory
+from cities4csr.funds.tests.factories import a_fund, a_gift
 from cities4csr.needs.tests.factories import NeedFactory
 from cities4csr.organisations.models import Membership
 from cities4csr.organisations.services import membership_add
@@ -60,7 +62,23 @@ def person(world):
         actor=world.officer, pledge=declined, to=Pledge.State.DECLINED, reason=f"Sentito {NAME} al telefono"
     )
     consent_give(actor=user, user=user, city=world.city, purpose=Consent.Purpose.PUBLIC_NAME)
+    # she gives to a city fund in her own name, with her tax code and address for the receipt
+    with scope(city=world.city.pk):
+        a_gift(
+            world,
+            a_fund(world),
+            2_000,
+            actor=user,
+            name=NAME,
+            donor_email=EMAIL,
+            donor_tax_id=TAX_ID,
+            donor_address="Via Testaccio 3, Milano",
+            name_public=True,
+        )
     return Person(user=user, colleague=colleague, pledge=pledge, declined=declined, need=need)
+
+
+TAX_ID = "TSTGNV80A41F205X"
 
 
 def text_hits(*needles: str) -> list[str]:

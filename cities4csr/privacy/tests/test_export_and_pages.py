@@ -12,7 +12,7 @@ from cities4csr.accounts.models import User
 from cities4csr.accounts.tests.factories import PASSWORD
 from cities4csr.core.models import AuditEvent
 
-from .conftest import COLLEAGUE_EMAIL, EMAIL, NAME, ledger_snapshot
+from .conftest import COLLEAGUE_EMAIL, EMAIL, NAME, TAX_ID, ledger_snapshot
 
 
 def logged_in(user) -> Client:
@@ -39,6 +39,9 @@ def test_the_export_holds_the_persons_data_and_nothing_of_other_people(world, pe
     assert [p["id"] for p in data["pledges"]] == [person.pledge.pk, person.declined.pk]
     assert data["pledges"][0]["message"] == f"Per informazioni: {NAME}, {EMAIL}"
     assert data["pledges"][0]["value_cents"] == 40_000
+    # her gift to the city's fund, with the details she gave for the receipt
+    [gift] = data["contributions"]
+    assert (gift["amount_cents"], gift["donor_tax_id"], gift["state"]) == (2_000, TAX_ID, "received")
     assert [e["description"] for e in data["evidence"]] == [f"Foto di {NAME}"]
     assert [(c["purpose"], c["withdrawn_at"]) for c in data["consents"]] == [("public_name", None)]
     verbs = [e["verb"] for e in data["audit_events"]]
