@@ -4,14 +4,14 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..providers import SignatureError, card_provider
+from ..providers import PROVIDERS, SignatureError, card_provider
 from ..providers.services import card_notification_apply
 
 
@@ -30,6 +30,18 @@ class PaymentWebhookView(APIView):
         operation_id="payments_webhook",
         tags=["payments"],
         auth=[],
+        parameters=[
+            OpenApiParameter(
+                "provider", str, OpenApiParameter.PATH, enum=sorted(PROVIDERS), description="the card payment provider"
+            ),
+            OpenApiParameter(
+                "Stripe-Signature",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Stripe's signature of the body (t=…,v1=…); without a valid one: 400",
+            ),
+        ],
         request={"application/json": OpenApiTypes.OBJECT},
         responses={
             200: inline_serializer(
