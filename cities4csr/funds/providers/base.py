@@ -75,6 +75,11 @@ class CardProvider(Protocol):
         """Start (or, when ``previous_ref`` is still open, take up again) a hosted checkout of
         ``contribution``'s amount in its city's currency. Raises ``ProviderError``."""
 
+    def refund(self, contribution, *, payment_ref: str, amount_cents: int, key: str) -> str:
+        """Give ``amount_cents`` of the payment ``payment_ref`` back to the donor's card; the
+        provider's id of the refund. ``key`` makes a request sent twice one refund. Raises
+        ``ProviderError``."""
+
     def webhook_events(self, payload: bytes, headers: Mapping[str, str]) -> list[PaymentEvent]:
         """The events of a notification whose signature holds; raises ``SignatureError``
         otherwise, before reading anything of it."""

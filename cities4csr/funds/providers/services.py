@@ -1,5 +1,5 @@
 """Writes of card payments (ADR 0029): start a provider's hosted checkout for a pending card
-contribution, and apply the provider's verified notifications to it.
+contribution, refund one through the provider, and apply the provider's verified notifications.
 
 A notification is applied once: its id is kept (``ProviderEvent``), in the transaction that
 applies it and under the contribution's lock, so the same notification sent again (Stripe
@@ -22,10 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log
+from cities4csr.ledger.models import Account
 
 from ..models import Contribution, ProviderEvent
-from ..services import contribution_cancel, contribution_receive, contribution_refund
+from ..services import awards_pending_cents, contribution_cancel, contribution_receive, contribution_refund
 from . import EventKind, PaymentEvent, ProviderError, card_payments_available, card_provider
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,78 @@ def card_checkout_start(
             )
     contribution.provider_ref = checkout.provider_ref
     return checkout.url
+
+
+# --- refunds by an officer --------------------------------------------------------------------
+
+
+def card_refund(*, actor, contribution: Contribution, amount_cents: int, reason: str) -> Contribution:
+    """An officer gives back (part of) a card contribution: the provider refunds the donor's
+    card, then the ledger reverses that part with the provider's id of the refund, so that the
+    provider's own notice of it, which follows, adds nothing. What can be refused is checked
+    before the provider is asked: what is still held and, for a fund, what its approved awards
+    leave available."""
+    require(actor, "funds.refund_contribution", contribution)
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise ValidationError(
+            {"amount_cents": ValidationError(_("The amount must be above zero."), code="not_positive")}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ValidationError(_("Say why."), code="reason_required")})
+    provider = card_provider()
+    if provider is None:
+        raise _refused(_("Card payments are not available in this city."), "card_unavailable")
+    if contribution.channel != Contribution.Channel.CARD:
+        raise _refused(_("This contribution is not paid by card."), "not_card")
+    contribution = Contribution.objects.with_scopes_disabled().select_related("city", "target").get(pk=contribution.pk)
+    if contribution.state not in (C.RECEIVED, C.PARTLY_REFUNDED):
+        raise _refused(_("Only a received contribution can be refunded."), "not_received")
+    if amount_cents > contribution.open_cents:
+        raise ValidationError(
+            {
+                "amount_cents": ValidationError(
+                    _("A refund cannot exceed what was received and not yet refunded."), code="too_much"
+                )
+            }
+        )
+    target = contribution.target
+    if target.kind == Account.Kind.FUND and amount_cents > target.balance_cents - awards_pending_cents(account=target):
+        raise ValidationError(
+            {
+                "amount_cents": ValidationError(
+                    _("The fund's approved awards hold this money: it cannot be refunded now."), code="over_available"
+                )
+            }
+        )
+    payment_ref = (
+        ProviderEvent.objects.with_scopes_disabled()
+        .filter(contribution=contribution, provider=provider.name)
+        .exclude(payment_ref="")
+        .order_by("pk")
+        .values_list("payment_ref", flat=True)
+        .first()
+    )
+    if not payment_ref:
+        raise _refused(
+            _("The card payment of this contribution is not known here: refund it from the card payment service."),
+            "no_payment",
+        )
+    # the same request twice (a form posted twice) is one refund at the provider
+    key = f"cities4csr-refund-{contribution.city.slug}-{contribution.pk}-{contribution.refunded_cents}-{amount_cents}"
+    try:
+        refund_id = provider.refund(contribution, payment_ref=payment_ref, amount_cents=amount_cents, key=key)
+    except ProviderError as error:
+        log.warning("card refund not made for contribution %s: %s", contribution.pk, error)
+        raise _refused(
+            _("The card payment service did not make the refund. Try again in a few minutes."), "provider_unavailable"
+        ) from error
+    return contribution_refund(
+        actor=actor,
+        contribution=contribution,
+        amount_cents=amount_cents,
+        reason=reason,
+        refund_ref=f"{provider.name}:{refund_id}",
+    )
 
 
 # --- notifications ---------------------------------------------------------------------------

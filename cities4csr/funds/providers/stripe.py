@@ -130,6 +130,27 @@ class StripeProvider:
             raise ProviderError("no checkout address")
         return Checkout(provider_ref=session["id"], url=session["url"])
 
+    # -- refunds -------------------------------------------------------------------------------
+
+    def refund(self, contribution, *, payment_ref: str, amount_cents: int, key: str) -> str:
+        params = {
+            "payment_intent": payment_ref,
+            "amount": amount_cents,
+            "reason": "requested_by_customer",
+            "metadata": {
+                "contribution": str(contribution.pk),
+                "city": contribution.city.slug,
+                "site": settings.SITE_URL,
+            },
+        }
+        try:
+            refund = self._client().v1.refunds.create(params=params, options={"idempotency_key": key}).to_dict()
+        except stripe_lib.StripeError as error:
+            raise ProviderError(str(error.user_message or error.code or type(error).__name__)) from error
+        if not refund.get("id") or refund.get("status") in ("failed", "canceled"):
+            raise ProviderError(f"refund {refund.get('status')}")
+        return refund["id"]
+
     # -- webhooks ------------------------------------------------------------------------------
 
     def webhook_events(self, payload: bytes, headers: Mapping[str, str]) -> list[PaymentEvent]:

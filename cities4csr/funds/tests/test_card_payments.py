@@ -20,7 +20,7 @@ from django_scopes import scope, scopes_disabled
 from cities4csr.core.models import AuditEvent
 from cities4csr.funds.models import Contribution, Fund, ProviderEvent
 from cities4csr.funds.providers import card_payments_available, card_provider
-from cities4csr.funds.providers.services import card_checkout_start
+from cities4csr.funds.providers.services import card_checkout_start, card_refund
 from cities4csr.funds.providers.stripe import StripeProvider
 from cities4csr.ledger.models import PostingGroup
 
@@ -57,6 +57,17 @@ class FakeStripe(stripe.HTTPClient):
                 "url": f"https://checkout.stripe.test/c/pay/{session_id}",
             }
             return json.dumps(self.sessions[session_id]), 200, {}
+        if method == "post" and url.endswith("/v1/refunds"):
+            params = parse_qs(post_data)
+            refund = {
+                "id": f"re_fake_{len(self.refunds())}",
+                "object": "refund",
+                "status": "succeeded",
+                "amount": int(params["amount"][0]),
+                "currency": "eur",
+                "payment_intent": params["payment_intent"][0],
+            }
+            return json.dumps(refund), 200, {}
         if method == "get" and "/v1/checkout/sessions/" in url:
             session = self.sessions.get(url.rsplit("/", 1)[1])
             if session is None:
@@ -65,7 +76,10 @@ class FakeStripe(stripe.HTTPClient):
         raise AssertionError(f"unexpected call to Stripe: {method} {url}")
 
     def creates(self):
-        return [params for method, url, params in self.calls if method == "post"]
+        return [params for method, url, params in self.calls if method == "post" and "/checkout/" in url]
+
+    def refunds(self):
+        return [params for method, url, params in self.calls if method == "post" and url.endswith("/v1/refunds")]
 
     def close(self):
         pass
@@ -432,3 +446,55 @@ def test_money_for_a_cancelled_gift_is_recorded_for_an_officer_and_changes_nothi
         flagged = AuditEvent.objects.get(verb="contribution.card_refused")
     assert flagged.city_id == world.city.pk and flagged.object_id == str(gift.pk)
     assert send(session_event(gift, gift.provider_ref, event_id="evt_late")).json()["outcomes"] == ["repeated"]
+
+
+# -- an officer's refund -------------------------------------------------------------------------
+
+
+def paid(world, fund, cents=2000):
+    gift = started(world, card_gift(world, fund, cents))
+    assert send(session_event(gift, gift.provider_ref, event_id=f"evt_paid_{gift.pk}")).json()["outcomes"] == [
+        "applied"
+    ]
+    state(gift)
+    return gift
+
+
+@pytest.mark.django_db
+def test_an_officer_refunds_the_card_and_the_providers_notice_of_it_adds_nothing(milan, stripe_on):
+    world, fund = milan
+    gift = paid(world, fund, 2000)
+    with scope(city=world.city.pk):
+        refunded = card_refund(actor=world.officer, contribution=gift, amount_cents=600, reason="Donazione doppia")
+    (sent,) = stripe_on.refunds()
+    assert sent["payment_intent"] == ["pi_test_1"] and sent["amount"] == ["600"]
+    assert refunded.state == Contribution.State.PARTLY_REFUNDED and refunded.refunded_cents == 600
+    assert balance(fund) == 1400
+    groups = writes()[0]
+    notice = send(refund_event(refund_id="re_fake_1", amount=600, event_id="evt_officer_refund"))
+    assert notice.json()["outcomes"] == ["unchanged"]
+    assert balance(fund) == 1400 and writes()[0] == groups
+
+
+@pytest.mark.django_db
+def test_a_refund_the_ledger_would_refuse_never_reaches_the_card(milan, stripe_on):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    world, fund = milan
+    gift = paid(world, fund, 2000)
+    with scope(city=world.city.pk):
+        with pytest.raises(PermissionDenied):
+            card_refund(actor=world.representative, contribution=gift, amount_cents=101, reason="x")
+        with pytest.raises(ValidationError) as too_much:
+            card_refund(actor=world.officer, contribution=gift, amount_cents=2001, reason="x")
+        assert too_much.value.error_dict["amount_cents"][0].code == "too_much"
+        with pytest.raises(ValidationError) as no_reason:
+            card_refund(actor=world.officer, contribution=gift, amount_cents=102, reason=" ")
+        assert no_reason.value.error_dict["reason"][0].code == "reason_required"
+        stripe_on.fail = True
+        with pytest.raises(ValidationError) as down:
+            card_refund(actor=world.officer, contribution=gift, amount_cents=103, reason="x")
+        assert down.value.code == "provider_unavailable"
+    # only the last one was asked (the library retries it), and it failed
+    assert {sent["amount"][0] for sent in stripe_on.refunds()} == {"103"}
+    assert state(gift) == Contribution.State.RECEIVED and balance(fund) == 2000
