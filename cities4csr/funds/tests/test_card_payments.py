@@ -15,6 +15,7 @@ import stripe
 from django.conf import settings
 from django.template import Context, Template
 from django.test import Client, RequestFactory
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from cities4csr.core.models import AuditEvent
@@ -221,6 +222,10 @@ def test_with_keys_a_pending_card_gift_shows_pay_by_card_and_nothing_else_does(m
     assert "Pay by card" in html
     assert f"/funds/contributions/{gift.access_token}/pay-by-card/" in html
     assert "usually within a minute" in panel(gift, "card=done")
+    with translation.override("it"):
+        assert "Paga con carta" in panel(gift) and "Pay by card" not in panel(gift)
+    with translation.override("fr"):
+        assert "Payer par carte" in panel(gift)
     with scope(city=world.city.pk):
         transfer = a_gift(world, fund, 2000, received=False)
         paid = a_gift(world, fund, 2000, channel=Contribution.Channel.CARD)
