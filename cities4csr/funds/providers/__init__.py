@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import CardProvider, Checkout, EventKind, PaymentEvent, ProviderError, SignatureError
+from .base import CardProvider, Checkout, CheckoutComplete, EventKind, PaymentEvent, ProviderError, SignatureError
 
 __all__ = [
     "CardProvider",
     "Checkout",
+    "CheckoutComplete",
     "EventKind",
     "PaymentEvent",
     "ProviderError",

@@ -21,6 +21,11 @@ class ProviderError(Exception):
     """The provider could not be reached or refused a request (the donor is asked to try again)."""
 
 
+class CheckoutComplete(Exception):
+    """The donor's last checkout was completed: its payment is on its way (its notification has
+    not arrived yet), so no second checkout is opened."""
+
+
 class EventKind(enum.StrEnum):
     PAID = "paid"  # the money of a checkout arrived: receive the contribution
     FAILED = "failed"  # the payment was refused (a delayed method that bounced): cancel it
@@ -73,7 +78,8 @@ class CardProvider(Protocol):
         self, contribution, *, success_url: str, cancel_url: str, previous_ref: str = "", locale: str = ""
     ) -> Checkout:
         """Start (or, when ``previous_ref`` is still open, take up again) a hosted checkout of
-        ``contribution``'s amount in its city's currency. Raises ``ProviderError``."""
+        ``contribution``'s amount in its city's currency. Raises ``CheckoutComplete`` when
+        ``previous_ref`` was paid, ``ProviderError`` when the provider fails."""
 
     def refund(self, contribution, *, payment_ref: str, amount_cents: int, key: str) -> str:
         """Give ``amount_cents`` of the payment ``payment_ref`` back to the donor's card; the

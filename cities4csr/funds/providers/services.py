@@ -28,7 +28,7 @@ from cities4csr.ledger.models import Account
 
 from ..models import Contribution, ProviderEvent
 from ..services import awards_pending_cents, contribution_cancel, contribution_receive, contribution_refund
-from . import EventKind, PaymentEvent, ProviderError, card_payments_available, card_provider
+from . import CheckoutComplete, EventKind, PaymentEvent, ProviderError, card_payments_available, card_provider
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,11 @@ def card_checkout_start(
             previous_ref=contribution.provider_ref,
             locale=locale,
         )
+    except CheckoutComplete as error:
+        raise _refused(
+            _("Your card payment has been made: it appears here as soon as the card payment service confirms it."),
+            "already_paid",
+        ) from error
     except ProviderError as error:
         log.warning("card checkout not started for contribution %s: %s", contribution.pk, error)
         raise _refused(
@@ -246,8 +251,8 @@ def _contribution_of(provider: str, event: PaymentEvent) -> Contribution | None:
         found = contributions.filter(pk=event.contribution_id, channel=Contribution.Channel.CARD).first()
     elif event.checkout_ref:
         found = contributions.filter(provider_ref=event.checkout_ref, channel=Contribution.Channel.CARD).first()
-    if found is not None and event.city and found.city.slug != event.city:
-        return None  # the same number in another city: not this contribution
+    if found is not None and found.city.slug != event.city:
+        return None  # the same number in another city, or a payment the platform did not start
     return found
 
 

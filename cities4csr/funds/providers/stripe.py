@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import stripe as stripe_lib
 from django.conf import settings
 
-from .base import Checkout, EventKind, PaymentEvent, ProviderError, SignatureError
+from .base import Checkout, CheckoutComplete, EventKind, PaymentEvent, ProviderError, SignatureError
 
 #: Checkout's own languages among the platform's
 CHECKOUT_LOCALES = {"it", "en", "fr", "de", "es", "nl", "pt"}
@@ -112,6 +112,8 @@ class StripeProvider:
                 session = client.v1.checkout.sessions.retrieve(previous_ref).to_dict()
             except stripe_lib.StripeError:
                 session = None
+            if session is not None and session.get("status") == "complete":
+                raise CheckoutComplete(previous_ref)
             if (
                 session is not None
                 and session.get("status") == "open"

@@ -221,7 +221,8 @@ def test_with_keys_a_pending_card_gift_shows_pay_by_card_and_nothing_else_does(m
     html = panel(gift)
     assert "Pay by card" in html
     assert f"/funds/contributions/{gift.access_token}/pay-by-card/" in html
-    assert "usually within a minute" in panel(gift, "card=done")
+    back = panel(gift, "card=done")
+    assert "usually within a minute" in back and "pay-by-card/" not in back  # no second payment
     with translation.override("it"):
         assert "Paga con carta" in panel(gift) and "Pay by card" not in panel(gift)
     with translation.override("fr"):
@@ -503,3 +504,27 @@ def test_a_refund_the_ledger_would_refuse_never_reaches_the_card(milan, stripe_o
     # only the last one was asked (the library retries it), and it failed
     assert {sent["amount"][0] for sent in stripe_on.refunds()} == {"103"}
     assert state(gift) == Contribution.State.RECEIVED and balance(fund) == 2000
+
+
+@pytest.mark.django_db
+def test_back_from_a_paid_checkout_before_its_notice_no_second_checkout_opens(milan, stripe_on):
+    world, fund = milan
+    gift = started(world, card_gift(world, fund))
+    stripe_on.sessions[gift.provider_ref]["status"] = "complete"  # paid; the webhook is on its way
+    page = f"/en/{world.city.slug}/funds/contributions/{gift.access_token}/"
+    response = Client().post(page + "pay-by-card/")
+    assert response.status_code == 302 and response["Location"] == page
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "Your card payment has been made: it appears here as soon as the card payment service confirms it."
+    ]
+    assert len(stripe_on.creates()) == 1
+
+
+@pytest.mark.django_db
+def test_a_checkout_the_platform_did_not_start_is_no_contribution_of_its(milan, stripe_on):
+    world, fund = milan
+    gift = started(world, card_gift(world, fund))
+    # e.g. a payment link of the same Stripe account, whose reference happens to be a number
+    foreign = session_event(gift, "cs_test_link", event_id="evt_link", metadata={})
+    assert send(foreign).json()["outcomes"] == ["unknown"]
+    assert state(gift) == Contribution.State.PENDING and balance(fund) == 0
