@@ -231,6 +231,16 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+# Card payments through a provider (funds.providers, docs/adr/0029): none unless named here with
+# its keys. Without them no card option is shown and the checkout and webhook addresses are 404.
+CARD_PROVIDER = env.str("CARD_PROVIDER", default="")
+# Stripe: the secret API key (sk_live_… / sk_test_…) and the webhook endpoint's signing secret
+# (whsec_…); never committed: from the process environment or an uncommitted .env.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# How old (seconds) a signed webhook may be before it is refused as a replay.
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+
 # --- Production: HTTPS, proxy, cookies, headers (see .env.production.example, docs/deployment.md).
 # Every default is a local, plain-HTTP one, so `make demo` and the tests run without any of them.
 # The public address of the site, without a trailing slash (links in e-mails, the accessibility statement).

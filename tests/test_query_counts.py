@@ -468,6 +468,9 @@ LISTS = {
 }
 
 NOT_LISTS = {
+    # card payments (funds, ADR 0029)
+    "contribution_pay_by_card": "a POST that sends the donor to the provider's checkout: one contribution",
+    "api:payment-webhook": "a provider's notification about one contribution: lists nothing",
     "notification_open": "one notification, marked read, then a redirect",
     "api:notification-read": "a write: marks notifications read, lists nothing",
     "email_preferences": "a form of the fixed kinds of notification",

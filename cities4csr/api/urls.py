@@ -129,5 +129,7 @@ urlpatterns = [
     path("cities/", city_api.CityListView.as_view(), name="city-list"),
     path("me/data/", privacy_api.MyDataView.as_view(), name="me-data"),
     path("me/erase/", privacy_api.MyErasureView.as_view(), name="me-erase"),
+    # card payment providers' notifications: one address for the site's cities (funds, ADR 0029)
+    path("payments/", include("cities4csr.funds.api.payment_urls")),
     path("cities/<slug:city_slug>/", include(city_patterns)),
 ]

@@ -127,6 +127,13 @@ SENTENCES = {
     # the contributions ledger
     "ledger.post": pgettext_lazy("audit", "%(actor)s recorded the movement %(object)s in the ledger"),
     "ledger.reverse": pgettext_lazy("audit", "%(actor)s recorded the reversal %(object)s in the ledger"),
+    # card payments (funds.providers)
+    "contribution.card_checkout": pgettext_lazy(
+        "audit", "%(actor)s opened a card payment for the contribution %(object)s"
+    ),
+    "contribution.card_refused": pgettext_lazy(
+        "audit", "%(actor)s received a card payment notice for the contribution %(object)s that needs checking by hand"
+    ),
     "indicator.import": pgettext_lazy("audit", "%(actor)s imported the indicator “%(object)s”"),
     "retention.audit_purge": pgettext_lazy("audit", "%(actor)s removed personal data from old records of the trail"),
     "scale.seed": pgettext_lazy("audit", "%(actor)s loaded demonstration data"),

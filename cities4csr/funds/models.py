@@ -367,3 +367,42 @@ class Disbursement(CityScopedModel):
 
     def __str__(self):
         return f"{self.award} · {self.amount_cents}"
+
+
+# --- card payments (ADR 0029) ----------------------------------------------------------------
+
+
+class ProviderEvent(CityScopedModel):
+    """A card provider's notification (webhook) once it was applied to a contribution, by its
+    provider's id: the same notification sent again, even as another event type, changes
+    nothing. ``payment_ref`` is the provider's id of the payment (Stripe's payment intent),
+    which later refunds name. Its ``created_at`` is when it was received."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        UNCHANGED = "unchanged", _("Nothing to change")
+        REFUSED = "refused", _("Refused")
+
+    provider = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100)
+    contribution = models.ForeignKey(Contribution, on_delete=models.PROTECT, related_name="provider_events")
+    payment_ref = models.CharField(max_length=255, blank=True, default="")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    detail = models.CharField(max_length=100, blank=True, default="", help_text="why it was refused: a code")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("card payment event")
+        verbose_name_plural = _("card payment events")
+        indexes = [models.Index(fields=["provider", "payment_ref"], name="funds_providerevent_payment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"],
+                name="funds_providerevent_unique",
+                violation_error_message=_("This payment notification has already been received."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.type} {self.event_id}"

@@ -38,3 +38,14 @@ def contributions_visible(*, actor, city):
 
 def awards_of(*, fund: Fund):
     return Award.objects.filter(fund=fund).select_related("purpose", "organisation", "need").order_by("-act_on", "-pk")
+
+
+# --- card payments (ADR 0029) ----------------------------------------------------------------
+
+
+def contribution_by_token(*, city, access_token: str) -> Contribution | None:
+    """The contribution whose donor's page has this key (no account needed: the key is the
+    permission), or None."""
+    if not access_token or len(access_token) > 40:
+        return None
+    return Contribution.objects.filter(city=city, access_token=access_token).select_related("city", "target").first()
