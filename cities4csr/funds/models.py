@@ -406,3 +406,144 @@ class ProviderEvent(CityScopedModel):
 
     def __str__(self):
         return f"{self.provider} {self.type} {self.event_id}"
+
+
+# === Bank statements and reconciliation ===========================================================
+# (funds.banking: the officer uploads the fund account's statement; its lines pay pending
+# contributions by reference, then by amount and name; the rest waits in a queue.)
+
+
+class StatementImport(CityScopedModel):
+    """A bank statement of a fund's account uploaded by an officer (ISO 20022 camt.053 XML or the
+    bank's CSV export), kept as it came, and the run that reconciles its lines in the background."""
+
+    class Format(models.TextChoices):
+        CAMT053 = "camt053", _("ISO 20022 camt.053 statement (XML)")
+        CSV = "csv", _("The bank's CSV export")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be read")
+        RUNNING = "running", _("Being reconciled")
+        DONE = "done", _("Reconciled")
+        FAILED = "failed", _("Failed")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="statement_imports", verbose_name=_("fund"))
+    file = models.FileField(_("file"), upload_to="funds/statements/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, editable=False)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    csv_profile = models.JSONField(default=dict, blank=True, help_text="The CSV columns (banking.bank_csv.CsvProfile)")
+    statement_ref = models.CharField(_("bank's statement number"), max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    lines_total = models.PositiveIntegerField(_("lines"), default=0)
+    lines_done = models.PositiveIntegerField(_("lines read"), default=0)
+    lines_new = models.PositiveIntegerField(_("new lines"), default=0)
+    lines_matched = models.PositiveIntegerField(_("lines matched"), default=0)
+    error_code = models.CharField(max_length=40, blank=True, editable=False)
+    error_params = models.JSONField(default=dict, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        indexes = [models.Index(fields=["fund", "sha256"], name="funds_statement_sha")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lines_done__lte=models.F("lines_total")),
+                name="funds_statement_progress_within_total",
+            )
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        """How far the run is, 0 to 100 (a whole number: the progress bar's class)."""
+        if self.state == self.State.DONE:
+            return 100
+        return self.lines_done * 100 // self.lines_total if self.lines_total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class BankLine(CityScopedModel):
+    """One amount booked on a fund's account, read from a statement. Its ``entry_key`` is the
+    booking's identity at the bank (the account and the bank's reference for it, else a hash of
+    its content: ``banking.records``), unique per city, so that a booking counts once however
+    many files carry it."""
+
+    class State(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        UNMATCHED = "unmatched", _("To look at")
+        IGNORED = "ignored", _("Set aside")
+
+    class MatchedBy(models.TextChoices):
+        REFERENCE = "reference", _("By its payment reference")
+        AMOUNT_NAME = "amount_name", _("By amount and name")
+        MANUAL = "manual", _("By an officer")
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="lines")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="bank_lines", verbose_name=_("fund"))
+    entry_key = models.CharField(max_length=160, editable=False)
+    line_number = models.PositiveIntegerField(_("line in the file"), default=0)
+    booking_date = models.DateField(_("booked on"), null=True, blank=True)
+    value_date = models.DateField(_("value date"), null=True, blank=True)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    credit = models.BooleanField(_("credit"), default=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    debtor_name = models.CharField(_("from"), max_length=200, blank=True)
+    reference = models.CharField(_("structured reference"), max_length=70, blank=True)
+    remittance = models.TextField(_("remittance text"), blank=True)
+    bank_reference = models.CharField(_("bank's reference"), max_length=100, blank=True)
+    end_to_end_id = models.CharField(_("payer's reference"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, db_index=True)
+    outcome = models.CharField(max_length=20, blank=True, help_text="banking.reconcile's reason when unmatched")
+    contribution = models.OneToOneField(
+        Contribution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bank_line",
+        verbose_name=_("contribution"),
+    )
+    matched_by = models.CharField(_("matched"), max_length=20, choices=MatchedBy.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The officer who matched the line by hand or set it aside",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ignored_reason = models.TextField(_("why it is set aside"), blank=True)
+
+    class Meta:
+        ordering = ["-booking_date", "-id"]
+        verbose_name = _("bank line")
+        verbose_name_plural = _("bank lines")
+        indexes = [models.Index(fields=["fund", "state"], name="funds_bankline_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "entry_key"],
+                name="funds_bankline_entry_once",
+                violation_error_message=_("This bank entry has already been imported."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="matched", contribution__isnull=False)
+                | (~models.Q(state="matched") & models.Q(contribution__isnull=True)),
+                name="funds_bankline_matched_has_contribution",
+            ),
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="funds_bankline_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.booking_date} · {self.debtor_name or self.remittance[:40]}"

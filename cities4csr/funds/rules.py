@@ -27,3 +27,6 @@ rules.add_perm("funds.view_contribution", is_city_officer | is_donor)
 rules.add_perm("funds.refund_contribution", is_city_officer)
 # asked on the award
 rules.add_perm("funds.add_disbursement", is_city_officer)
+
+# bank statements and reconciliation: asked on the city or the fund
+rules.add_perm("funds.reconcile", is_city_officer)

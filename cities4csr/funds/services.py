@@ -6,7 +6,9 @@ and audit."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +28,7 @@ from cities4csr.ledger.resources import ResourceKind
 from cities4csr.ledger.services import Leg, account_open, floor_register, group_post, group_reverse, ledger_lock
 from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
-from .models import Award, Contribution, Disbursement, Earmark, Fund, PurposeCategory
+from .models import Award, BankLine, Contribution, Disbursement, Earmark, Fund, PurposeCategory, StatementImport
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -563,3 +565,371 @@ def disbursement_record(
         if locked.disbursed_cents == locked.amount_cents:
             transition_apply(actor=actor, obj=locked, to=Award.State.PAID)
     return disbursement
+
+
+# === Bank statements and reconciliation ===========================================================
+# An officer uploads a fund account's statement (camt.053 or the bank's CSV): it is read whole
+# first, and refused with the line and the reason if any part cannot be read, writing nothing.
+# A background task then stores its lines (each booking once per city, however many files carry
+# it), matches them with pending contributions (``banking.reconcile``), receives each match, and
+# leaves the rest in the officers' queue, where they are matched by hand or set aside.
+
+MAX_STATEMENT_BYTES = 100 * 1024 * 1024
+#: lines stored, matched and received per transaction (and per step of the progress bar)
+RECONCILE_CHUNK = 1000
+
+
+def _statement_entries(*, source, format: str, csv_profile: dict, account: str) -> tuple[list, str, list[str]]:
+    """(entries, the bank's statement number, the statement's IBANs) of an open binary file."""
+    from .banking.bank_csv import CsvProfile, parse_bank_csv
+    from .banking.camt053 import parse_camt053
+
+    if format == StatementImport.Format.CAMT053:
+        parsed = parse_camt053(source)
+        ref = ", ".join(s.id for s in parsed.statements)[:255]
+        return parsed.entries, ref, parsed.ibans
+    profile = CsvProfile(**(csv_profile or {}))
+    return parse_bank_csv(source.read(), profile, account=account), "", []
+
+
+def _file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1 << 20), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def statement_upload(*, actor, fund: Fund, file, format: str, csv_profile: dict | None = None) -> StatementImport:
+    """Take a statement of ``fund``'s account and queue its reconciliation. The file is read whole
+    first: one that cannot be read is refused with a ValidationError on "file" that names the line
+    and the reason, in the active language, and nothing is written. The same file uploaded again
+    returns its first import."""
+    from .banking.records import StatementError
+    from .statement_errors import statement_error_message, statement_message
+
+    require(actor, "funds.reconcile", fund)
+    if format not in StatementImport.Format.values:
+        raise _invalid("format", _("Choose the statement's format."), "invalid_format")
+    if file.size > MAX_STATEMENT_BYTES:
+        raise _invalid(
+            "file",
+            _("The file is too large: at most %(megabytes)d MB.") % {"megabytes": MAX_STATEMENT_BYTES // (1024 * 1024)},
+            "file_too_large",
+        )
+    sha256 = _file_sha256(file)
+    earlier = (
+        StatementImport.objects.filter(city=fund.city, fund=fund, sha256=sha256)
+        .exclude(state=StatementImport.State.FAILED)
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    try:
+        entries, statement_ref, ibans = _statement_entries(
+            source=file, format=format, csv_profile=csv_profile or {}, account=fund.iban
+        )
+    except StatementError as error:
+        raise ValidationError({"file": ValidationError(statement_error_message(error), code=error.code)}) from None
+    if ibans and fund.iban not in ibans:
+        message = statement_message("account", 0, {"value": ", ".join(ibans), "expected": fund.iban})
+        raise ValidationError({"file": ValidationError(message, code="account")})
+    file.seek(0)
+    statement = StatementImport(
+        city=fund.city,
+        fund=fund,
+        file_name=Path(file.name).name[:255],
+        sha256=sha256,
+        format=format,
+        csv_profile=csv_profile or {},
+        statement_ref=statement_ref,
+        lines_total=sum(1 for entry in entries if entry.amount_cents > 0),
+        created_by=person(actor),
+    )
+    with transaction.atomic():
+        statement.file.save(statement.file_name, file, save=False)
+        statement.save()
+        audit_log(
+            actor=actor,
+            city=fund.city,
+            verb="statement.upload",
+            obj=fund,
+            payload={"statement": statement.pk, "file": statement.file_name, "lines": statement.lines_total},
+        )
+        transaction.on_commit(lambda: _statement_enqueue(statement.pk))
+    return statement
+
+
+def _statement_enqueue(statement_id: int) -> None:
+    from .tasks import statement_reconcile
+
+    statement_reconcile.enqueue(statement_id=statement_id)
+
+
+def _pending_of(contribution: Contribution):
+    from .banking.reconcile import PendingContribution
+
+    return PendingContribution(
+        id=contribution.pk,
+        reference=contribution.reference,
+        amount_cents=contribution.amount_cents,
+        donor_name=contribution.donor_name,
+        currency=contribution.city.currency,
+    )
+
+
+def _receive_line(*, actor, line: BankLine, contribution: Contribution) -> None:
+    contribution_receive(
+        actor=actor,
+        contribution=contribution,
+        received_cents=line.amount_cents,
+        received_on=line.booking_date or timezone.localdate(),
+        entry_ref=f"bank:{line.entry_key}",
+    )
+
+
+def statement_run(*, statement: StatementImport) -> StatementImport:
+    """Reconcile a queued statement (the background task's work; run in its city's scope):
+    store its new lines, match and receive them chunk by chunk with the progress saved after each,
+    then match what is left by amount and name. A statement that is not queued is left alone."""
+    from .banking.records import StatementError
+
+    imports = StatementImport.objects.filter(city=statement.city)
+    claimed = imports.filter(pk=statement.pk, state=StatementImport.State.QUEUED).update(
+        state=StatementImport.State.RUNNING, started_at=timezone.now(), lines_done=0
+    )
+    statement.refresh_from_db()
+    if not claimed:
+        return statement
+    fund = statement.fund
+    try:
+        with statement.file.open("rb") as source:
+            entries, _ref, _ibans = _statement_entries(
+                source=source, format=statement.format, csv_profile=statement.csv_profile, account=fund.iban
+            )
+        entries = [entry for entry in entries if entry.amount_cents > 0]
+        for start in range(0, len(entries), RECONCILE_CHUNK):
+            with transaction.atomic():
+                new, matched = _reconcile_chunk(
+                    statement=statement, fund=fund, entries=entries[start : start + RECONCILE_CHUNK]
+                )
+                imports.filter(pk=statement.pk).update(
+                    lines_done=F("lines_done") + len(entries[start : start + RECONCILE_CHUNK]),
+                    lines_new=F("lines_new") + new,
+                    lines_matched=F("lines_matched") + matched,
+                )
+        with transaction.atomic():
+            matched = _reconcile_by_name(statement=statement, fund=fund)
+            imports.filter(pk=statement.pk).update(
+                state=StatementImport.State.DONE,
+                finished_at=timezone.now(),
+                lines_matched=F("lines_matched") + matched,
+            )
+            statement.refresh_from_db()
+            audit_log(
+                actor=None,
+                city=statement.city,
+                verb="statement.reconcile",
+                obj=fund,
+                payload={
+                    "statement": statement.pk,
+                    "lines": statement.lines_total,
+                    "new": statement.lines_new,
+                    "matched": statement.lines_matched,
+                },
+            )
+    except Exception as error:
+        code, params = (error.code, error.params) if isinstance(error, StatementError) else ("internal", {})
+        imports.filter(pk=statement.pk).update(
+            state=StatementImport.State.FAILED, finished_at=timezone.now(), error_code=code, error_params=params
+        )
+        statement.refresh_from_db()
+        if not isinstance(error, StatementError):
+            raise
+    return statement
+
+
+def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -> tuple[int, int]:
+    """Store the entries not seen before, match them by reference and receive the matches:
+    three queries for the chunk plus one receipt per match. Returns (new lines, matched)."""
+    from .banking.reconcile import DEBIT, reconcile, references_in
+
+    city = statement.city
+    known = set(
+        BankLine.objects.filter(city=city, entry_key__in=[entry.key for entry in entries]).values_list(
+            "entry_key", flat=True
+        )
+    )
+    new = {}
+    for entry in entries:
+        if entry.key not in known and entry.key not in new:
+            new[entry.key] = entry
+    fresh = list(new.values())
+    if not fresh:
+        return 0, 0
+    references = {reference for entry in fresh if entry.credit for reference in references_in(entry)}
+    candidates = {
+        c.pk: c
+        for c in Contribution.objects.filter(
+            city=city, target_id=fund.account_id, state=Contribution.State.PENDING, reference__in=references
+        ).select_related("city", "target")
+    }
+    decisions = reconcile(fresh, [_pending_of(c) for c in candidates.values()], by_name=False)
+    lines = []
+    for entry, decision in zip(fresh, decisions, strict=True):
+        if decision.matched:
+            state = BankLine.State.MATCHED
+        elif decision.reason == DEBIT:
+            state = BankLine.State.IGNORED
+        else:
+            state = BankLine.State.UNMATCHED
+        lines.append(
+            BankLine(
+                city=city,
+                statement=statement,
+                fund=fund,
+                entry_key=entry.key,
+                line_number=entry.line,
+                booking_date=entry.booking_date,
+                value_date=entry.value_date,
+                amount_cents=entry.amount_cents,
+                credit=entry.credit,
+                currency=entry.currency[:3],
+                debtor_name=entry.debtor_name[:200],
+                reference=entry.reference[:70],
+                remittance=entry.remittance,
+                bank_reference=entry.bank_reference[:100],
+                end_to_end_id=entry.end_to_end_id[:100],
+                state=state,
+                outcome="" if decision.matched else decision.reason,
+                contribution_id=decision.contribution_id,
+                matched_by=BankLine.MatchedBy.REFERENCE if decision.matched else "",
+            )
+        )
+    BankLine.objects.bulk_create(lines)
+    matched = 0
+    for line in lines:
+        if line.contribution_id:
+            _receive_line(actor=None, line=line, contribution=candidates[line.contribution_id])
+            matched += 1
+    return len(lines), matched
+
+
+def _reconcile_by_name(*, statement: StatementImport, fund: Fund) -> int:
+    """Match the statement's credits left by amount and name, among the pending contributions of
+    those amounts. Returns how many matched."""
+    from .banking.reconcile import BankEntry, reconcile
+
+    left = list(
+        BankLine.objects.filter(
+            city=statement.city, statement=statement, state=BankLine.State.UNMATCHED, credit=True
+        ).order_by("pk")
+    )
+    if not left:
+        return 0
+    contributions = {
+        c.pk: c
+        for c in Contribution.objects.filter(
+            city=statement.city,
+            target_id=fund.account_id,
+            state=Contribution.State.PENDING,
+            amount_cents__in={line.amount_cents for line in left},
+        )
+        .exclude(donor_name="")
+        .select_related("city", "target")
+    }
+    entries = [
+        BankEntry(
+            key=line.entry_key,
+            amount_cents=line.amount_cents,
+            credit=True,
+            booking_date=line.booking_date,
+            currency=line.currency,
+            debtor_name=line.debtor_name,
+        )
+        for line in left
+    ]
+    decisions = reconcile(entries, [_pending_of(c) for c in contributions.values()])
+    matched = 0
+    for line, decision in zip(left, decisions, strict=True):
+        if decision.matched:
+            line.state = BankLine.State.MATCHED
+            line.contribution_id = decision.contribution_id
+            line.matched_by = BankLine.MatchedBy.AMOUNT_NAME
+            line.outcome = ""
+            line.save(update_fields=["state", "contribution", "matched_by", "outcome", "updated_at"])
+            _receive_line(actor=None, line=line, contribution=contributions[decision.contribution_id])
+            matched += 1
+        elif decision.reason != line.outcome:
+            line.outcome = decision.reason
+            line.save(update_fields=["outcome", "updated_at"])
+    return matched
+
+
+def _line_locked(line: BankLine) -> BankLine:
+    locked = BankLine.objects.filter(city=line.city).select_for_update(of=("self",)).get(pk=line.pk)
+    if locked.state != BankLine.State.UNMATCHED:
+        raise ValidationError(_("This bank line has already been dealt with."), code="not_unmatched")
+    return locked
+
+
+def bank_line_match(*, actor, line: BankLine, contribution: Contribution) -> BankLine:
+    """An officer says which pending contribution an unmatched credit pays: it is received with
+    the line's amount and date, and the line is matched, by them."""
+    require(actor, "funds.reconcile", line.fund)
+    with transaction.atomic():
+        locked = _line_locked(line)
+        if not locked.credit:
+            raise ValidationError(_("A debit pays no contribution."), code="debit")
+        pending = (
+            Contribution.objects.filter(city=locked.city, pk=contribution.pk)
+            .select_for_update(of=("self",))
+            .select_related("city", "target")
+            .first()
+        )
+        if pending is None or pending.target_id != locked.fund.account_id:
+            raise _invalid("contribution", _("Choose a contribution to this fund."), "other_fund")
+        if pending.state != Contribution.State.PENDING:
+            raise _invalid("contribution", _("This contribution is no longer waiting for its payment."), "not_pending")
+        locked.state = BankLine.State.MATCHED
+        locked.contribution = pending
+        locked.matched_by = BankLine.MatchedBy.MANUAL
+        locked.outcome = ""
+        locked.decided_by = person(actor)
+        locked.decided_at = timezone.now()
+        locked.save()
+        _receive_line(actor=actor, line=locked, contribution=pending)
+        audit_log(
+            actor=actor,
+            city=locked.city,
+            verb="bankline.match",
+            obj=pending,
+            payload={"line": locked.pk, "entry": locked.entry_key, "amount_cents": locked.amount_cents},
+        )
+    return locked
+
+
+def bank_line_ignore(*, actor, line: BankLine, reason: str) -> BankLine:
+    """An officer sets an unmatched line aside (a gift outside the platform, a bank's own
+    movement), saying why; it leaves the queue and never pays a contribution."""
+    require(actor, "funds.reconcile", line.fund)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", _("Say why."), "reason_required")
+    with transaction.atomic():
+        locked = _line_locked(line)
+        locked.state = BankLine.State.IGNORED
+        locked.ignored_reason = reason
+        locked.decided_by = person(actor)
+        locked.decided_at = timezone.now()
+        locked.save()
+        audit_log(
+            actor=actor,
+            city=locked.city,
+            verb="bankline.ignore",
+            obj=locked.fund,
+            payload={"line": locked.pk, "entry": locked.entry_key, "reason": reason},
+        )
+    return locked

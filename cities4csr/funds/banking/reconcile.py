@@ -157,8 +157,12 @@ def references_in(entry: BankEntry) -> list[str]:
     return found
 
 
-def reconcile(entries: Sequence[BankEntry], pending: Iterable[PendingContribution]) -> list[Decision]:
-    """One decision per entry, in the entries' order (see the module's docstring)."""
+def reconcile(
+    entries: Sequence[BankEntry], pending: Iterable[PendingContribution], *, by_name: bool = True
+) -> list[Decision]:
+    """One decision per entry, in the entries' order (see the module's docstring). With
+    ``by_name`` false, only references match (the caller looks for names later, among every
+    entry left, since an entry matches by name only if no other entry fits the same gift)."""
     by_reference: dict[str, PendingContribution] = {}
     for contribution in pending:
         by_reference[rf_normalise(contribution.reference)] = contribution
@@ -184,6 +188,11 @@ def reconcile(entries: Sequence[BankEntry], pending: Iterable[PendingContributio
             break
         else:
             left.append(position)
+
+    if not by_name:
+        for position in left:
+            decisions[position] = Decision(entries[position].key, None, NO_CANDIDATE)
+        return [decisions[position] for position in range(len(entries))]
 
     # amount and name: candidates indexed by (amount, currency, word) so that each entry looks at
     # the few contributions that share its amount and a word of its name, not at all of them
