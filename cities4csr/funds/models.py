@@ -545,5 +545,18 @@ class BankLine(CityScopedModel):
             models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="funds_bankline_amount_positive"),
         ]
 
+    #: why the matcher left a line (banking.reconcile's reasons), as the queue says it
+    OUTCOMES = {
+        "no_candidate": _("No pending contribution has its reference, or its amount and a similar name."),
+        "ambiguous": _("Several pending contributions fit its amount and name."),
+        "currency": _("It is in another currency."),
+        "debit": _("A debit: money that left the account."),
+        "duplicate": _("The same booking twice in the file."),
+    }
+
     def __str__(self):
         return f"{self.booking_date} · {self.debtor_name or self.remittance[:40]}"
+
+    @property
+    def outcome_text(self) -> str:
+        return str(self.OUTCOMES.get(self.outcome, ""))

@@ -741,7 +741,11 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
                 },
             )
     except Exception as error:
-        code, params = (error.code, error.params) if isinstance(error, StatementError) else ("internal", {})
+        code, params = (
+            (error.code, {**error.params, "line": error.line})
+            if isinstance(error, StatementError)
+            else ("internal", {})
+        )
         imports.filter(pk=statement.pk).update(
             state=StatementImport.State.FAILED, finished_at=timezone.now(), error_code=code, error_params=params
         )
