@@ -69,7 +69,8 @@ test-browser: install
 ## city (seed_scale); the same city's home, catalogue and need page in Debian's chromium as
 ## production serves them (bytes transferred, time to the map, Lighthouse 12 from bench/package.json);
 ## then under load: locust, 50 people for 5 minutes against gunicorn on loopback
-## (bench/run_load.py, bench/locustfile.py), then the matching engine on a synthetic metro city
+## (bench/run_load.py, bench/locustfile.py), then a 100,000-line camt.053 statement reconciled against as many
+## pending contributions (bench/run_camt.py), then the matching engine on a synthetic metro city
 ## (bench/run_matching.py, no database); figures merged into bench/results.json. DATABASE_URL may name another
 ## PostgreSQL database of its own (never postgres, test or test_*).
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cities4csr_bench)
@@ -82,6 +83,7 @@ bench: install
 	npm install --prefix bench --no-audit --no-fund --ignore-scripts --silent
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_browser.py
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_load.py
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_camt.py
 	$(PY) bench/run_matching.py
 
 clean:

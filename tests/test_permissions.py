@@ -43,6 +43,8 @@ EXPECTED = {
     "cities.load_areas": {"city": {"admin"}},
     "core.view_auditevent": {"city": OFFICERS},
     "ledger.view_postinggroup": {"city": OFFICERS},
+    # bank statements and reconciliation (funds.banking)
+    "funds.reconcile": {"city": OFFICERS},
     "accounts.add_apikey": {"city": EVERYONE - {"anonymous", "resident", "nantes_officer", "nantes_admin"}},
     "organisations.add_organisation": {"city": OFFICERS},
     "organisations.grant_role": {"city": {"admin"}},

@@ -168,6 +168,76 @@ def add_ledger_movements(world, n):
         )
 
 
+# --- bank statements and reconciliation (funds.banking) ----------------------------------------
+
+
+def the_fund(world):
+    from cities4csr.funds.models import Fund
+    from cities4csr.funds.tests.factories import a_fund
+
+    return Fund.objects.filter(city=world.city).order_by("pk").first() or a_fund(world)
+
+
+def the_statement(world):
+    from cities4csr.funds.models import StatementImport
+
+    fund = the_fund(world)
+    return StatementImport.objects.filter(city=world.city).order_by("pk").first() or StatementImport.objects.create(
+        city=world.city,
+        fund=fund,
+        file="funds/statements/x.xml",
+        file_name="x.xml",
+        sha256="0" * 64,
+        format="camt053",
+        state="done",
+        lines_total=0,
+    )
+
+
+def add_statements(world, n):
+    from cities4csr.funds.models import StatementImport
+
+    fund = the_fund(world)
+    for i in range(n):
+        StatementImport.objects.create(
+            city=world.city,
+            fund=fund,
+            file=f"funds/statements/{i}.xml",
+            file_name=f"estratto-{i}.xml",
+            sha256=f"{i:064d}",
+            format="camt053",
+            state="done",
+            lines_total=3,
+            lines_done=3,
+            created_by=world.officer,
+        )
+
+
+def add_bank_lines(world, n, *, matched=True):
+    """Lines of one statement: matched with a contribution each (and so shown with it), or in the queue."""
+    from cities4csr.funds.models import BankLine
+    from cities4csr.funds.tests.factories import a_gift
+
+    statement = the_statement(world)
+    start = BankLine.objects.filter(city=world.city).count()
+    for i in range(start, start + n):
+        gift = a_gift(world, statement.fund, 1000 + i, received=False, name=f"Donatore {i}") if matched else None
+        BankLine.objects.create(
+            city=world.city,
+            statement=statement,
+            fund=statement.fund,
+            entry_key=f"k{i}",
+            line_number=i,
+            booking_date=date(2026, 3, 12),
+            amount_cents=1000 + i,
+            debtor_name=f"Ordinante {i}",
+            state="matched" if matched else "unmatched",
+            contribution=gift,
+            matched_by="reference" if matched else "",
+            outcome="" if matched else "no_candidate",
+        )
+
+
 def add_activity(world, n):
     """Events of several kinds, by several people (officers, a representative, the system)."""
     from cities4csr.organisations.tests.factories import representative_of, with_role
@@ -416,6 +486,32 @@ LISTS = {
     "api:role-list": Case("/api/v1/cities/{city}/roles/", add_city_roles, who="admin", api=True),
     "api:audit-list": Case("/api/v1/cities/{city}/audit/", add_audit_events, who="officer", api=True),
     "api:ledger-list": Case("/api/v1/cities/{city}/ledger/", add_ledger_movements, who="officer", api=True),
+    # bank statements and reconciliation (funds.banking)
+    "fund_statements": Case(
+        "/en/{city}/workspace/officer/funds/{pk}/statements/",
+        add_statements,
+        who="officer",
+        pk=lambda w: the_fund(w).pk,
+    ),
+    "statement_detail": Case(
+        "/en/{city}/workspace/officer/funds/statements/{pk}/",
+        add_bank_lines,
+        who="officer",
+        pk=lambda w: the_statement(w).pk,
+    ),
+    "bank_line_queue": Case(
+        "/en/{city}/workspace/officer/funds/bank-lines/",
+        lambda w, n: add_bank_lines(w, n, matched=False),
+        who="officer",
+    ),
+    "api:fund-statement-list": Case(
+        "/api/v1/cities/{city}/funds/{pk}/statements/",
+        add_statements,
+        who="officer",
+        pk=lambda w: the_fund(w).pk,
+        api=True,
+    ),
+    "api:bank-line-list": Case("/api/v1/cities/{city}/funds/bank-lines/", add_bank_lines, who="officer", api=True),
     "api:need-list": Case("/api/v1/cities/{city}/needs/", add_needs, api=True),
     "api:need-geojson": Case("/api/v1/cities/{city}/needs.geojson", add_needs, api=True),
     "api:need-gap-by-area": Case("/api/v1/cities/{city}/needs/by-area/?kind=nil", add_needs, api=True),
@@ -471,6 +567,13 @@ NOT_LISTS = {
     # card payments (funds, ADR 0029)
     "contribution_pay_by_card": "a POST that sends the donor to the provider's checkout: one contribution",
     "api:payment-webhook": "a provider's notification about one contribution: lists nothing",
+    # bank statements and reconciliation (funds.banking)
+    "statement_progress": "one statement's progress bar",
+    "api:statement-detail": "one statement",
+    "bank_line_match": "a write (POST)",
+    "bank_line_ignore": "a write (POST)",
+    "api:bank-line-match": "a write (POST)",
+    "api:bank-line-ignore": "a write (POST)",
     "notification_open": "one notification, marked read, then a redirect",
     "api:notification-read": "a write: marks notifications read, lists nothing",
     "email_preferences": "a form of the fixed kinds of notification",

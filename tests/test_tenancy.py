@@ -138,6 +138,7 @@ def milan_secrets(milano, users):
         "site_pk": site.pk,
         "evidence_pk": 1,
         "kind": "nil",
+        "fund_pk": 1,
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",

@@ -174,6 +174,8 @@ EXCLUDED = {
     "account_reset_password_from_key": "needs a key sent by e-mail; allauth's page, translated by allauth",
     "account_logout": "the same form as the login page's footer; checked with the login page",
     "notification_open": "a redirect to the notification's page",
+    "statement_detail": "a statement an officer uploaded (none in the demo): its words are checked in cities4csr/funds/tests/test_banking_pages.py",
+    "statement_progress": "a statement's progress bar (none in the demo): checked with its page in cities4csr/funds/tests/test_banking_pages.py",
     "mfa_authenticate": "only during a login with a second factor (a redirect otherwise)",
     "mfa_reauthenticate": "only during a login with a second factor (a redirect otherwise)",
     "mfa_deactivate_totp": "only with a second factor activated (a redirect otherwise)",
@@ -222,8 +224,17 @@ def _city(d):
     return {"city_slug": d["city"].slug}
 
 
+def _fund(d):
+    from cities4csr.funds.models import Fund
+
+    return {"city_slug": d["city"].slug, "fund_pk": Fund.objects.filter(city=d["city"]).order_by("pk").first().pk}
+
+
 #: URL name -> (kwargs from the demo objects, query string)
 PAGES = {
+    # bank statements and reconciliation (funds.banking)
+    "fund_statements": (_fund, ""),
+    "bank_line_queue": (_city, ""),
     "account_data": (None, ""),
     "account_erase": (None, ""),
     "account_erased": (None, ""),

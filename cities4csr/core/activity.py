@@ -134,6 +134,11 @@ SENTENCES = {
     "contribution.card_refused": pgettext_lazy(
         "audit", "%(actor)s received a card payment notice for the contribution %(object)s that needs checking by hand"
     ),
+    # bank statements and reconciliation (funds.banking)
+    "statement.upload": pgettext_lazy("audit", "%(actor)s uploaded a bank statement of the fund “%(object)s”"),
+    "statement.reconcile": pgettext_lazy("audit", "%(actor)s reconciled a bank statement of the fund “%(object)s”"),
+    "bankline.match": pgettext_lazy("audit", "%(actor)s matched a bank line with the contribution “%(object)s”"),
+    "bankline.ignore": pgettext_lazy("audit", "%(actor)s set aside a bank line of the fund “%(object)s”"),
     "indicator.import": pgettext_lazy("audit", "%(actor)s imported the indicator “%(object)s”"),
     "retention.audit_purge": pgettext_lazy("audit", "%(actor)s removed personal data from old records of the trail"),
     "scale.seed": pgettext_lazy("audit", "%(actor)s loaded demonstration data"),

@@ -78,10 +78,25 @@ class StatementUploadSerializer(serializers.Serializer):
         "skip_lines",
     }
 
+    CHOICES = {
+        "delimiter": {"", ";", ",", "\t"},
+        "decimal": {"", ",", "."},
+        "encoding": {"utf-8-sig", "utf-8", "latin-1", "cp1252"},
+    }
+
     def validate_csv_profile(self, value):
-        if not isinstance(value, dict) or set(value) - self.PROFILE_KEYS:
+        from django.utils.translation import gettext as _
+
+        problem = not isinstance(value, dict) or set(value) - self.PROFILE_KEYS
+        for key, item in value.items() if isinstance(value, dict) else ():
+            if key == "skip_lines":
+                problem = problem or not isinstance(item, int) or isinstance(item, bool) or not 0 <= item <= 100
+            elif not isinstance(item, str) or len(item) > 80 or (key in self.CHOICES and item not in self.CHOICES[key]):
+                problem = True
+        if problem:
             raise serializers.ValidationError(
-                "An object with the keys: " + ", ".join(sorted(self.PROFILE_KEYS)), code="invalid_profile"
+                _("Name the CSV's columns with these keys: %(keys)s.") % {"keys": ", ".join(sorted(self.PROFILE_KEYS))},
+                code="invalid_profile",
             )
         return value
 

@@ -116,6 +116,8 @@ def _decode(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise StatementError("bad_encoding", data[: error.start].count(b"\n") + 1) from None
+    except LookupError:  # an encoding Python does not know
+        raise StatementError("bad_encoding", 0) from None
 
 
 def _delimiter(header: str) -> str:

@@ -1,12 +1,11 @@
 """The officer's pages and API of bank reconciliation, and the payment instruction."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from cities4csr.funds.models import BankLine, Contribution, StatementImport
@@ -33,7 +32,8 @@ def client_of(user) -> Client:
 
 
 def page(name, city, **kwargs):
-    return reverse(name, kwargs={"city_slug": city.slug, **kwargs})
+    with translation.override("en"):
+        return reverse(name, kwargs={"city_slug": city.slug, **kwargs})
 
 
 def test_the_officer_uploads_sees_the_progress_and_the_results(setup, django_capture_on_commit_callbacks):
@@ -178,3 +178,33 @@ def test_the_payment_instruction(setup):
     assert "RF47 MI10 1" in html
     assert '<svg role="img"' in html and "<title>QR code of a transfer of" in html
     assert "20.00" in html or "20,00" in html
+
+
+@pytest.mark.parametrize("lang", ["it", "fr"])
+def test_the_pages_in_the_readers_words(setup, django_capture_on_commit_callbacks, lang):
+    from tests.test_words import problems
+
+    cities, fund, _, _ = setup
+    milan = cities.milan
+    officer = client_of(milan.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(
+            page("fund_statements", milan.city, fund_pk=fund.pk),
+            {"format": "camt053", "file": SimpleUploadedFile("march.xml", (FIXTURES / "camt053_v02.xml").read_bytes())},
+        )
+    with scopes_disabled():
+        statement = StatementImport.objects.get()
+    running = officer.get(f"/{lang}" + page("statement_detail", milan.city, pk=statement.pk).removeprefix("/en"))
+    run_queued()
+    urls = [
+        page("statement_detail", milan.city, pk=statement.pk),
+        page("statement_progress", milan.city, pk=statement.pk),
+        page("fund_statements", milan.city, fund_pk=fund.pk),
+        page("bank_line_queue", milan.city),
+    ]
+    found = {"running": problems(running.content.decode(), lang)}
+    for url in urls:
+        response = officer.get(f"/{lang}" + url.removeprefix("/en"))
+        assert response.status_code == 200
+        found[url] = problems(response.content.decode(), lang)
+    assert not any(found.values()), found
