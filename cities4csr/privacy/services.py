@@ -24,7 +24,7 @@ from cities4csr.cities.models import City
 from cities4csr.core.models import AuditEvent
 from cities4csr.core.services import audit_log
 from cities4csr.core.text import PSEUDONYM_DOMAIN
-from cities4csr.funds.models import Contribution
+from cities4csr.funds.models import BankLine, Contribution
 from cities4csr.organisations.models import CityRole, Membership
 from cities4csr.organisations.rules import roles_forget
 
@@ -66,6 +66,9 @@ USER_RELATIONS = {
     "funds.fund.created_by": KEEP,
     "funds.award.created_by": KEEP,
     "funds.disbursement.created_by": KEEP,
+    # bank statements and reconciliation: the officer who uploaded or decided stays (pseudonymised)
+    "funds.statementimport.created_by": KEEP,
+    "funds.bankline.decided_by": KEEP,
 }
 
 
@@ -256,6 +259,11 @@ def _erase(*, actor, user, reason: str) -> Erasure:
         # data, ADR 0027); who gave becomes the pseudonym, and no name is shown any more
         Contribution.objects.with_scopes_disabled().filter(user=user).update(
             donor_name=pseudonym, donor_email=new_email, donor_tax_id="", donor_address="", name_public=False
+        )
+        # the bank lines that paid those gifts keep their amounts and dates; the payer's name and
+        # the transfer's words (which may name them) go
+        BankLine.objects.with_scopes_disabled().filter(contribution__user=user).update(
+            debtor_name="", remittance="", end_to_end_id=""
         )
 
         replacements = [(old_email, new_email)]

@@ -216,3 +216,38 @@ def test_a_bank_csv_export(city, gifts, django_capture_on_commit_callbacks):
     assert run_queued() == [1]
     pending[101].refresh_from_db()
     assert pending[101].state == Contribution.State.RECEIVED
+
+
+def test_erasing_the_donor_blanks_the_payer_on_the_bank_line(city, django_capture_on_commit_callbacks):
+    from cities4csr.accounts.tests.factories import PASSWORD, UserFactory
+    from cities4csr.privacy.services import account_erase
+
+    fund = a_fund(city)
+    donor = UserFactory(email="ginevra@example.org", first_name="Ginevra", last_name="Testaccio")
+    gift = with_reference(a_gift(city, fund, 2000, received=False, name="Ginevra Testaccio", actor=donor), "RF47MI101")
+    data = (
+        b"Data contabile;Importo;Ordinante;Causale;Riferimento banca\n"
+        b"12/03/2026;20,00;TESTACCIO GINEVRA;Dono di Ginevra Testaccio RF47 MI10 1;CSV-1\n"
+    )
+    profile = {
+        "booking_date": "Data contabile",
+        "amount": "Importo",
+        "debtor_name": "Ordinante",
+        "remittance": "Causale",
+        "bank_reference": "Riferimento banca",
+    }
+    upload(
+        city,
+        fund,
+        "movimenti.csv",
+        data=data,
+        format="csv",
+        csv_profile=profile,
+        capture=django_capture_on_commit_callbacks,
+    )
+    run_queued()
+    line = BankLine.objects.get(contribution=gift)
+    assert line.debtor_name == "TESTACCIO GINEVRA"
+    account_erase(actor=donor, user=donor, password=PASSWORD)
+    line.refresh_from_db()
+    assert (line.debtor_name, line.remittance, line.amount_cents, line.state) == ("", "", 2000, "matched")
