@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cities', '0006_merge_0005_constraint_messages_0005_place'),
-        ('funds', '0001_initial'),
+        ('funds', '0002_card_payments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
