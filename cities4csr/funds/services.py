@@ -16,7 +16,6 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as iban_check
-from stdnum import iso11649
 
 from cities4csr.core.lifecycle import TransitionRepeated, effect, guard, transition_apply
 from cities4csr.core.money import MAX_CENTS, active_locale, money_format
@@ -28,6 +27,7 @@ from cities4csr.ledger.resources import ResourceKind
 from cities4csr.ledger.services import Leg, account_open, floor_register, group_post, group_reverse, ledger_lock
 from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
+from .banking.rf import rf_build
 from .models import Award, BankLine, Contribution, Disbursement, Earmark, Fund, PurposeCategory, StatementImport
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -163,13 +163,7 @@ def awards_pending_cents(*, account: Account, excluding: Award | None = None) ->
 def contribution_reference(*, city, number: int) -> str:
     """The ISO 11649 structured creditor reference ("RF…") a transfer quotes: the city's id and
     the contribution's, so each transfer names its contribution."""
-    body = f"C{city.pk}N{number}"
-    return iso11649.format(_with_check_digits(body)).replace(" ", "")
-
-
-def _with_check_digits(body: str) -> str:
-    digits = "".join(str(int(c, 36)) for c in body + "RF00")
-    return f"RF{98 - int(digits) % 97:02d}{body}"
+    return rf_build(number, prefix=f"C{city.pk}N")
 
 
 def _target_of(target) -> Account:
