@@ -87,6 +87,8 @@ def fund_create(*, actor, city, slug: str, **fields) -> Fund:
         raise TypeError(f"unknown fund fields: {sorted(unknown)}")
     fund = Fund(city=city, slug=slug, created_by=person(actor), **fields)
     _fund_check(fund)
+    if Fund.objects.with_scopes_disabled().filter(city=city, slug=slug).exists():
+        raise _invalid("slug", _("This city already has a fund with this short name."), "slug_taken")
     with transaction.atomic():
         fund.save()
         fund.account = account_open(city=city, kind=Account.Kind.FUND, ref_id=fund.pk, label=fund.title)
@@ -125,6 +127,8 @@ def purpose_create(*, actor, city, code: str, name: str, translations: dict | No
     require(actor, "funds.add_fund", city)
     purpose = PurposeCategory(city=city, code=code, name=name, translations=translations or {})
     purpose.full_clean(exclude=["city"])
+    if PurposeCategory.objects.with_scopes_disabled().filter(city=city, code=code).exists():
+        raise _invalid("code", _("This city already has a purpose with this code."), "code_taken")
     with transaction.atomic():
         purpose.save()
         audit_log(actor=actor, city=city, verb="purpose.create", obj=purpose, payload={"code": code})
