@@ -3,3 +3,35 @@
 from django.urls import path  # noqa: F401
 
 urlpatterns = []
+
+# --- funds, contributions, awards and payments (fundpages) ---
+from . import views  # noqa: E402
+
+urlpatterns += [
+    path("", views.FundListView.as_view(), name="fund-list"),
+    path("contributions/", views.ContributionListView.as_view(), name="fund-contribution-list"),
+    path(
+        "contributions/by-token/<str:token>/",
+        views.ContributionByTokenView.as_view(),
+        name="fund-contribution-by-token",
+    ),
+    path(
+        "contributions/<int:pk>/receive/",
+        views.ContributionActionView.as_view(action="receive"),
+        name="fund-contribution-receive",
+    ),
+    path(
+        "contributions/<int:pk>/cancel/",
+        views.ContributionActionView.as_view(action="cancel"),
+        name="fund-contribution-cancel",
+    ),
+    path(
+        "contributions/<int:pk>/refund/",
+        views.ContributionActionView.as_view(action="refund"),
+        name="fund-contribution-refund",
+    ),
+    path("awards/", views.AwardListView.as_view(), name="fund-award-list"),
+    path("awards/<int:pk>/transition/", views.AwardTransitionView.as_view(), name="fund-award-transition"),
+    path("awards/<int:pk>/disbursements/", views.DisbursementCreateView.as_view(), name="fund-award-disbursements"),
+    path("<slug:slug>/", views.FundDetailView.as_view(), name="fund-detail"),
+]
