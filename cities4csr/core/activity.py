@@ -127,6 +127,23 @@ SENTENCES = {
     # the contributions ledger
     "ledger.post": pgettext_lazy("audit", "%(actor)s recorded the movement %(object)s in the ledger"),
     "ledger.reverse": pgettext_lazy("audit", "%(actor)s recorded the reversal %(object)s in the ledger"),
+    # city funds
+    "fund.create": pgettext_lazy("audit", "%(actor)s opened the fund “%(object)s”"),
+    "fund.update": pgettext_lazy("audit", "%(actor)s edited the fund “%(object)s”"),
+    "fund.close": pgettext_lazy("audit", "%(actor)s closed the fund “%(object)s” to new contributions"),
+    "fund.reopen": pgettext_lazy("audit", "%(actor)s reopened the fund “%(object)s” to contributions"),
+    "purpose.create": pgettext_lazy("audit", "%(actor)s added the purpose “%(object)s” for awards"),
+    "earmark.create": pgettext_lazy("audit", "%(actor)s added an earmark to the fund “%(object)s”"),
+    "contribution.create": pgettext_lazy("audit", "%(actor)s announced the contribution %(object)s"),
+    "contribution.receive": pgettext_lazy("audit", "%(actor)s recorded the payment of the contribution %(object)s"),
+    "contribution.cancel": pgettext_lazy("audit", "%(actor)s cancelled the contribution %(object)s"),
+    "contribution.refund": pgettext_lazy("audit", "%(actor)s refunded the contribution %(object)s"),
+    "contribution.refund_part": pgettext_lazy("audit", "%(actor)s refunded part of the contribution %(object)s"),
+    "award.propose": pgettext_lazy("audit", "%(actor)s proposed the award “%(object)s”"),
+    "award.approve": pgettext_lazy("audit", "%(actor)s approved the award “%(object)s”"),
+    "award.cancel": pgettext_lazy("audit", "%(actor)s cancelled the award “%(object)s”"),
+    "award.pay_out": pgettext_lazy("audit", "%(actor)s completed the payments of the award “%(object)s”"),
+    "disbursement.record": pgettext_lazy("audit", "%(actor)s recorded a payment of the award “%(object)s”"),
     "indicator.import": pgettext_lazy("audit", "%(actor)s imported the indicator “%(object)s”"),
     "retention.audit_purge": pgettext_lazy("audit", "%(actor)s removed personal data from old records of the trail"),
     "scale.seed": pgettext_lazy("audit", "%(actor)s loaded demonstration data"),
@@ -232,6 +249,15 @@ KINDS = {
             recorded=lambda t: re.sub(r" \([^()]*\)$", "", t),
         ),
         ObjectKind("cities.city", "city_home", title=lambda o: o.name),
+        ObjectKind("funds.fund", "officer_fund_edit", title=lambda o: o.title),
+        ObjectKind("funds.purposecategory", title=lambda o: o.name),
+        ObjectKind("funds.contribution", "officer_contribution", title=lambda o: o.reference, recorded=_before(" · ")),
+        ObjectKind(
+            "funds.award",
+            "officer_award",
+            title=lambda o: str(o),
+            related=("organisation", "need"),
+        ),
     )
 }
 
