@@ -140,6 +140,7 @@ def milan_secrets(milano, users):
         "kind": "nil",
         "code": "35",
         "token": "not-a-token",
+        "slug": "milano-aiuta",
     }, [
         "Segreta Holding",
         "Sede riservata",
@@ -207,6 +208,7 @@ def test_unknown_city_is_404_everywhere(users):
                     "kind": "nil",
                     "code": "1",
                     "token": "x",
+                    "slug": "milano-aiuta",
                 },
             )
         ).status_code in (404, 405)
