@@ -510,7 +510,10 @@ LISTS = {
     "officer_awards": Case("/en/{city}/workspace/officer/funds/awards/", add_awards, who="officer"),
     "officer_award_create": Case("/en/{city}/workspace/officer/funds/awards/new/", add_purposes, who="officer"),
     "officer_award": Case(
-        "/en/{city}/workspace/officer/funds/awards/{pk}/", add_disbursements, who="officer", pk=lambda w: the_award(w).pk
+        "/en/{city}/workspace/officer/funds/awards/{pk}/",
+        add_disbursements,
+        who="officer",
+        pk=lambda w: the_award(w).pk,
     ),
     "api:fund-list": Case("/api/v1/cities/{city}/funds/", add_funds, api=True),
     "api:fund-detail": Case("/api/v1/cities/{city}/funds/{pk}/", add_gifts, pk=lambda w: the_fund(w).slug, api=True),

@@ -251,7 +251,9 @@ class RecordForm(CurrencyFormMixin, forms.Form):
     evidence = forms.FileField(
         label=gettext_lazy("Evidence"), help_text=gettext_lazy("A scan of the cheque, the counter receipt…")
     )
-    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, funds, **kwargs):
@@ -282,6 +284,23 @@ class AwardForm(CurrencyFormMixin, forms.Form):
     )
     act_on = LocaleDateField(label=gettext_lazy("Date of the act"))
     amount = MoneyField(label=gettext_lazy("Amount in %(currency)s"), minimum=1)
+
+    def __init__(self, *args, funds, purposes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds
+        self.fields["purpose"].queryset = purposes
+        if not self.is_bound:  # a city with one fund, one purpose: already chosen
+            for name, queryset in (("fund", funds), ("purpose", purposes)):
+                only = list(queryset[:2])
+                if len(only) == 1:
+                    self.initial.setdefault(name, only[0].pk)
+
+
+class RecipientForm(forms.Form):
+    """Who receives an award, found by a search: at most 20 organisations and 20 needs are
+    offered, never a list of every organisation of the city; the fields accept any the officer
+    may see."""
+
     recipient_q = forms.CharField(
         label=gettext_lazy("Find the recipient"),
         required=False,
@@ -293,12 +312,9 @@ class AwardForm(CurrencyFormMixin, forms.Form):
     )
     need = forms.ModelChoiceField(label=gettext_lazy("Or a need"), queryset=None, required=False, empty_label="—")
 
-    def __init__(self, *args, funds, purposes, organisations, needs, organisation_matches, need_matches, **kwargs):
+    def __init__(self, *args, organisations, needs, organisation_matches, need_matches, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds
-        self.fields["purpose"].queryset = purposes
         self.fields["recipient_q"].widget.attrs["type"] = "search"
-        # the fields accept any organisation or need the officer may see; the page offers the matches
         for name, queryset, matches in (
             ("organisation", organisations, organisation_matches),
             ("need", needs, need_matches),
@@ -334,4 +350,3 @@ class CancelForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-

@@ -42,8 +42,8 @@ def awards_of(*, fund: Fund):
 
 # --- fund pages, give form, officer workspace and API (fundpages) ------------------------------
 
-from django.db.models import Sum  # noqa: E402
 from django.db.models import F as _F  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 from django.http import Http404  # noqa: E402
 
 from .models import Disbursement, Earmark, PurposeCategory  # noqa: E402
@@ -190,7 +190,9 @@ def contribution_get(*, actor, city, pk: int) -> Contribution:
 def contributions_for_officer(*, actor, city, fund=None, channel: str = "", state: str = "", q: str = ""):
     """The city's contributions for an officer, newest first, filtered by fund, channel, state and
     a search by payment reference or name (empty for anyone else)."""
-    rows = contributions_visible(actor=actor, city=city) if is_city_officer(actor, city) else Contribution.objects.none()
+    rows = (
+        contributions_visible(actor=actor, city=city) if is_city_officer(actor, city) else Contribution.objects.none()
+    )
     if fund is not None:
         rows = rows.filter(target_id=fund.account_id)
     if channel:

@@ -34,6 +34,7 @@ from .forms import (
     PurposeForm,
     ReasonForm,
     ReceiveForm,
+    RecipientForm,
     RecordForm,
     RefundForm,
     service_errors,
@@ -86,10 +87,7 @@ class FundDetailView(CityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         fund = selectors.fund_get(actor=self.request.user, city=self.city, slug=self.kwargs["slug"])
         (fund,) = selectors.funds_with_figures(actor=self.request.user, city=self.city, funds=[fund])
-        awards = [
-            a
-            for a in selectors.awards_of(fund=fund).filter(state__in=[Award.State.APPROVED, Award.State.PAID])[:20]
-        ]
+        awards = list(selectors.awards_of(fund=fund).filter(state__in=[Award.State.APPROVED, Award.State.PAID])[:20])
         return super().get_context_data(
             fund=fund,
             earmarks=list(selectors.earmarks_of(fund=fund)),
@@ -193,9 +191,11 @@ class ContributionCancelView(CityMixin, View):
         form = CancelForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         # the link is the donor's key: whoever holds it acts as the donor (the system's role)
-        actor = request.user if request.user.is_authenticated and request.user.has_perm(
-            "funds.view_contribution", contribution
-        ) else None
+        actor = (
+            request.user
+            if request.user.is_authenticated and request.user.has_perm("funds.view_contribution", contribution)
+            else None
+        )
         with transition_messages(request):
             services.contribution_cancel(actor=actor, contribution=contribution, reason=reason)
             messages.success(request, _("The contribution is cancelled: nothing is due."))
@@ -241,6 +241,8 @@ class OfficerFundFormView(OfficerMixin, TemplateView):
             "form": kwargs.pop("form", None) or FundForm(city=self.city, fund=fund),
         }
         if fund is not None:
+            (fund,) = selectors.funds_with_figures(actor=self.request.user, city=self.city, funds=[fund])
+            context["fund"] = fund
             context.update(
                 transitions=transitions_for(actor=self.request.user, obj=fund),
                 earmarks=list(selectors.earmarks_of(fund=fund)),
@@ -413,7 +415,9 @@ class OfficerContributionView(OfficerMixin, TemplateView):
             can_refund=contribution.state in (Contribution.State.RECEIVED, Contribution.State.PARTLY_REFUNDED)
             and self.request.user.has_perm("funds.refund_contribution", contribution),
             receive_form=kwargs.pop("receive_form", None)
-            or ReceiveForm(currency=self.city.currency, initial={"received_on": timezone.localdate()}, prefix="receive"),
+            or ReceiveForm(
+                currency=self.city.currency, initial={"received_on": timezone.localdate()}, prefix="receive"
+            ),
             refund_form=kwargs.pop("refund_form", None) or RefundForm(currency=self.city.currency, prefix="refund"),
             cancel_form=kwargs.pop("cancel_form", None) or CancelForm(prefix="cancel"),
             **kwargs,
@@ -489,38 +493,43 @@ class OfficerContributionEvidenceView(OfficerMixin, View):
         return file_response(contribution.evidence, download=bool(request.GET.get("download")))
 
 
-def _award_form(view, data=None):
-    """The award form with the recipients its search found (at most 20 of each)."""
+def _award_forms(view, data=None):
+    """The award form and its recipient's, with what the search found (at most 20 of each)."""
     from cities4csr.needs.models import Need
 
     user, city = view.request.user, view.city
     source = data if data is not None else view.request.GET
-    q = (source.get("recipient_q") or "").strip()
+    q = (source.get("recipient_q") or "").strip()[:100]
     organisations = selectors.organisations_matching(actor=user, city=city, q=q)
     needs_all = Need.objects.filter(city=city).order_by("title", "pk")
     needs = list(needs_all.filter(title__icontains=q)[:20]) if len(q) >= 2 else []
     # what was chosen stays offered
-    chosen_org = source.get("organisation")
-    if chosen_org and str(chosen_org).isdigit() and all(str(o.pk) != chosen_org for o in organisations):
+    chosen_org = str(source.get("organisation") or "")
+    if chosen_org.isdigit() and all(str(o.pk) != chosen_org for o in organisations):
         organisations += list(organisations_visible(actor=user, city=city).filter(pk=chosen_org))
-    chosen_need = source.get("need")
-    if chosen_need and str(chosen_need).isdigit() and all(str(n.pk) != chosen_need for n in needs):
+    chosen_need = str(source.get("need") or "")
+    if chosen_need.isdigit() and all(str(n.pk) != chosen_need for n in needs):
         needs += list(needs_all.filter(pk=chosen_need))
     initial = {}
     if data is None:  # a search (GET) keeps what was typed
         initial = {k: v for k, v in view.request.GET.items() if k != "page"}
         initial.setdefault("act_on", timezone.localdate())
-    return AwardForm(
+    award_form = AwardForm(
         data,
         initial=initial,
         currency=city.currency,
         funds=selectors.funds_visible(actor=user, city=city),
         purposes=selectors.purposes_of(city=city),
+    )
+    recipient_form = RecipientForm(
+        data,
+        initial=initial,
         organisations=organisations_visible(actor=user, city=city),
         needs=needs_all,
         organisation_matches=organisations,
         need_matches=needs,
     )
+    return award_form, recipient_form
 
 
 class OfficerAwardsView(OfficerMixin, TemplateView):
@@ -537,6 +546,7 @@ class OfficerAwardsView(OfficerMixin, TemplateView):
         funds = {f.pk: f for f in selectors.funds_with_figures(actor=self.request.user, city=self.city)}
         for award in page.object_list:
             award.fund_figures = funds[award.fund_id].figures
+            award.over_available = award.amount_cents > award.fund_figures["available_cents"]
         return super().get_context_data(
             state=state,
             states=Award.State.choices,
@@ -555,18 +565,18 @@ class OfficerAwardCreateView(OfficerMixin, TemplateView):
     permission_required = "funds.add_award"
 
     def get_context_data(self, **kwargs):
-        form = kwargs.pop("form", None) or _award_form(self)
+        if "form" not in kwargs:
+            kwargs["form"], kwargs["recipient_form"] = _award_forms(self)
         return super().get_context_data(
-            form=form,
             funds=selectors.funds_with_figures(actor=self.request.user, city=self.city),
             has_purposes=selectors.purposes_of(city=self.city).exists(),
             **kwargs,
         )
 
     def post(self, request, city_slug):
-        form = _award_form(self, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+        form, recipient_form = _award_forms(self, request.POST)
+        if form.is_valid() & recipient_form.is_valid():
+            data = {**form.cleaned_data, **recipient_form.cleaned_data}
             try:
                 award = services.award_propose(
                     actor=request.user,
@@ -581,11 +591,15 @@ class OfficerAwardCreateView(OfficerMixin, TemplateView):
                     need=data["need"],
                 )
             except ValidationError as exc:
-                service_errors(form, exc)
+                recipient_errors = getattr(exc, "error_dict", {})
+                if set(recipient_errors) & {"organisation", "need"}:
+                    service_errors(recipient_form, exc)
+                else:
+                    service_errors(form, exc)
             else:
                 messages.success(request, _("The award is proposed: approve it when the act is final."))
                 return redirect("officer_award", city_slug=city_slug, pk=award.pk)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.render_to_response(self.get_context_data(form=form, recipient_form=recipient_form), status=400)
 
 
 class OfficerAwardView(OfficerMixin, TemplateView):
@@ -622,7 +636,9 @@ class OfficerAwardTransitionView(OfficerMixin, View):
             except ValidationError as exc:
                 service_errors(form, exc)
             else:
-                messages.success(request, _("Done: the award is now “%(state)s”.") % {"state": award.get_state_display()})
+                messages.success(
+                    request, _("Done: the award is now “%(state)s”.") % {"state": award.get_state_display()}
+                )
                 if request.POST.get("next") == "list":
                     return redirect("officer_awards", city_slug=city_slug)
                 return redirect("officer_award", city_slug=city_slug, pk=pk)

@@ -185,7 +185,9 @@ class ContributionWriteSerializer(serializers.Serializer):
 
 class ReceiveSerializer(serializers.Serializer):
     received_on = serializers.DateField(required=False, allow_null=True)
-    received_cents = MoneyCentsField(required=False, allow_null=True, minimum=1, help_text="the whole amount if left out")
+    received_cents = MoneyCentsField(
+        required=False, allow_null=True, minimum=1, help_text="the whole amount if left out"
+    )
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -177,7 +177,10 @@ class ContributionListView(CityAPIMixin, generics.ListAPIView):
         fund = selectors.fund_get(actor=request.user, city=self.city, slug=fields.pop("fund"))
         if fields["channel"] not in selectors.channels_available(self.city):
             return Response(
-                {"channel": [_("This way of paying is not available in this city.")], "codes": {"channel": ["unavailable"]}},
+                {
+                    "channel": [_("This way of paying is not available in this city.")],
+                    "codes": {"channel": ["unavailable"]},
+                },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         organisation_pk, earmark_pk = fields.pop("organisation", None), fields.pop("earmark", None)
@@ -258,7 +261,9 @@ class ContributionActionView(CityAPIMixin, APIView):
         else:
             data = RefundSerializer(data=request.data, context={"city": self.city})
             data.is_valid(raise_exception=True)
-            contribution = services.contribution_refund(actor=request.user, contribution=contribution, **data.validated_data)
+            contribution = services.contribution_refund(
+                actor=request.user, contribution=contribution, **data.validated_data
+            )
         contribution = selectors.contribution_get(actor=request.user, city=self.city, pk=pk)
         return Response(
             ContributionOfficerSerializer(contribution, context={"funds": _funds_by_account(self.city)}).data
@@ -287,7 +292,9 @@ class AwardListView(CityAPIMixin, generics.ListAPIView):
         except PurposeCategory.DoesNotExist:
             raise Http404("No such purpose") from None
         organisation_pk, need_pk = fields.pop("organisation", None), fields.pop("need", None)
-        organisation = organisation_get(actor=request.user, city=self.city, pk=organisation_pk) if organisation_pk else None
+        organisation = (
+            organisation_get(actor=request.user, city=self.city, pk=organisation_pk) if organisation_pk else None
+        )
         need = need_get(actor=request.user, city=self.city, pk=need_pk) if need_pk else None
         award = services.award_propose(
             actor=request.user, fund=fund, purpose=purpose, organisation=organisation, need=need, **fields

@@ -15,6 +15,7 @@ from cities4csr.funds.tests.factories import a_fund, a_gift, a_purpose
 
 pytestmark = pytest.mark.django_db
 
+
 def _pdf(name="ricevuta.pdf"):
     from cities4csr.core.tests.test_upload_cleaning import pdf
 
@@ -93,7 +94,9 @@ def test_the_donors_link_is_the_only_way_in(world):
     contribution = a_gift(world, fund, 500, received=False)
     client = _client()
     assert client.get(f"/en/{world.city.slug}/funds/contributions/{contribution.access_token}/").status_code == 200
-    assert client.get(f"/en/{world.city.slug}/funds/contributions/{contribution.access_token[:-1]}x/").status_code == 404
+    assert (
+        client.get(f"/en/{world.city.slug}/funds/contributions/{contribution.access_token[:-1]}x/").status_code == 404
+    )
     assert client.get(f"/en/{world.city.slug}/funds/contributions/{contribution.pk}/").status_code == 404
 
 
@@ -156,7 +159,9 @@ def test_a_company_representative_cannot_open_the_workspace_and_another_city_see
     other = _client(nantes.officer)
     assert other.get(base + f"contributions/{contribution.pk}/").status_code in (403, 404)
     own = _client(nantes.officer)
-    assert own.get(f"/en/{nantes.city.slug}/workspace/officer/funds/contributions/{contribution.pk}/").status_code == 404
+    assert (
+        own.get(f"/en/{nantes.city.slug}/workspace/officer/funds/contributions/{contribution.pk}/").status_code == 404
+    )
 
 
 def test_the_officer_creates_a_fund_and_a_bad_iban_is_refused(world):
