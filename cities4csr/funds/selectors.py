@@ -276,3 +276,30 @@ def contributions_of_donor(*, actor, city):
         .select_related("target")
         .order_by("-created_at", "-pk")
     )
+
+
+def _need_model():
+    """The needs app's model, through the award's relation (funds sits below needs: no import)."""
+    return Award._meta.get_field("need").related_model
+
+
+def needs_of_city(*, city):
+    return _need_model().objects.filter(city=city).order_by("title", "pk")
+
+
+def needs_matching(*, actor, city, q: str, limit: int = 20) -> list:
+    """At most ``limit`` of the city's needs whose title has ``q`` and that the actor may see."""
+    q = (q or "").strip()[:100]
+    if len(q) < 2:
+        return []
+    return [
+        n for n in needs_of_city(city=city).filter(title__icontains=q)[:limit] if actor.has_perm("needs.view_need", n)
+    ]
+
+
+def need_for_award(*, actor, city, pk: int):
+    """One need an award may go to: the city's, seen by the actor; 404 otherwise."""
+    need = needs_of_city(city=city).filter(pk=pk).first()
+    if need is None or not actor.has_perm("needs.view_need", need):
+        raise Http404("No such need")
+    return need

@@ -495,14 +495,12 @@ class OfficerContributionEvidenceView(OfficerMixin, View):
 
 def _award_forms(view, data=None):
     """The award form and its recipient's, with what the search found (at most 20 of each)."""
-    from cities4csr.needs.models import Need
-
     user, city = view.request.user, view.city
     source = data if data is not None else view.request.GET
     q = (source.get("recipient_q") or "").strip()[:100]
     organisations = selectors.organisations_matching(actor=user, city=city, q=q)
-    needs_all = Need.objects.filter(city=city).order_by("title", "pk")
-    needs = list(needs_all.filter(title__icontains=q)[:20]) if len(q) >= 2 else []
+    needs_all = selectors.needs_of_city(city=city)
+    needs = selectors.needs_matching(actor=user, city=city, q=q)
     # what was chosen stays offered
     chosen_org = str(source.get("organisation") or "")
     if chosen_org.isdigit() and all(str(o.pk) != chosen_org for o in organisations):

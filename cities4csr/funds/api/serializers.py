@@ -4,6 +4,7 @@ for people beside it where a person reads it (``*_display``, in the request's la
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cities4csr.core.api.fields import IdField, MoneyCentsField
@@ -142,7 +143,8 @@ class ContributionSerializer(serializers.ModelSerializer):
     def get_amount_display(self, contribution) -> str:
         return _money(contribution.amount_cents, contribution.city)
 
-    def get_payment(self, contribution) -> PaymentInstructionSerializer | None:
+    @extend_schema_field(PaymentInstructionSerializer(allow_null=True))
+    def get_payment(self, contribution):
         fund = self._fund(contribution)
         if contribution.state != Contribution.State.PENDING or fund is None:
             return None
@@ -260,6 +262,13 @@ class AwardTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([0-9]{1,19}|[0-9]{1,13}\.[0-9]{1,2})$",
+        "description": 'integer cents ("60000") or units with "." ("600.00")',
+    }
+)
 class FormCentsField(MoneyCentsField):
     """Cents in a multipart form, where every value is text: "60000" is 60000 cents (as the JSON
     integer would be); "600.00" is still an amount in units."""

@@ -19,7 +19,6 @@ from cities4csr.core.api.mixins import CityAPIMixin
 from cities4csr.core.api.permissions import CityRulesPermission
 from cities4csr.funds import selectors, services
 from cities4csr.funds.models import Contribution, Earmark, Fund, PurposeCategory
-from cities4csr.needs.selectors import need_get
 from cities4csr.organisations.selectors import organisation_get
 
 from .serializers import (
@@ -295,7 +294,7 @@ class AwardListView(CityAPIMixin, generics.ListAPIView):
         organisation = (
             organisation_get(actor=request.user, city=self.city, pk=organisation_pk) if organisation_pk else None
         )
-        need = need_get(actor=request.user, city=self.city, pk=need_pk) if need_pk else None
+        need = selectors.need_for_award(actor=request.user, city=self.city, pk=need_pk) if need_pk else None
         award = services.award_propose(
             actor=request.user, fund=fund, purpose=purpose, organisation=organisation, need=need, **fields
         )
