@@ -44,6 +44,12 @@ from .models import Award, Contribution, Fund
 #: rows per page of the officer's lists
 PAGE_SIZE = 25
 
+#: who gives, from the kind of the organisation a representative gives for
+ORGANISATION_DONOR_KIND = {
+    "company": Contribution.DonorKind.COMPANY,
+    "foundation": Contribution.DonorKind.FOUNDATION,
+}
+
 
 def fund_ledger_url(city, fund) -> str:
     """The fund's public ledger (cities4csr.funds ledger pages), when that page exists."""
@@ -137,13 +143,17 @@ class FundGiveView(CityMixin, TemplateView):
         if form.is_valid():
             data = form.cleaned_data
             organisation = data.get("organisation")
+            donor_kind = data["donor_kind"]
+            if organisation is not None and donor_kind == Contribution.DonorKind.CITIZEN:
+                # a gift in an organisation's name is the organisation's, whatever was ticked
+                donor_kind = ORGANISATION_DONOR_KIND.get(organisation.kind, Contribution.DonorKind.ASSOCIATION)
             try:
                 contribution = services.contribution_create(
                     actor=request.user if request.user.is_authenticated else None,
                     target=fund,
                     amount_cents=data["amount"],
-                    donor_kind=data["donor_kind"],
-                    donor_name=organisation.name if organisation and not data["donor_name"] else data["donor_name"],
+                    donor_kind=donor_kind,
+                    donor_name=data["donor_name"],
                     donor_email=data["donor_email"],
                     donor_tax_id=data["donor_tax_id"],
                     donor_address=data["donor_address"],
