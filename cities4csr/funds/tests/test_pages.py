@@ -345,3 +345,19 @@ def test_the_fund_page_shows_reserved_and_available(world):
     page = _client().get(f"/en/{world.city.slug}/funds/{fund.slug}/")
     figures = page.content.decode()
     assert "€1,000.00" in figures and "€400.00" in figures and "€600.00" in figures
+
+
+def test_a_channel_is_offered_only_when_its_check_says_the_city_has_it(world):
+    from cities4csr.funds import selectors
+
+    fund = a_fund(world)
+    assert selectors.channels_available(world.city) == ["bank_transfer"]
+    selectors.channel_availability_register("card", lambda city: city.slug == world.city.slug)
+    try:
+        assert selectors.channels_available(world.city) == ["bank_transfer", "card"]
+        page = _client().get(f"/en/{world.city.slug}/funds/{fund.slug}/give/").content.decode()
+        assert 'value="card"' in page
+    finally:
+        selectors.CHANNEL_AVAILABILITY.pop("card")
+    page = _client().get(f"/en/{world.city.slug}/funds/{fund.slug}/give/").content.decode()
+    assert 'value="card"' not in page
