@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "PledgePartnerStateEnum": "cities4csr.pledges.models.PledgePartner.State",
         "MembershipRoleEnum": "cities4csr.organisations.models.Membership.Role",
         "CityRoleEnum": "cities4csr.organisations.models.CityRole.Role",
+        "FundStateEnum": "cities4csr.funds.models.Fund.State",
+        "ContributionStateEnum": "cities4csr.funds.models.Contribution.State",
     },
 }
 

@@ -82,6 +82,15 @@ EXPECTED = {
     "matching.view_recommendations": {"company": OFFICERS | {"representative", "member"}},
     # only the invited company answers, never the city for it
     "matching.respond_invitation": {"invitation": {"representative"}},
+    # city funds: officers run them; the giving company's representative sees its own gift
+    "funds.add_fund": {"city": OFFICERS},
+    "funds.add_award": {"city": OFFICERS},
+    "funds.record_contribution": {"city": OFFICERS},
+    "funds.view_contributions": {"city": OFFICERS},
+    "funds.change_fund": {"fund": OFFICERS},
+    "funds.view_contribution": {"contribution": OFFICERS | {"representative"}},
+    "funds.refund_contribution": {"contribution": OFFICERS},
+    "funds.add_disbursement": {"award": OFFICERS},
 }
 
 
@@ -116,6 +125,7 @@ def matrix(two_cities):
         from cities4csr.matching.tests.factories import CollectiveActionFactory
 
         action = CollectiveActionFactory(need=third_sector_need)
+        fund, contribution, award = _fund_objects(milan)
         objects = {
             "city": milan.city,
             "company": milan.company,
@@ -125,8 +135,40 @@ def matrix(two_cities):
             "third_sector_need": third_sector_need,
             "pledge": PledgeFactory(need=third_sector_need, organisation=milan.company),
             "invitation": Invitation.objects.get(action=action, organisation=milan.company),
+            "fund": fund,
+            "contribution": contribution,
+            "award": award,
         }
     return people, objects
+
+
+def _fund_objects(milan):
+    """A fund, a company's gift to it made by its representative, and an award of the fund."""
+    import datetime
+
+    from cities4csr.funds.services import award_propose, contribution_create
+    from cities4csr.funds.tests.factories import a_fund, a_purpose
+
+    fund = a_fund(milan)
+    contribution = contribution_create(
+        actor=milan.representative,
+        target=fund,
+        amount_cents=10_000,
+        donor_kind="company",
+        donor_name=milan.company.name,
+        organisation=milan.company,
+    )
+    award = award_propose(
+        actor=milan.officer,
+        fund=fund,
+        purpose=a_purpose(milan),
+        description="Buoni spesa",
+        act_number="DG 1",
+        act_on=datetime.date(2026, 4, 1),
+        amount_cents=5_000,
+        organisation=milan.third_sector,
+    )
+    return fund, contribution, award
 
 
 ROWS = sorted((perm, target) for perm, targets in EXPECTED.items() for target in targets)

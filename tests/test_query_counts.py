@@ -411,6 +411,95 @@ def prepare_company(world):
     CsrProfileFactory(organisation=world.company, preferred_areas=[world.areas["35"]], themes=themes(world))
 
 
+def the_purpose(world):
+    from cities4csr.funds.tests.factories import a_purpose
+
+    if "_purpose" not in world.__dict__:
+        world._purpose = a_purpose(world)
+    return world._purpose
+
+
+def add_funds(world, n):
+    """Funds, each with a received gift and an earmark."""
+    from cities4csr.funds.services import earmark_create
+    from cities4csr.funds.tests.factories import a_fund, a_gift
+
+    start = world.__dict__.setdefault("_funds_added", 0)
+    for i in range(start, start + n):
+        fund = a_fund(world, slug=f"fondo-{i}", title=f"Fondo {i}")
+        a_gift(world, fund, 1000 + i)
+        earmark_create(actor=world.officer, fund=fund, title=f"Parte {i}")
+    world._funds_added = start + n
+
+
+def add_gifts(world, n, *, received=True):
+    from cities4csr.funds.tests.factories import a_gift
+
+    for i in range(n):
+        a_gift(world, the_fund(world), 1000 + i, received=received, name=f"Donatrice {i}")
+
+
+def add_earmarks(world, n):
+    from cities4csr.funds.services import earmark_create
+
+    for i in range(n):
+        earmark_create(actor=world.officer, fund=the_fund(world), title=f"Parte {i}", purpose=the_purpose(world))
+
+
+def add_purposes(world, n):
+    from cities4csr.funds.tests.factories import a_purpose
+
+    start = world.__dict__.setdefault("_purposes_added", 0)
+    for i in range(start, start + n):
+        a_purpose(world, code=f"scopo-{i}", name=f"Scopo {i}")
+    world._purposes_added = start + n
+
+
+def add_awards(world, n):
+    """Proposed awards of the fund, to organisations and to needs."""
+    from cities4csr.funds.services import award_propose
+
+    for i in range(n):
+        award_propose(
+            actor=world.officer,
+            fund=the_fund(world),
+            purpose=the_purpose(world),
+            description=f"Premio {i}",
+            act_number=f"DG {i}",
+            act_on=date(2026, 4, 1),
+            amount_cents=1000 + i,
+            **({"organisation": world.third_sector} if i % 2 else {"need": the_need(world)}),
+        )
+
+
+def the_award(world):
+    """An approved award of the fund, with money to pay it out in parts."""
+    from cities4csr.funds.services import award_propose, award_transition
+    from cities4csr.funds.tests.factories import a_gift
+
+    if "_award" not in world.__dict__:
+        a_gift(world, the_fund(world), 1_000_000)
+        award = award_propose(
+            actor=world.officer,
+            fund=the_fund(world),
+            purpose=the_purpose(world),
+            description="Buoni",
+            act_number="DG 1",
+            act_on=date(2026, 4, 1),
+            amount_cents=500_000,
+            organisation=world.third_sector,
+        )
+        world._award = award_transition(actor=world.officer, award=award, to="approved")
+    return world._award
+
+
+def add_disbursements(world, n):
+    from cities4csr.funds.services import disbursement_record
+
+    for i in range(n):
+        disbursement_record(actor=world.officer, award=the_award(world), amount_cents=100 + i, paid_on=date(2026, 5, 1))
+
+
 @dataclass
 class Case:
     path: str  # under the city, {pk} from ``pk``
@@ -465,6 +554,34 @@ LISTS = {
     "volunteer_home": Case("/en/{city}/workspace/volunteer/", add_volunteer_needs, who="volunteer"),
     "manage_home": Case("/en/{city}/manage/", add_organisations, who="admin"),
     "my_homes": Case("/en/me/", add_officer_cities, who="officer"),
+    # city funds: a fund's figures do not grow with its contributions
+    "fund_list": Case("/en/{city}/funds/", add_funds),
+    "fund_detail": Case("/en/{city}/funds/{pk}/", add_gifts, pk=lambda w: the_fund(w).slug),
+    "fund_give": Case("/en/{city}/funds/{pk}/give/", add_earmarks, pk=lambda w: the_fund(w).slug),
+    "officer_funds": Case("/en/{city}/workspace/officer/funds/", add_funds, who="officer"),
+    "officer_fund_edit": Case(
+        "/en/{city}/workspace/officer/funds/{pk}/", add_earmarks, who="officer", pk=lambda w: the_fund(w).pk
+    ),
+    "officer_fund_purposes": Case("/en/{city}/workspace/officer/funds/purposes/", add_purposes, who="officer"),
+    "officer_contributions": Case(
+        "/en/{city}/workspace/officer/funds/contributions/",
+        lambda w, n: add_gifts(w, n, received=False),
+        who="officer",
+    ),
+    "officer_awards": Case("/en/{city}/workspace/officer/funds/awards/", add_awards, who="officer"),
+    "officer_award_create": Case("/en/{city}/workspace/officer/funds/awards/new/", add_purposes, who="officer"),
+    "officer_award": Case(
+        "/en/{city}/workspace/officer/funds/awards/{pk}/",
+        add_disbursements,
+        who="officer",
+        pk=lambda w: the_award(w).pk,
+    ),
+    "api:fund-list": Case("/api/v1/cities/{city}/funds/", add_funds, api=True),
+    "api:fund-detail": Case("/api/v1/cities/{city}/funds/{pk}/", add_gifts, pk=lambda w: the_fund(w).slug, api=True),
+    "api:fund-contribution-list": Case(
+        "/api/v1/cities/{city}/funds/contributions/", add_gifts, who="officer", api=True
+    ),
+    "api:fund-award-list": Case("/api/v1/cities/{city}/funds/awards/", add_awards, who="officer", api=True),
     # API
     "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
     "api:api-key-list": Case("/api/v1/cities/{city}/api-keys/", add_api_keys, who="officer", api=True),
@@ -584,6 +701,26 @@ NOT_LISTS = {
     "api:pledge-detail": "one pledge's record",
     "api:pledge-agreement": "one agreement with its fixed checklist",
     "pledge_detail": "one pledge's page",
+    "contribution_detail": "one contribution's page, for its donor",
+    "officer_contribution": "one contribution's page, for an officer",
+    "api:fund-contribution-by-token": "one contribution's record, for its donor",
+    "officer_fund_create": "a form",
+    "officer_contribution_record": "a form (the funds to choose from are a handful)",
+    "officer_contribution_evidence": "the uploaded file itself",
+    "officer_disbursement_receipt": "the uploaded file itself",
+    "contribution_cancel": "a write (POST)",
+    "officer_fund_transition": "a write (POST)",
+    "officer_earmark_add": "a write (POST)",
+    "officer_contribution_receive": "a write (POST)",
+    "officer_contribution_cancel": "a write (POST)",
+    "officer_contribution_refund": "a write (POST)",
+    "officer_award_transition": "a write (POST)",
+    "officer_disbursement_add": "a write (POST)",
+    "api:fund-contribution-receive": "a write (POST)",
+    "api:fund-contribution-cancel": "a write (POST)",
+    "api:fund-contribution-refund": "a write (POST)",
+    "api:fund-award-transition": "a write (POST)",
+    "api:fund-award-disbursements": "a write (POST)",
     "pledge_advisor": "one agreement's page, with its fixed checklist",
     "instrument_detail": "one instrument of the rule pack (a file, no rows)",
     "instrument_list": "the rule pack's instruments (a file, no rows)",

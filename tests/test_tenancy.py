@@ -142,6 +142,7 @@ def milan_secrets(milano, users):
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
+        "slug": "milano-aiuta",
     }, [
         "Segreta Holding",
         "Sede riservata",
@@ -210,6 +211,7 @@ def test_unknown_city_is_404_everywhere(users):
                     "code": "1",
                     "token": "x",
                     "access_token": "x",
+                    "slug": "milano-aiuta",
                 },
             )
         ).status_code in (404, 405)

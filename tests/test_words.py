@@ -168,6 +168,8 @@ EXCLUDED = {
     "need_export_geojson": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "need_photo": "an image",
     "evidence_file": "the uploaded file itself",
+    "officer_contribution_evidence": "the uploaded file itself",
+    "officer_disbursement_receipt": "the uploaded file itself",
     "agreement_draft_download": "a DOCX/PDF: its text is checked in test_agreement_drafts_in_the_drafts_language",
     "mfa_download_recovery_codes": "a text file of codes",
     "account_confirm_email": "needs a key sent by e-mail; allauth's page, translated by allauth",
@@ -206,8 +208,12 @@ def _demo_objects() -> dict:
         Need.objects.filter(city=city, state=Need.State.PUBLISHED, lines__kind="volunteer_time").order_by("pk").first()
     ) or Need.objects.filter(city=city).order_by("pk").first()
     representative_company = Organisation.objects.get(memberships__user__email="representative@milano.example")
+    fund, contribution, award = _demo_funds(city)
     return {
         "city": city,
+        "fund": fund,
+        "contribution": contribution,
+        "award": award,
         "need": need,
         "line": need.lines.order_by("pk").first(),
         "pledge": agreement.pledge if agreement else Pledge.objects.filter(city=city).order_by("pk").first(),
@@ -218,6 +224,53 @@ def _demo_objects() -> dict:
         "offer": Offer.objects.filter(city=city, organisation=representative_company).order_by("pk").first(),
         "theme": Theme.objects.filter(city=city).order_by("pk").first(),
     }
+
+
+def _demo_funds(city):
+    """The demo's fund with a pending gift and a proposed award, made here when the demo has none."""
+    import datetime
+
+    from cities4csr.accounts.models import User
+    from cities4csr.funds.models import Award, Contribution, Fund, PurposeCategory
+    from cities4csr.funds.services import award_propose, contribution_create, fund_create, purpose_create
+
+    officer = User.objects.get(email="officer@milano.example")
+    fund = Fund.objects.filter(city=city).order_by("pk").first() or fund_create(
+        actor=officer,
+        city=city,
+        slug="milano-aiuta",
+        title="Milano Aiuta",
+        purpose="Fondo di mutuo soccorso",
+        governance_act="Delibera di Giunta n. 90",
+        governance_act_on=datetime.date(2026, 3, 1),
+        opens_on=datetime.date(2026, 3, 1),
+        iban="IT60X0542811101000000123456",
+        beneficiary="Comune di Milano",
+        target_cents=100_000_000,
+    )
+    contribution = Contribution.objects.filter(city=city, target=fund.account).order_by("pk").first() or (
+        contribution_create(actor=None, target=fund, amount_cents=2000, donor_kind="citizen", donor_name="Maria Rossi")
+    )
+    purpose = PurposeCategory.objects.filter(city=city).order_by("pk").first() or purpose_create(
+        actor=officer, city=city, code="famiglie", name="Famiglie fragili"
+    )
+    award = Award.objects.filter(city=city).order_by("pk").first() or award_propose(
+        actor=officer,
+        fund=fund,
+        purpose=purpose,
+        description="Buoni spesa",
+        act_number="DG 412",
+        act_on=datetime.date(2026, 4, 2),
+        amount_cents=50_000,
+        need=_first_need(city),
+    )
+    return fund, contribution, award
+
+
+def _first_need(city):
+    from cities4csr.needs.models import Need
+
+    return Need.objects.filter(city=city).order_by("pk").first()
 
 
 def _city(d):
@@ -305,6 +358,20 @@ PAGES = {
     "volunteer_home": (_city, ""),
     "my_homes": (None, ""),
     "offer_edit": (lambda d: {**_city(d), "pk": d["offer"].pk}, ""),
+    "fund_list": (_city, ""),
+    "fund_detail": (lambda d: {**_city(d), "slug": d["fund"].slug}, ""),
+    "fund_give": (lambda d: {**_city(d), "slug": d["fund"].slug}, ""),
+    "contribution_detail": (lambda d: {**_city(d), "token": d["contribution"].access_token}, ""),
+    "officer_funds": (_city, ""),
+    "officer_fund_create": (_city, ""),
+    "officer_fund_edit": (lambda d: {**_city(d), "pk": d["fund"].pk}, ""),
+    "officer_fund_purposes": (_city, ""),
+    "officer_contributions": (_city, ""),
+    "officer_contribution_record": (_city, ""),
+    "officer_contribution": (lambda d: {**_city(d), "pk": d["contribution"].pk}, ""),
+    "officer_awards": (_city, ""),
+    "officer_award_create": (_city, "recipient_q=sc"),
+    "officer_award": (lambda d: {**_city(d), "pk": d["award"].pk}, ""),
 }
 
 

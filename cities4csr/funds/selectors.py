@@ -1,12 +1,16 @@
 """Reads of city funds: the funds a person sees, a fund's balance and what it has available,
 its contributions and awards."""
 
-from django.db.models import Q
+from __future__ import annotations
+
+from django.db.models import F as _F
+from django.db.models import Q, Sum
+from django.http import Http404
 
 from cities4csr.organisations.models import Membership
 from cities4csr.organisations.rules import is_city_officer
 
-from .models import Award, Contribution, Fund
+from .models import Award, Contribution, Disbursement, Earmark, Fund, PurposeCategory
 from .services import awards_pending_cents
 
 
@@ -41,14 +45,6 @@ def awards_of(*, fund: Fund):
 
 
 # --- card payments (ADR 0029) ----------------------------------------------------------------
-
-
-def contribution_by_token(*, city, access_token: str) -> Contribution | None:
-    """The contribution whose donor's page has this key (no account needed: the key is the
-    permission), or None."""
-    if not access_token or len(access_token) > 40:
-        return None
-    return Contribution.objects.filter(city=city, access_token=access_token).select_related("city", "target").first()
 
 
 # === Bank statements and reconciliation ===========================================================
@@ -114,3 +110,263 @@ def bank_line_candidates(*, lines, per_line: int = 10) -> dict:
     for contribution in ranked:
         found.setdefault((contribution.target_id, contribution.amount_cents), []).append(contribution)
     return {line.pk: found.get((line.fund.account_id, line.amount_cents), []) for line in lines}
+
+
+# --- fund pages, give form, officer workspace and API (fundpages) ------------------------------
+
+
+#: channel -> fn(city) -> bool: whether the city takes gifts by that channel (the pagoPA and card
+#: helpers register theirs; a bank transfer is always possible)
+CHANNEL_AVAILABILITY: dict[str, object] = {}
+
+
+def channel_availability_register(channel: str, fn=None):
+    """Say when a channel is open to donors: ``channel_availability_register("card", fn)`` or as a
+    decorator; ``fn(city)`` answers True when the city has it configured."""
+
+    def register(fn):
+        CHANNEL_AVAILABILITY[channel] = fn
+        return fn
+
+    return register(fn) if fn is not None else register
+
+
+def channels_available(city) -> list[str]:
+    """The channels a donor may choose in ``city``: bank transfer always, then every registered
+    channel whose check says it is configured, in the order of ``Contribution.Channel``."""
+    channels = [Contribution.Channel.BANK_TRANSFER.value]
+    for channel in Contribution.Channel.values:
+        check = CHANNEL_AVAILABILITY.get(channel)
+        if channel != Contribution.Channel.BANK_TRANSFER and check is not None and check(city):
+            channels.append(channel)
+    return channels
+
+
+def fund_get(*, actor, city, slug: str) -> Fund:
+    """One fund of the city by its short name, with its account; 404 otherwise."""
+    try:
+        return funds_visible(actor=actor, city=city).get(slug=slug)
+    except Fund.DoesNotExist:
+        raise Http404("No such fund") from None
+
+
+def fund_get_by_pk(*, actor, city, pk: int) -> Fund:
+    try:
+        return funds_visible(actor=actor, city=city).get(pk=pk)
+    except Fund.DoesNotExist:
+        raise Http404("No such fund") from None
+
+
+def _raised_by_account(*, city, accounts) -> dict[int, int]:
+    """What each fund's account received, less refunds: one query for any number of funds."""
+    rows = (
+        Contribution.objects.filter(city=city, target_id__in=accounts)
+        .values("target_id")
+        .annotate(raised=Sum(_F("received_cents") - _F("refunded_cents")))
+        .order_by("target_id")
+    )
+    return {row["target_id"]: row["raised"] or 0 for row in rows}
+
+
+def _reserved_by_fund(*, city, funds) -> dict[int, int]:
+    rows = (
+        Award.objects.filter(city=city, fund_id__in=funds, state=Award.State.APPROVED)
+        .values("fund_id")
+        .annotate(reserved=Sum(_F("amount_cents") - _F("disbursed_cents")))
+        .order_by("fund_id")
+    )
+    return {row["fund_id"]: row["reserved"] or 0 for row in rows}
+
+
+def _disbursed_by_fund(*, city, funds) -> dict[int, int]:
+    rows = (
+        Disbursement.objects.filter(city=city, award__fund_id__in=funds)
+        .values("award__fund_id")
+        .annotate(total=Sum("amount_cents"))
+        .order_by("award__fund_id")
+    )
+    return {row["award__fund_id"]: row["total"] or 0 for row in rows}
+
+
+def _percent(part: int, whole: int | None) -> int | None:
+    if not whole:
+        return None
+    return max(0, min(100, round(100 * part / whole)))
+
+
+def funds_with_figures(*, actor, city, funds=None) -> list[Fund]:
+    """The city's funds (or ``funds``), each with ``figures``: balance, reserved, available,
+    raised (received less refunds), paid out and the percent of its target; a constant number of
+    queries whatever the number of funds and movements."""
+    funds = list(funds if funds is not None else funds_visible(actor=actor, city=city))
+    ids = [fund.pk for fund in funds]
+    raised = _raised_by_account(city=city, accounts=[fund.account_id for fund in funds])
+    reserved = _reserved_by_fund(city=city, funds=ids)
+    disbursed = _disbursed_by_fund(city=city, funds=ids)
+    for fund in funds:
+        fund.city = city  # every fund is the city's: no query per fund to name it
+        balance = fund.account.balance_cents if fund.account_id else 0
+        fund.figures = {
+            "balance_cents": balance,
+            "reserved_cents": reserved.get(fund.pk, 0),
+            "available_cents": balance - reserved.get(fund.pk, 0),
+            "raised_cents": raised.get(fund.account_id, 0),
+            "disbursed_cents": disbursed.get(fund.pk, 0),
+            "percent": _percent(raised.get(fund.account_id, 0), fund.target_cents),
+        }
+    return funds
+
+
+def earmarks_of(*, fund: Fund):
+    return Earmark.objects.filter(city=fund.city, fund=fund).select_related("purpose").order_by("title", "pk")
+
+
+def purposes_of(*, city):
+    return PurposeCategory.objects.filter(city=city).order_by("name", "pk")
+
+
+def contribution_by_token(*, city, token: str) -> Contribution:
+    """The donor's own contribution by the secret of its link: 404 for any other string (the
+    token is 32 random characters: it cannot be guessed, and nothing says whether it exists)."""
+    token = (token or "")[:40]
+    if len(token) < 20:
+        raise Http404("No such contribution")
+    try:
+        return (
+            Contribution.objects.filter(city=city, access_token=token)
+            .select_related("target", "organisation", "earmark")
+            .get()
+        )
+    except Contribution.DoesNotExist:
+        raise Http404("No such contribution") from None
+
+
+def fund_of_contribution(contribution: Contribution) -> Fund | None:
+    """The fund a contribution goes to (None for a campaign's)."""
+    return Fund.objects.filter(city=contribution.city, account_id=contribution.target_id).first()
+
+
+def contribution_get(*, actor, city, pk: int) -> Contribution:
+    """One contribution the actor may see (an officer: any of the city's); 404 otherwise."""
+    try:
+        return contributions_visible(actor=actor, city=city).select_related("user", "created_by").get(pk=pk)
+    except (Contribution.DoesNotExist, ValueError):
+        raise Http404("No such contribution") from None
+
+
+def contributions_for_officer(*, actor, city, fund=None, channel: str = "", state: str = "", q: str = ""):
+    """The city's contributions for an officer, newest first, filtered by fund, channel, state and
+    a search by payment reference or name (empty for anyone else)."""
+    rows = (
+        contributions_visible(actor=actor, city=city) if is_city_officer(actor, city) else Contribution.objects.none()
+    )
+    if fund is not None:
+        rows = rows.filter(target_id=fund.account_id)
+    if channel:
+        rows = rows.filter(channel=channel)
+    if state:
+        rows = rows.filter(state=state)
+    q = (q or "").strip()[:100]
+    if q:
+        compact = q.replace(" ", "").upper()
+        rows = rows.filter(
+            Q(reference__iexact=compact)
+            | Q(reference__icontains=compact)
+            | Q(donor_name__icontains=q)
+            | Q(organisation__name__icontains=q)
+        )
+    return rows.select_related("city").order_by("-created_at", "-pk")
+
+
+def awards_for_officer(*, actor, city, state: str = "", fund=None):
+    rows = (
+        Award.objects.filter(city=city).select_related("city", "fund", "purpose", "organisation", "need")
+        if is_city_officer(actor, city)
+        else Award.objects.none()
+    )
+    if state:
+        rows = rows.filter(state=state)
+    if fund is not None:
+        rows = rows.filter(fund=fund)
+    return rows.order_by("-act_on", "-pk")
+
+
+def award_get(*, actor, city, pk: int) -> Award:
+    try:
+        return awards_for_officer(actor=actor, city=city).get(pk=pk)
+    except (Award.DoesNotExist, ValueError):
+        raise Http404("No such award") from None
+
+
+def disbursements_of(*, award: Award):
+    return Disbursement.objects.filter(city=award.city, award=award).order_by("-paid_on", "-pk")
+
+
+def disbursement_get(*, actor, city, pk: int) -> Disbursement:
+    if not is_city_officer(actor, city):
+        raise Http404("No such payment")
+    try:
+        return Disbursement.objects.filter(city=city).get(pk=pk)
+    except (Disbursement.DoesNotExist, ValueError):
+        raise Http404("No such payment") from None
+
+
+def organisations_matching(*, actor, city, q: str, limit: int = 20):
+    """At most ``limit`` organisations whose name has ``q`` (a search field, never a list of the
+    city's 300,000 organisations)."""
+    from cities4csr.organisations.selectors import organisations_visible
+
+    q = (q or "").strip()[:100]
+    if len(q) < 2:
+        return []
+    return list(organisations_visible(actor=actor, city=city, query=q)[:limit])
+
+
+def officer_fund_counts(*, city) -> dict:
+    """What waits for an officer: pending contributions and awards to approve (two queries)."""
+    return {
+        "pending": Contribution.objects.filter(city=city, state=Contribution.State.PENDING).count(),
+        "to_approve": Award.objects.filter(city=city, state=Award.State.PROPOSED).count(),
+    }
+
+
+def contributions_of_donor(*, actor, city):
+    """A person's own contributions and their organisations' (for an officer too: only theirs)."""
+    if actor is None or not actor.is_authenticated:
+        return Contribution.objects.none()
+    represented = Membership.objects.filter(city=city, user=actor, role=Membership.Role.REPRESENTATIVE).values(
+        "organisation_id"
+    )
+    return (
+        Contribution.objects.filter(city=city)
+        .filter(Q(user=actor) | Q(organisation__in=represented))
+        .select_related("target")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _need_model():
+    """The needs app's model, through the award's relation (funds sits below needs: no import)."""
+    return Award._meta.get_field("need").related_model
+
+
+def needs_of_city(*, city):
+    return _need_model().objects.filter(city=city).order_by("title", "pk")
+
+
+def needs_matching(*, actor, city, q: str, limit: int = 20) -> list:
+    """At most ``limit`` of the city's needs whose title has ``q`` and that the actor may see."""
+    q = (q or "").strip()[:100]
+    if len(q) < 2:
+        return []
+    return [
+        n for n in needs_of_city(city=city).filter(title__icontains=q)[:limit] if actor.has_perm("needs.view_need", n)
+    ]
+
+
+def need_for_award(*, actor, city, pk: int):
+    """One need an award may go to: the city's, seen by the actor; 404 otherwise."""
+    need = needs_of_city(city=city).filter(pk=pk).first()
+    if need is None or not actor.has_perm("needs.view_need", need):
+        raise Http404("No such need")
+    return need

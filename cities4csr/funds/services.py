@@ -89,6 +89,8 @@ def fund_create(*, actor, city, slug: str, **fields) -> Fund:
         raise TypeError(f"unknown fund fields: {sorted(unknown)}")
     fund = Fund(city=city, slug=slug, created_by=person(actor), **fields)
     _fund_check(fund)
+    if Fund.objects.with_scopes_disabled().filter(city=city, slug=slug).exists():
+        raise _invalid("slug", _("This city already has a fund with this short name."), "slug_taken")
     with transaction.atomic():
         fund.save()
         fund.account = account_open(city=city, kind=Account.Kind.FUND, ref_id=fund.pk, label=fund.title)
@@ -127,6 +129,8 @@ def purpose_create(*, actor, city, code: str, name: str, translations: dict | No
     require(actor, "funds.add_fund", city)
     purpose = PurposeCategory(city=city, code=code, name=name, translations=translations or {})
     purpose.full_clean(exclude=["city"])
+    if PurposeCategory.objects.with_scopes_disabled().filter(city=city, code=code).exists():
+        raise _invalid("code", _("This city already has a purpose with this code."), "code_taken")
     with transaction.atomic():
         purpose.save()
         audit_log(actor=actor, city=city, verb="purpose.create", obj=purpose, payload={"code": code})
@@ -363,13 +367,31 @@ def refund_register(kind: str):
     return register
 
 
+#: channel -> fn(actor, contribution, amount_cents, reason) that gives money back through the
+#: payment provider first (a card refund), then calls ``contribution_refund`` with its refund id
+REFUND_PROVIDERS: dict[str, object] = {}
+
+
+def refund_provider_register(channel: str):
+    def register(fn):
+        REFUND_PROVIDERS[channel] = fn
+        return fn
+
+    return register
+
+
 def contribution_refund(
     *, actor, contribution: Contribution, amount_cents: int, reason: str, refund_ref: str = ""
 ) -> Contribution:
     """Give back ``amount_cents`` of a received contribution: a reversing movement linked to its
     receipt, saying why. Never more than is still held; a fund keeps what its awards reserve.
-    ``refund_ref`` (the provider's refund id) makes it idempotent."""
+    ``refund_ref`` (the provider's refund id) makes it idempotent. Without one, a contribution
+    paid through a provider (a card) is refunded through it first (``refund_provider_register``),
+    so that the money really goes back and the provider's notice of it adds nothing."""
     require(actor, "funds.refund_contribution", contribution)
+    provider_refund = REFUND_PROVIDERS.get(contribution.channel)
+    if provider_refund is not None and not refund_ref and contribution.provider_ref:
+        return provider_refund(actor=actor, contribution=contribution, amount_cents=amount_cents, reason=reason)
     _amount_check(amount_cents)
     if not (reason or "").strip():
         raise _invalid("reason", _("Say why."), "reason_required")

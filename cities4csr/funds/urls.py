@@ -5,10 +5,17 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("", views.FundListView.as_view(), name="fund_list"),
+    path("contributions/<str:access_token>/", views.ContributionDetailView.as_view(), name="contribution_detail"),
+    path(
+        "contributions/<str:access_token>/cancel/", views.ContributionCancelView.as_view(), name="contribution_cancel"
+    ),
     # card payments (ADR 0029)
     path(
         "contributions/<str:access_token>/pay-by-card/",
         views.ContributionPayByCardView.as_view(),
         name="contribution_pay_by_card",
     ),
+    path("<slug:slug>/", views.FundDetailView.as_view(), name="fund_detail"),
+    path("<slug:slug>/give/", views.FundGiveView.as_view(), name="fund_give"),
 ]

@@ -1,6 +1,14 @@
 """Serializers of the funds API: they only parse and present; the services check every rule."""
 
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from cities4csr.core.api.fields import IdField, MoneyCentsField
+from cities4csr.core.money import active_locale, money_format
+from cities4csr.funds.models import Award, Contribution, Disbursement, Fund
 
 from ..models import BankLine, StatementImport
 
@@ -145,3 +153,284 @@ class BankLineMatchSerializer(serializers.Serializer):
 
 class BankLineIgnoreSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+
+
+# The funds API's shapes. Money is integer cents in ``*_cents`` fields, with the amount written
+# for people beside it where a person reads it (``*_display``, in the request's language).
+
+
+def _money(cents, city) -> str:
+    return money_format(int(cents or 0), locale=active_locale(), currency=city.currency)
+
+
+class FundFiguresSerializer(serializers.Serializer):
+    balance_cents = serializers.IntegerField(help_text="what the fund's ledger account holds now")
+    reserved_cents = serializers.IntegerField(help_text="held for approved awards not yet paid out")
+    available_cents = serializers.IntegerField(help_text="balance less reserved: what new awards may use")
+    raised_cents = serializers.IntegerField(help_text="received from donors, less refunds")
+    disbursed_cents = serializers.IntegerField(help_text="paid out to award recipients")
+    percent = serializers.IntegerField(allow_null=True, help_text="raised as a percent of the target, if any")
+
+
+class EarmarkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    translations = serializers.JSONField()
+    purpose = serializers.IntegerField(source="purpose_id", allow_null=True)
+
+
+class FundSerializer(serializers.ModelSerializer):
+    figures = FundFiguresSerializer(help_text="in cents; a constant number of queries whatever the movements")
+    available_display = serializers.SerializerMethodField(help_text="the available amount written for people")
+    earmarks = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text="the fund's public page")
+
+    class Meta:
+        model = Fund
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "purpose",
+            "translations",
+            "governance_act",
+            "governance_act_on",
+            "opens_on",
+            "closes_on",
+            "state",
+            "iban",
+            "bic",
+            "beneficiary",
+            "target_cents",
+            "figures",
+            "available_display",
+            "earmarks",
+            "page",
+        ]
+
+    def get_available_display(self, fund) -> str:
+        return _money(fund.figures["available_cents"], fund.city)
+
+    def get_earmarks(self, fund) -> list[dict]:
+        earmarks = self.context.get("earmarks", {}).get(fund.pk, [])
+        return EarmarkSerializer(earmarks, many=True).data
+
+    def get_page(self, fund) -> str:
+        return reverse("fund_detail", kwargs={"city_slug": fund.city.slug, "slug": fund.slug})
+
+
+class FundWriteSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=80, required=False, help_text="required to create; never changed")
+    title = serializers.CharField(max_length=200)
+    purpose = serializers.CharField()
+    translations = serializers.JSONField(required=False, help_text='{"en": {"title": …, "purpose": …}}')
+    governance_act = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    governance_act_on = serializers.DateField(required=False, allow_null=True)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField(required=False, allow_null=True)
+    iban = serializers.CharField(max_length=42)
+    bic = serializers.CharField(max_length=11, required=False, allow_blank=True)
+    beneficiary = serializers.CharField(max_length=70)
+    target_cents = MoneyCentsField(required=False, allow_null=True, minimum=1)
+
+    def validate_translations(self, value):
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            raise serializers.ValidationError('Give {"<language>": {"title": …, "purpose": …}}.', code="invalid")
+        return value
+
+
+class PaymentInstructionSerializer(serializers.Serializer):
+    iban = serializers.CharField()
+    bic = serializers.CharField()
+    beneficiary = serializers.CharField()
+    amount_cents = serializers.IntegerField()
+    amount_display = serializers.CharField()
+    reference = serializers.CharField(help_text="the ISO 11649 creditor reference to quote in the transfer")
+    notice_code = serializers.CharField(help_text="the pagoPA notice code, for a pagoPA contribution")
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    """A contribution as its donor sees it (by its link) and as an officer does."""
+
+    fund = serializers.SerializerMethodField(help_text="the fund's short name (empty for a campaign's)")
+    amount_display = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField(help_text="how to pay it, while it waits for its payment")
+    link = serializers.SerializerMethodField(help_text="the donor's private page, without an account")
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "reference",
+            "fund",
+            "earmark",
+            "donor_kind",
+            "donor_name",
+            "name_public",
+            "organisation",
+            "amount_cents",
+            "amount_display",
+            "received_cents",
+            "refunded_cents",
+            "channel",
+            "state",
+            "received_on",
+            "created_at",
+            "payment",
+            "link",
+        ]
+
+    def _fund(self, contribution):
+        return self.context.get("funds", {}).get(contribution.target_id)
+
+    def get_fund(self, contribution) -> str:
+        fund = self._fund(contribution)
+        return fund.slug if fund else ""
+
+    def get_amount_display(self, contribution) -> str:
+        return _money(contribution.amount_cents, contribution.city)
+
+    @extend_schema_field(PaymentInstructionSerializer(allow_null=True))
+    def get_payment(self, contribution):
+        fund = self._fund(contribution)
+        if contribution.state != Contribution.State.PENDING or fund is None:
+            return None
+        return {
+            "iban": fund.iban,
+            "bic": fund.bic,
+            "beneficiary": fund.beneficiary,
+            "amount_cents": contribution.amount_cents,
+            "amount_display": _money(contribution.amount_cents, contribution.city),
+            "reference": contribution.reference,
+            "notice_code": contribution.notice_code,
+        }
+
+    def get_link(self, contribution) -> str:
+        return reverse(
+            "contribution_detail",
+            kwargs={"city_slug": contribution.city.slug, "access_token": contribution.access_token},
+        )
+
+
+class ContributionOfficerSerializer(ContributionSerializer):
+    """With the donor's contact details, for the city's officers only."""
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "donor_email", "donor_tax_id", "donor_address", "note"]
+
+
+class ContributionWriteSerializer(serializers.Serializer):
+    fund = serializers.SlugField(help_text="the fund's short name")
+    amount_cents = MoneyCentsField(minimum=1)
+    donor_kind = serializers.ChoiceField(choices=Contribution.DonorKind.choices)
+    donor_name = serializers.CharField(max_length=200)
+    donor_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    donor_tax_id = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    donor_address = serializers.CharField(required=False, allow_blank=True, default="")
+    name_public = serializers.BooleanField(default=False, help_text="the name on the public ledger, by consent")
+    organisation = IdField(required=False, allow_null=True, help_text="given by its representative")
+    earmark = IdField(required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Contribution.Channel.choices, default="bank_transfer")
+
+
+class ReceiveSerializer(serializers.Serializer):
+    received_on = serializers.DateField(required=False, allow_null=True)
+    received_cents = MoneyCentsField(
+        required=False, allow_null=True, minimum=1, help_text="the whole amount if left out"
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RefundSerializer(serializers.Serializer):
+    amount_cents = MoneyCentsField(minimum=1)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    receipt = serializers.SerializerMethodField(help_text="where its receipt opens, for officers")
+
+    class Meta:
+        model = Disbursement
+        fields = ["id", "amount_cents", "paid_on", "note", "receipt"]
+
+    def get_receipt(self, disbursement) -> str:
+        if not disbursement.receipt:
+            return ""
+        return reverse(
+            "officer_disbursement_receipt", kwargs={"city_slug": disbursement.city.slug, "pk": disbursement.pk}
+        )
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    recipient_name = serializers.CharField(read_only=True)
+    amount_display = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "fund",
+            "purpose",
+            "description",
+            "criteria",
+            "act_number",
+            "act_on",
+            "amount_cents",
+            "amount_display",
+            "disbursed_cents",
+            "organisation",
+            "need",
+            "recipient_name",
+            "state",
+            "reason",
+        ]
+
+    def get_amount_display(self, award) -> str:
+        return _money(award.amount_cents, award.city)
+
+
+class AwardWriteSerializer(serializers.Serializer):
+    fund = serializers.SlugField()
+    purpose = IdField()
+    description = serializers.CharField(max_length=5000)
+    criteria = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    act_number = serializers.CharField(max_length=100)
+    act_on = serializers.DateField()
+    amount_cents = MoneyCentsField(minimum=1)
+    organisation = IdField(required=False, allow_null=True)
+    need = IdField(required=False, allow_null=True)
+
+
+class AwardTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=[Award.State.APPROVED, Award.State.CANCELLED])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([0-9]{1,19}|[0-9]{1,13}\.[0-9]{1,2})$",
+        "description": 'integer cents ("60000") or units with "." ("600.00")',
+    }
+)
+class FormCentsField(MoneyCentsField):
+    """Cents in a multipart form, where every value is text: "60000" is 60000 cents (as the JSON
+    integer would be); "600.00" is still an amount in units."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip().isdigit() and len(data.strip()) <= 20:
+            data = int(data.strip())
+        return super().to_internal_value(data)
+
+
+class DisbursementWriteSerializer(serializers.Serializer):
+    amount_cents = FormCentsField(
+        minimum=1, help_text='integer cents ("60000" in a form is 60000 cents) or a decimal string in units ("600.00")'
+    )
+    paid_on = serializers.DateField()
+    receipt = serializers.FileField()
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")

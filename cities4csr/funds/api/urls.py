@@ -1,5 +1,7 @@
 """The funds API: /api/v1/cities/<city>/funds/…"""
 
+from __future__ import annotations
+
 from django.urls import path
 
 from . import views
@@ -13,4 +15,35 @@ urlpatterns += [
     path("bank-lines/", views.BankLineListView.as_view(), name="bank-line-list"),
     path("bank-lines/<int:pk>/match/", views.BankLineMatchView.as_view(), name="bank-line-match"),
     path("bank-lines/<int:pk>/ignore/", views.BankLineIgnoreView.as_view(), name="bank-line-ignore"),
+]
+
+# --- funds, contributions, awards and payments (fundpages) ---
+
+urlpatterns += [
+    path("", views.FundListView.as_view(), name="fund-list"),
+    path("contributions/", views.ContributionListView.as_view(), name="fund-contribution-list"),
+    path(
+        "contributions/by-token/<str:access_token>/",
+        views.ContributionByTokenView.as_view(),
+        name="fund-contribution-by-token",
+    ),
+    path(
+        "contributions/<int:pk>/receive/",
+        views.ContributionActionView.as_view(action="receive"),
+        name="fund-contribution-receive",
+    ),
+    path(
+        "contributions/<int:pk>/cancel/",
+        views.ContributionActionView.as_view(action="cancel"),
+        name="fund-contribution-cancel",
+    ),
+    path(
+        "contributions/<int:pk>/refund/",
+        views.ContributionActionView.as_view(action="refund"),
+        name="fund-contribution-refund",
+    ),
+    path("awards/", views.AwardListView.as_view(), name="fund-award-list"),
+    path("awards/<int:pk>/transition/", views.AwardTransitionView.as_view(), name="fund-award-transition"),
+    path("awards/<int:pk>/disbursements/", views.DisbursementCreateView.as_view(), name="fund-award-disbursements"),
+    path("<slug:slug>/", views.FundDetailView.as_view(), name="fund-detail"),
 ]

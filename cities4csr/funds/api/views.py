@@ -1,7 +1,8 @@
 """The funds API's views."""
 
-# --- card payments: the providers' webhooks (ADR 0029) ----------------------------------------
+from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,19 +16,38 @@ from rest_framework.views import APIView
 
 from cities4csr.core.api.exceptions import ErrorSerializer
 from cities4csr.core.api.mixins import CityAPIMixin
+from cities4csr.core.api.permissions import CityRulesPermission
+from cities4csr.funds import selectors, services
+from cities4csr.funds.models import Contribution, Earmark, Fund, PurposeCategory
+from cities4csr.organisations.selectors import organisation_get
 
 from .. import selectors as funds_selectors
 from .. import services as funds_services
-from ..models import BankLine, Contribution, Fund
+from ..models import BankLine
 from ..providers import PROVIDERS, SignatureError, card_provider
 from ..providers.services import card_notification_apply
 from .serializers import (
+    AwardSerializer,
+    AwardTransitionSerializer,
+    AwardWriteSerializer,
     BankLineIgnoreSerializer,
     BankLineMatchSerializer,
     BankLineSerializer,
+    ContributionOfficerSerializer,
+    ContributionSerializer,
+    ContributionWriteSerializer,
+    DisbursementSerializer,
+    DisbursementWriteSerializer,
+    FundSerializer,
+    FundWriteSerializer,
+    ReasonSerializer,
+    ReceiveSerializer,
+    RefundSerializer,
     StatementImportSerializer,
     StatementUploadSerializer,
 )
+
+# --- card payments: the providers' webhooks (ADR 0029) ----------------------------------------
 
 
 class PaymentWebhookView(APIView):
@@ -189,3 +209,310 @@ class BankLineIgnoreView(BankLineActionView):
             actor=request.user, line=self.line(pk), reason=data.validated_data["reason"]
         )
         return Response(BankLineSerializer(line).data)
+
+
+# The funds API: funds and their figures (public), giving (anyone, no account), the donor's
+# contribution by its secret link, and the officers' work (contributions, awards, payments) with
+# the same permissions as the pages.
+
+# --- funds, contributions, awards and payments (fundpages) -------------------------------------
+
+
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any string up to 64 characters: repeating a request with the same key returns the "
+    "contribution the first one made and writes nothing.",
+)
+
+
+class GiveOpenPermission(CityRulesPermission):
+    """Anyone may give, without an account: POST is open; the other methods follow the rules."""
+
+    def has_permission(self, request, view):
+        if request.method == "POST":
+            return True
+        return super().has_permission(request, view)
+
+
+def _funds_by_account(city) -> dict:
+    return {f.account_id: f for f in Fund.objects.filter(city=city).order_by("pk")}
+
+
+def _earmarks_by_fund(funds) -> dict:
+    out: dict[int, list] = {}
+    if not funds:
+        return out
+    for earmark in Earmark.objects.filter(city=funds[0].city, fund__in=funds).order_by("title", "pk"):
+        out.setdefault(earmark.fund_id, []).append(earmark)
+    return out
+
+
+def _fund_data(request, city, fund) -> dict:
+    (fund,) = selectors.funds_with_figures(actor=request.user, city=city, funds=[fund])
+    return FundSerializer(fund, context={"earmarks": _earmarks_by_fund([fund])}).data
+
+
+class FundListView(CityAPIMixin, generics.ListAPIView):
+    """The city's funds with their figures (anyone); POST opens a fund (officers)."""
+
+    rules_permissions = {"GET": None, "POST": "funds.add_fund"}
+    serializer_class = FundSerializer
+    pagination_class = None
+
+    def city_queryset(self):
+        return selectors.funds_visible(actor=self.request.user, city=self.city)
+
+    def list(self, request, *args, **kwargs):
+        funds = selectors.funds_with_figures(actor=request.user, city=self.city)
+        return Response(FundSerializer(funds, many=True, context={"earmarks": _earmarks_by_fund(funds)}).data)
+
+    @extend_schema(request=FundWriteSerializer, responses={201: FundSerializer, 400: ErrorSerializer})
+    def post(self, request, city_slug):
+        data = FundWriteSerializer(data=request.data, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        slug = fields.pop("slug", "")
+        if not slug:
+            return Response(
+                {"slug": [_("Give the fund's short name.")], "codes": {"slug": ["required"]}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        fund = services.fund_create(actor=request.user, city=self.city, slug=slug, **fields)
+        return Response(_fund_data(request, self.city, fund), status=status.HTTP_201_CREATED)
+
+
+class FundDetailView(CityAPIMixin, APIView):
+    """A fund with its figures and earmarks (anyone); PATCH corrects it (officers)."""
+
+    rules_permissions = {"GET": None, "PATCH": "funds.change_fund"}
+
+    @extend_schema(responses=FundSerializer)
+    def get(self, request, city_slug, slug):
+        fund = selectors.fund_get(actor=request.user, city=self.city, slug=slug)
+        return Response(_fund_data(request, self.city, fund))
+
+    @extend_schema(request=FundWriteSerializer, responses={200: FundSerializer, 400: ErrorSerializer})
+    def patch(self, request, city_slug, slug):
+        fund = selectors.fund_get(actor=request.user, city=self.city, slug=slug)
+        data = FundWriteSerializer(data=request.data, partial=True, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        fields = {k: v for k, v in data.validated_data.items() if k != "slug"}
+        fund = services.fund_update(actor=request.user, fund=fund, **fields)
+        return Response(_fund_data(request, self.city, fund))
+
+
+class ContributionListView(CityAPIMixin, generics.ListAPIView):
+    """Officers: the city's contributions, filtered by ``fund`` (short name), ``channel``,
+    ``state`` and ``q`` (reference or name). POST: anyone gives to an open fund, without an
+    account; the answer has the payment instruction and the donor's private link."""
+
+    rules_permissions = {"GET": "funds.view_contributions", "POST": None}
+    permission_classes = [GiveOpenPermission]
+    serializer_class = ContributionOfficerSerializer
+
+    def city_queryset(self):
+        fund = None
+        slug = self.request.query_params.get("fund", "")
+        if slug:
+            fund = selectors.fund_get(actor=self.request.user, city=self.city, slug=slug)
+        return selectors.contributions_for_officer(
+            actor=self.request.user,
+            city=self.city,
+            fund=fund,
+            channel=self.request.query_params.get("channel", "")[:20],
+            state=self.request.query_params.get("state", "")[:20],
+            q=self.request.query_params.get("q", ""),
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["funds"] = _funds_by_account(self.city)
+        return context
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fund", str, description="a fund's short name"),
+            OpenApiParameter("channel", str, enum=Contribution.Channel.values),
+            OpenApiParameter("state", str, enum=Contribution.State.values),
+            OpenApiParameter("q", str, description="payment reference or donor's name"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ContributionWriteSerializer,
+        responses={201: ContributionSerializer, 400: ErrorSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    def post(self, request, city_slug):
+        data = ContributionWriteSerializer(data=request.data, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        actor = request.user if request.user.is_authenticated else None
+        fund = selectors.fund_get(actor=request.user, city=self.city, slug=fields.pop("fund"))
+        if fields["channel"] not in selectors.channels_available(self.city):
+            return Response(
+                {
+                    "channel": [_("This way of paying is not available in this city.")],
+                    "codes": {"channel": ["unavailable"]},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        organisation_pk, earmark_pk = fields.pop("organisation", None), fields.pop("earmark", None)
+        organisation = None
+        if organisation_pk is not None:
+            if actor is None:
+                return Response(
+                    {
+                        "organisation": [_("Sign in as its representative to give in an organisation's name.")],
+                        "codes": {"organisation": ["not_yours"]},
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            organisation = organisation_get(actor=request.user, city=self.city, pk=organisation_pk)
+        earmark = None
+        if earmark_pk is not None:
+            earmark = selectors.earmarks_of(fund=fund).filter(pk=earmark_pk).first()
+            if earmark is None:
+                return Response(
+                    {"earmark": [_("Choose a purpose of this fund.")], "codes": {"earmark": ["wrong_earmark"]}},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        contribution = services.contribution_create(
+            actor=actor,
+            target=fund,
+            organisation=organisation,
+            earmark=earmark,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            **fields,
+        )
+        return Response(
+            ContributionSerializer(contribution, context={"funds": {fund.account_id: fund}}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ContributionByTokenView(CityAPIMixin, APIView):
+    """The donor's contribution by the secret of its link (no account): 404 for anything else."""
+
+    rules_permissions = {"GET": None}
+
+    @extend_schema(responses=ContributionSerializer)
+    def get(self, request, city_slug, access_token):
+        contribution = selectors.contribution_by_token(city=self.city, token=access_token)
+        return Response(ContributionSerializer(contribution, context={"funds": _funds_by_account(self.city)}).data)
+
+
+class ContributionActionView(CityAPIMixin, APIView):
+    """Officers: ``receive/`` (the money arrived), ``cancel/`` (a pending one), ``refund/`` (part
+    or all of a received one, with the reason)."""
+
+    rules_permissions = {"POST": "funds.view_contributions"}
+    action = "receive"
+
+    @extend_schema(
+        request={"application/json": ReceiveSerializer},
+        responses={200: ContributionOfficerSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+        description="receive/: `received_on`, `received_cents` (the whole amount when left out); cancel/: "
+        "`reason`; refund/: `amount_cents` and `reason`.",
+    )
+    def post(self, request, city_slug, pk):
+        contribution = selectors.contribution_get(actor=request.user, city=self.city, pk=pk)
+        if self.action == "receive":
+            data = ReceiveSerializer(data=request.data, context={"city": self.city})
+            data.is_valid(raise_exception=True)
+            contribution = services.contribution_receive(
+                actor=request.user,
+                contribution=contribution,
+                received_cents=data.validated_data.get("received_cents"),
+                received_on=data.validated_data.get("received_on"),
+            )
+        elif self.action == "cancel":
+            data = ReasonSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            contribution = services.contribution_cancel(
+                actor=request.user, contribution=contribution, reason=data.validated_data["reason"]
+            )
+        else:
+            data = RefundSerializer(data=request.data, context={"city": self.city})
+            data.is_valid(raise_exception=True)
+            contribution = services.contribution_refund(
+                actor=request.user, contribution=contribution, **data.validated_data
+            )
+        contribution = selectors.contribution_get(actor=request.user, city=self.city, pk=pk)
+        return Response(
+            ContributionOfficerSerializer(contribution, context={"funds": _funds_by_account(self.city)}).data
+        )
+
+
+class AwardListView(CityAPIMixin, generics.ListAPIView):
+    """Officers: the city's awards (``state`` filters); POST proposes one."""
+
+    rules_permissions = {"GET": "funds.add_award", "POST": "funds.add_award"}
+    serializer_class = AwardSerializer
+
+    def city_queryset(self):
+        return selectors.awards_for_officer(
+            actor=self.request.user, city=self.city, state=self.request.query_params.get("state", "")[:20]
+        )
+
+    @extend_schema(request=AwardWriteSerializer, responses={201: AwardSerializer, 400: ErrorSerializer})
+    def post(self, request, city_slug):
+        data = AwardWriteSerializer(data=request.data, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fund = selectors.fund_get(actor=request.user, city=self.city, slug=fields.pop("fund"))
+        try:
+            purpose = PurposeCategory.objects.get(city=self.city, pk=fields.pop("purpose"))
+        except PurposeCategory.DoesNotExist:
+            raise Http404("No such purpose") from None
+        organisation_pk, need_pk = fields.pop("organisation", None), fields.pop("need", None)
+        organisation = (
+            organisation_get(actor=request.user, city=self.city, pk=organisation_pk) if organisation_pk else None
+        )
+        need = selectors.need_for_award(actor=request.user, city=self.city, pk=need_pk) if need_pk else None
+        award = services.award_propose(
+            actor=request.user, fund=fund, purpose=purpose, organisation=organisation, need=need, **fields
+        )
+        return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)
+
+
+class AwardTransitionView(CityAPIMixin, APIView):
+    """Approve an award (within the fund's available money, else 400 with the code
+    ``over_available``) or cancel it (with the reason)."""
+
+    rules_permissions = {"POST": "funds.add_award"}
+
+    @extend_schema(
+        request=AwardTransitionSerializer,
+        responses={200: AwardSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, city_slug, pk):
+        award = selectors.award_get(actor=request.user, city=self.city, pk=pk)
+        data = AwardTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.award_transition(actor=request.user, award=award, **data.validated_data)
+        return Response(AwardSerializer(selectors.award_get(actor=request.user, city=self.city, pk=pk)).data)
+
+
+class DisbursementCreateView(CityAPIMixin, APIView):
+    """Record a payment of an approved award, with its receipt (multipart)."""
+
+    rules_permissions = {"POST": "funds.add_award"}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": DisbursementWriteSerializer},
+        responses={201: DisbursementSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request, city_slug, pk):
+        award = selectors.award_get(actor=request.user, city=self.city, pk=pk)
+        data = DisbursementWriteSerializer(data=request.data, context={"city": self.city})
+        data.is_valid(raise_exception=True)
+        disbursement = services.disbursement_record(actor=request.user, award=award, **data.validated_data)
+        return Response(DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)

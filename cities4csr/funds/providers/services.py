@@ -27,7 +27,14 @@ from cities4csr.core.services import audit_log
 from cities4csr.ledger.models import Account
 
 from ..models import Contribution, ProviderEvent
-from ..services import awards_pending_cents, contribution_cancel, contribution_receive, contribution_refund
+from ..selectors import channel_availability_register
+from ..services import (
+    awards_pending_cents,
+    contribution_cancel,
+    contribution_receive,
+    contribution_refund,
+    refund_provider_register,
+)
 from . import CheckoutComplete, EventKind, PaymentEvent, ProviderError, card_payments_available, card_provider
 
 log = logging.getLogger(__name__)
@@ -96,6 +103,10 @@ def card_checkout_start(
 # --- refunds by an officer --------------------------------------------------------------------
 
 
+channel_availability_register(Contribution.Channel.CARD, card_payments_available)
+
+
+@refund_provider_register(Contribution.Channel.CARD)
 def card_refund(*, actor, contribution: Contribution, amount_cents: int, reason: str) -> Contribution:
     """An officer gives back (part of) a card contribution: the provider refunds the donor's
     card, then the ledger reverses that part with the provider's id of the refund, so that the
