@@ -4,7 +4,7 @@ its contributions and awards."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from cities4csr.organisations.models import Membership
 from cities4csr.organisations.rules import is_city_officer
@@ -85,12 +85,15 @@ def ledger_kind_label(source: str) -> str:
     return str(kinds.get(source, source))
 
 
-def donor_public_name(contribution: Contribution) -> str:
+def donor_public_name(contribution) -> str:
     """Who gave, as the public ledger shows them: the name only if the donor agreed to it, else
-    what they are ("a citizen", "a company"…). Never an e-mail, a tax code or an address."""
+    what they are ("a citizen", "a company"…). Never an e-mail, a tax code or an address.
+    ``contribution``: a Contribution, or anything with its ``name_public``, ``organisation_id``,
+    ``organisation_name`` (or ``organisation``), ``donor_name`` and ``donor_kind``."""
     if contribution.name_public:
         if contribution.organisation_id:
-            return contribution.organisation.name
+            name = getattr(contribution, "organisation_name", None)
+            return name if name is not None else contribution.organisation.name
         if contribution.donor_name:
             return contribution.donor_name
     _kinds, donors = _ledger_words()
@@ -117,24 +120,39 @@ class LedgerLine:
     postings: list = field(default_factory=list)  # [kind, ref_id, cents, quantity, unit] of every side
 
 
-def _counterpart_of_account(account, city) -> str:
+def _counterpart_of_account(side, city) -> str:
     from django.utils.translation import gettext as _
 
     from cities4csr.ledger.models import Account
 
-    if account is None:
-        return ""
-    if account.kind == Account.Kind.CITY:
+    if side.kind == Account.Kind.CITY:
         return _("%(city)s (the city's budget)") % {"city": city.name}
-    if account.kind == Account.Kind.PUBLIC:
+    if side.kind == Account.Kind.PUBLIC:
         return _("donors")
-    return account.label or ""
+    return side.label or ""
+
+
+@dataclass(frozen=True)
+class _Side:
+    """A posting of a movement as the public ledger needs it (no model instance: a page has a
+    hundred)."""
+
+    group_id: int
+    account_id: int
+    kind: str
+    ref_id: int
+    label: str
+    amount_cents: int
+    quantity: int
+    unit: str
 
 
 def ledger_lines(*, fund: Fund, postings: list) -> list[LedgerLine]:
     """The ``postings`` of ``fund``'s account (with their ``group`` and its ``reverses``) as
     public ledger lines: three queries whatever their number (every side of their movements, the
     contributions they receive or refund, the disbursements they pay)."""
+    from types import SimpleNamespace
+
     from cities4csr.ledger.models import Posting, Source
     from cities4csr.ledger.services import group_content
 
@@ -144,19 +162,35 @@ def ledger_lines(*, fund: Fund, postings: list) -> list[LedgerLine]:
     group_ids = [p.group_id for p in postings]
     reversed_ids = [p.group.reverses_id for p in postings if p.group.reverses_id]
     sides: dict[int, list] = defaultdict(list)
-    for side in (
+    for row in (
         Posting.objects.with_scopes_disabled()
         .filter(city=city, group_id__in=group_ids)
-        .select_related("account")
         .order_by("group_id", "pk")
+        .values_list(
+            "group_id",
+            "account_id",
+            "account__kind",
+            "account__ref_id",
+            "account__label",
+            "amount_cents",
+            "quantity",
+            "unit",
+        )
     ):
-        sides[side.group_id].append(side)
+        sides[row[0]].append(_Side(*row))
     contributions = {
-        c.group_id: c
-        for c in Contribution.objects.with_scopes_disabled()
+        row["group_id"]: SimpleNamespace(**row)
+        for row in Contribution.objects.with_scopes_disabled()
         .filter(city=city, group_id__in=group_ids + reversed_ids)
-        .select_related("organisation")
         .order_by("pk")
+        .values(
+            "group_id",
+            "name_public",
+            "organisation_id",
+            "donor_name",
+            "donor_kind",
+            organisation_name=F("organisation__name"),
+        )
     }
     disbursements = {
         d.group_id: d
@@ -176,8 +210,8 @@ def ledger_lines(*, fund: Fund, postings: list) -> list[LedgerLine]:
         elif award is not None:
             counterpart = award.recipient_name
         else:
-            others = [s.account for s in sides[group.pk] if s.account_id != posting.account_id]
-            counterpart = ", ".join(dict.fromkeys(_counterpart_of_account(a, city) for a in others))
+            others = [s for s in sides[group.pk] if s.account_id != posting.account_id]
+            counterpart = ", ".join(dict.fromkeys(_counterpart_of_account(s, city) for s in others))
         lines.append(
             LedgerLine(
                 seq=group.seq,
@@ -192,9 +226,7 @@ def ledger_lines(*, fund: Fund, postings: list) -> list[LedgerLine]:
                 reverses=group.reverses.seq if group.reverses_id else None,
                 award=award if group.source == Source.DISBURSEMENT else None,
                 content=group_content(group),
-                postings=sorted(
-                    [s.account.kind, s.account.ref_id, s.amount_cents, s.quantity, s.unit] for s in sides[group.pk]
-                ),
+                postings=sorted([s.kind, s.ref_id, s.amount_cents, s.quantity, s.unit] for s in sides[group.pk]),
             )
         )
     return lines
@@ -366,10 +398,11 @@ def _source_sums(fund: Fund) -> dict:
     return sums
 
 
-def fund_ledger_totals(*, fund: Fund) -> dict:
+def fund_ledger_totals(*, fund: Fund, awards: list | None = None) -> dict:
     """What a fund received by source and what it awarded and paid out by purpose, in cents, with
     its balance, what its awards reserve and what is available. ``other`` balances the sources
-    with the balance (corrections, transfers): the tables always add up."""
+    with the balance (corrections, transfers): the tables always add up. ``awards``: the fund's
+    ``fund_awards_public``, when the caller has them already."""
     from django.utils.translation import gettext as _
 
     from cities4csr.ledger.models import Account
@@ -384,7 +417,8 @@ def fund_ledger_totals(*, fund: Fund) -> dict:
         Account.Kind.CAMPAIGN: _("Campaigns"),
     }
     purposes: dict[int, dict] = {}
-    for award in fund_awards_public(fund=fund):
+    awards = list(fund_awards_public(fund=fund)) if awards is None else awards
+    for award in awards:
         if award.state == Award.State.CANCELLED and not award.disbursed_cents:
             continue
         row = purposes.setdefault(
@@ -393,7 +427,10 @@ def fund_ledger_totals(*, fund: Fund) -> dict:
         )
         row["awarded_cents"] += award.disbursed_cents if award.state == Award.State.CANCELLED else award.amount_cents
         row["paid_cents"] += award.disbursed_cents
-    figures = fund_figures(fund=fund)
+    # what approved awards still reserve: as fund_figures counts it, from the awards at hand
+    reserved = sum(award.pending_cents for award in awards)
+    balance = fund.account.balance_cents
+    figures = {"balance_cents": balance, "reserved_cents": reserved, "available_cents": balance - reserved}
     paid = sum(row["paid_cents"] for row in purposes.values())
     by_source = [{"code": code, "label": str(label), "cents": sums.get(code, 0)} for code, label in labels.items()]
     other = figures["balance_cents"] + paid - sum(row["cents"] for row in by_source)

@@ -25,7 +25,9 @@ def ledger_fund(request, city, slug):
     """The fund of ``city`` named ``slug`` in the address (404 for another city's)."""
     if not slug:
         raise Http404
-    return get_object_or_404(selectors.funds_visible(actor=request.user, city=city).filter(slug=slug))
+    fund = get_object_or_404(selectors.funds_visible(actor=request.user, city=city).filter(slug=slug))
+    fund.city = city  # the request's, already read
+    return fund
 
 
 def ledger_chart_data(city, totals) -> dict:
@@ -69,7 +71,8 @@ class FundLedgerView(CityMixin, TemplateView):
         lookup = None
         if asked and form.is_valid():
             lookup = selectors.fund_ledger_lookup(fund=fund, reference=form.cleaned_data["reference"])
-        totals = selectors.fund_ledger_totals(fund=fund)
+        awards = list(selectors.fund_awards_public(fund=fund))
+        totals = selectors.fund_ledger_totals(fund=fund, awards=awards)
         purpose_names(self.city, totals)
         page = selectors.fund_ledger_page(fund=fund, **LedgerPageForm(self.request.GET).page())
         context.update(
@@ -79,7 +82,7 @@ class FundLedgerView(CityMixin, TemplateView):
             totals=totals,
             chart_data=ledger_chart_data(self.city, totals),
             page=page,
-            awards=list(selectors.fund_awards_public(fund=fund)),
+            awards=awards,
             head=selectors.fund_chain_head(city=self.city),
         )
         return context
