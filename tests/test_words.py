@@ -167,6 +167,8 @@ EXCLUDED = {
     "need_export_xlsx": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "need_export_geojson": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "need_photo": "an image",
+    "fund_ledger_csv": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
+    "fund_ledger_json": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "evidence_file": "the uploaded file itself",
     "agreement_draft_download": "a DOCX/PDF: its text is checked in test_agreement_drafts_in_the_drafts_language",
     "mfa_download_recovery_codes": "a text file of codes",
@@ -215,7 +217,68 @@ def _demo_objects() -> dict:
         "site": Site.objects.filter(organisation=representative_company).order_by("pk").first(),
         "offer": Offer.objects.filter(city=city, organisation=representative_company).order_by("pk").first(),
         "theme": Theme.objects.filter(city=city).order_by("pk").first(),
+        "fund": _demo_fund(city),
     }
+
+
+def _demo_fund(city):
+    """Milan's first fund, or one made here with a movement of every kind (a gift named with
+    consent, one not, a partial refund, an award paid in part) until the demo seeds Milano Aiuta."""
+    import datetime
+
+    from cities4csr.accounts.models import User
+    from cities4csr.funds.models import Award, Contribution, Fund
+    from cities4csr.funds.services import (
+        award_propose,
+        award_transition,
+        contribution_create,
+        contribution_receive,
+        contribution_refund,
+        disbursement_record,
+        fund_create,
+        purpose_create,
+    )
+    from cities4csr.organisations.models import Organisation
+
+    fund = Fund.objects.filter(city=city).order_by("pk").first()
+    if fund is not None:
+        return fund
+    officer = User.objects.get(email="officer@milano.example")
+    fund = fund_create(
+        actor=officer,
+        city=city,
+        slug="milano-aiuta",
+        title="Milano Aiuta",
+        purpose="Fondo di mutuo soccorso",
+        opens_on=datetime.date(2026, 3, 1),
+        iban="IT60X0542811101000000123456",
+        beneficiary="Comune di Milano",
+    )
+    gifts = []
+    for name, public in (("Giulia Bianchi", True), ("Mario Verdi", False)):
+        gift = contribution_create(
+            actor=None,
+            target=fund,
+            amount_cents=50_000,
+            donor_kind=Contribution.DonorKind.CITIZEN,
+            donor_name=name,
+            name_public=public,
+        )
+        gifts.append(contribution_receive(actor=None, contribution=gift))
+    contribution_refund(actor=officer, contribution=gifts[1], amount_cents=1_000, reason="Errore")
+    award = award_propose(
+        actor=officer,
+        fund=fund,
+        purpose=purpose_create(actor=officer, city=city, code="famiglie", name="Famiglie fragili"),
+        description="Buoni spesa",
+        act_number="Delibera di Giunta n. 90",
+        act_on=datetime.date(2026, 4, 1),
+        amount_cents=20_000,
+        organisation=Organisation.objects.filter(city=city).order_by("pk").first(),
+    )
+    award = award_transition(actor=officer, award=award, to=Award.State.APPROVED)
+    disbursement_record(actor=officer, award=award, amount_cents=5_000, paid_on=datetime.date(2026, 4, 2))
+    return fund
 
 
 def _city(d):
@@ -294,6 +357,7 @@ PAGES = {
     "volunteer_home": (_city, ""),
     "my_homes": (None, ""),
     "offer_edit": (lambda d: {**_city(d), "pk": d["offer"].pk}, ""),
+    "fund_ledger": (lambda d: {**_city(d), "slug": d["fund"].slug}, ""),
 }
 
 

@@ -283,3 +283,33 @@ def test_totals_by_source_and_purpose_add_up_to_the_balance(ledger, world):
         {"code": "families", "name": "Vulnerable families", "awarded_cents": 12_000, "paid_cents": 8_000}
     ]
     assert totals["reserved_cents"] == 4_000 and totals["available_cents"] == 20_000
+
+
+def test_the_same_number_of_queries_for_10_and_50_movements(world):
+    """The page, the API and the exports read a page of movements in a fixed number of queries
+    (tests/test_query_counts.py's pattern, with 10 then 50 movements of every kind)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.test_query_counts import add_fund_movements, the_fund
+
+    fund = the_fund(world)
+    client = Client()
+    names = ("page", "api", "csv", "json", "totals")
+
+    def counts():
+        found = {}
+        for name in names:
+            url = urls(world, fund)[name]
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                body(client.get(url))
+            found[name] = len(queries)
+        return found
+
+    add_fund_movements(world, 10)
+    counts()  # warm what is cached per process
+    ten = counts()
+    add_fund_movements(world, 40)
+    assert counts() == ten
