@@ -81,7 +81,7 @@ def seed(n: int) -> None:
     from django_scopes import scopes_disabled
 
     from cities4csr.cities.models import City
-    from cities4csr.funds.models import Award, Contribution, Fund, PurposeCategory
+    from cities4csr.funds.models import Award, Fund, PurposeCategory
     from cities4csr.funds.services import contribution_reference
     from cities4csr.ledger.chain import GENESIS, group_hash
     from cities4csr.ledger.models import Account, ChainHead
@@ -186,7 +186,9 @@ def seed(n: int) -> None:
                         reason_code="refund" if kind == "refund" else "",
                     )
                     other = (
-                        (Account.Kind.RECIPIENT, recipient.ref_id) if kind == "disbursement" else (Account.Kind.PUBLIC, 0)
+                        (Account.Kind.RECIPIENT, recipient.ref_id)
+                        if kind == "disbursement"
+                        else (Account.Kind.PUBLIC, 0)
                     )
                     legs = [(Account.Kind.FUND, fund.pk, cents, 0, ""), (*other, -cents, 0, "")]
                     h = group_hash(prev_hash=prev, content=group_content(g), postings=legs)

@@ -10,6 +10,7 @@
   var data = JSON.parse(dataEl.textContent);
   var words = (document.getElementById("ledger-chart-words") || dataEl).dataset;
   var money = new Intl.NumberFormat(data.locale, { style: "currency", currency: data.currency });
+  var whole = new Intl.NumberFormat(data.locale, { style: "currency", currency: data.currency, maximumFractionDigits: 0 });
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   // Colours that keep 3:1 against white and apart from each other (Okabe-Ito, colour-blind safe)
   var colours = ["#0066cc", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#000000"];
@@ -24,7 +25,7 @@
         legend: { display: false },
         tooltip: { callbacks: { label: function (ctx) { return money.format(ctx.parsed.x); } } }
       },
-      scales: { x: { beginAtZero: true, ticks: { callback: function (v) { return money.format(v); } } } }
+      scales: { x: { beginAtZero: true, ticks: { callback: function (v) { return whole.format(v); } } } }
     };
   }
 
