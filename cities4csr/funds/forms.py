@@ -11,8 +11,8 @@ class LedgerPageForm(forms.Form):
     """Which page of a fund's public ledger: older than movement ``before``, or newer than
     movement ``after`` (the newest page when neither, or when they are not numbers)."""
 
-    before = forms.IntegerField(required=False, min_value=1)
-    after = forms.IntegerField(required=False, min_value=0)
+    before = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    after = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
 
     def page(self) -> dict:
         if not self.is_valid():

@@ -261,7 +261,7 @@ def _group_id_of_seq(city, seq: int | None):
     movement of the city at or after it when that number is not a movement of this fund."""
     from cities4csr.ledger.models import PostingGroup
 
-    if seq is None:
+    if seq is None or seq > 2**63 - 1:
         return None
     found = (
         PostingGroup.objects.with_scopes_disabled()

@@ -4,13 +4,21 @@ from rest_framework import serializers
 
 # --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
 
+MAX_NUMBER = 2**63 - 1  # a movement's number is a 64-bit integer in the database
+
 
 class LedgerQuerySerializer(serializers.Serializer):
     before = serializers.IntegerField(
-        required=False, min_value=1, help_text="Movements numbered below this one (the next page: `next`)."
+        required=False,
+        min_value=1,
+        max_value=MAX_NUMBER,
+        help_text="Movements numbered below this one (the next page: `next`).",
     )
     after = serializers.IntegerField(
-        required=False, min_value=0, help_text="Movements numbered above this one (the previous page: `previous`)."
+        required=False,
+        min_value=0,
+        max_value=MAX_NUMBER,
+        help_text="Movements numbered above this one (the previous page: `previous`).",
     )
     reference = serializers.CharField(
         required=False,
@@ -29,8 +37,26 @@ class LedgerAwardSerializer(serializers.Serializer):
     paid_cents = serializers.IntegerField()
 
 
+class LedgerChainContentSerializer(serializers.Serializer):
+    """A movement's fields its hash covers, as ``ledger.services.group_content`` gives them."""
+
+    city = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    source = serializers.CharField()
+    source_ref = serializers.CharField(allow_blank=True)
+    resource_kind = serializers.CharField()
+    motivation = serializers.CharField()
+    themes = serializers.CharField(allow_blank=True)
+    area = serializers.CharField(allow_blank=True)
+    valuation = serializers.CharField()
+    effective_on = serializers.CharField(help_text="ISO 8601 date, as hashed.")
+    memo = serializers.CharField(allow_blank=True)
+    reverses = serializers.CharField(allow_blank=True, help_text="The hash of the movement it reverses, or empty.")
+    reason = serializers.CharField(allow_blank=True)
+
+
 class LedgerChainSerializer(serializers.Serializer):
-    content = serializers.DictField(help_text="The movement's fields the hash covers (ledger.services.group_content).")
+    content = LedgerChainContentSerializer(help_text="The movement's fields the hash covers.")
     postings = serializers.ListField(
         child=serializers.ListField(),
         help_text="Every side of the movement: [account kind, account reference, cents, quantity, unit], sorted.",
