@@ -35,7 +35,7 @@ def test_the_ledger_api_answers_as_documented(world, wsgi):  # noqa: F811
             try:
                 case.validate_response(response, checks=CHECKS, headers={})
             except FailureGroup as exc:
-                failures.append(f"{operation.label}: {str(exc)[:1500]}")
+                failures.append(f"{case.operation.label}: {str(exc)[:1500]}")
 
         check()
     assert failures == [], "\n\n".join(failures)
