@@ -362,20 +362,14 @@ def fund_awards_public(*, fund: Fund):
 TOTALS_CACHE_SECONDS = 24 * 3600
 
 
-def _source_sums(fund: Fund) -> dict:
-    """Money in, net of refunds, by who gave it (cents): the contributions by kind of donor, the
-    city's budget and campaigns from the ledger. The contributions' sum reads every contribution
-    of the fund: kept in the cache until the fund's account moves again."""
-    from django.core.cache import cache
+#: at most this many new movements are added to the cached totals; more, and they are read again whole
+TOTALS_DELTA_MAX = 1000
 
+
+def _source_sums_whole(fund: Fund) -> dict:
     from cities4csr.ledger.models import Account, Posting
 
-    last = _fund_postings(fund).order_by("-group_id").values_list("group_id", flat=True).first()
-    key = f"fund-ledger-sources:{fund.account_id}:{last or 0}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    sums = dict.fromkeys(Contribution.DonorKind.values, 0)
+    sums = dict.fromkeys([*Contribution.DonorKind.values, Account.Kind.CITY, Account.Kind.CAMPAIGN], 0)
     for row in (
         Contribution.objects.with_scopes_disabled()
         .filter(city=fund.city, target_id=fund.account_id, group__isnull=False)
@@ -394,7 +388,65 @@ def _source_sums(fund: Fund) -> dict:
         .order_by("account__kind")
     ):
         sums[row["account__kind"]] = -(row["total"] or 0)
-    cache.set(key, sums, TOTALS_CACHE_SECONDS)
+    return sums
+
+
+def _source_sums_since(fund: Fund, sums: dict, since: int, until: int) -> dict | None:
+    """``sums`` (as of movement id ``since``) plus the fund's movements after it, up to ``until``:
+    three queries; None when there are more than TOTALS_DELTA_MAX of them."""
+    from cities4csr.ledger.models import Account, Posting, Source
+
+    rows = list(
+        _fund_postings(fund)
+        .filter(group_id__gt=since, group_id__lte=until)
+        .order_by("group_id")
+        .values_list("group_id", "group__reverses_id", "group__source", "amount_cents")[: TOTALS_DELTA_MAX + 1]
+    )
+    if len(rows) > TOTALS_DELTA_MAX:
+        return None
+    group_ids = [row[0] for row in rows]
+    asked = group_ids + [row[1] for row in rows if row[1]]
+    donors = dict(
+        Contribution.objects.with_scopes_disabled()
+        .filter(city=fund.city, group_id__in=asked)
+        .order_by("pk")
+        .values_list("group_id", "donor_kind")
+    )
+    others = dict(
+        Posting.objects.with_scopes_disabled()
+        .filter(city=fund.city, group_id__in=group_ids, account__kind__in=[Account.Kind.CITY, Account.Kind.CAMPAIGN])
+        .order_by("pk")
+        .values_list("group_id", "account__kind")
+    )
+    sums = dict(sums)
+    for group_id, reverses_id, source, amount in rows:
+        if source == Source.FUND_CONTRIBUTION and group_id in donors:
+            sums[donors[group_id]] += amount
+        elif source == Source.REFUND and reverses_id in donors:
+            sums[donors[reverses_id]] += amount
+        elif group_id in others:
+            sums[others[group_id]] += amount
+    return sums
+
+
+def _source_sums(fund: Fund) -> dict:
+    """Money in, net of refunds, by who gave it (cents): the contributions by kind of donor, the
+    city's budget and campaigns from the ledger. Read whole, it reads every contribution of the
+    fund: so the cache keeps the sums with the fund's newest movement they include, and a later
+    read adds only the movements since (up to TOTALS_DELTA_MAX; more, and they are read whole)."""
+    from django.core.cache import cache
+
+    last = _fund_postings(fund).order_by("-group_id").values_list("group_id", flat=True).first() or 0
+    key = f"fund-ledger-sources:{fund.account_id}"
+    found = cache.get(key)
+    if found is not None and found["last"] == last:
+        return found["sums"]
+    sums = None
+    if found is not None and found["last"] < last:
+        sums = _source_sums_since(fund, found["sums"], found["last"], last)
+    if sums is None:
+        sums = _source_sums_whole(fund)
+    cache.set(key, {"last": last, "sums": sums}, TOTALS_CACHE_SECONDS)
     return sums
 
 

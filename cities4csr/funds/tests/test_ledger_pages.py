@@ -313,3 +313,32 @@ def test_the_same_number_of_queries_for_10_and_50_movements(world):
     ten = counts()
     add_fund_movements(world, 40)
     assert counts() == ten
+
+
+def test_totals_kept_in_the_cache_follow_each_new_movement(ledger, world):
+    """The totals by source are cached with the newest movement they include; new gifts,
+    refunds and payments are added to them, and the result is what reading them whole gives."""
+    from django.core.cache import cache
+
+    from cities4csr.funds.selectors import fund_ledger_totals
+
+    fund = ledger["fund"]
+    cache.clear()
+    fund_ledger_totals(fund=fund)  # cached
+    more = a_gift(world, fund, 7_000, donor_kind=Contribution.DonorKind.FOUNDATION, name="Fondazione")
+    contribution_refund(actor=world.officer, contribution=more, amount_cents=2_000, reason="Errore")
+    a_gift(world, fund, 900, donor_kind=Contribution.DonorKind.ASSOCIATION, name="Amici")
+    disbursement_record(
+        actor=world.officer, award=ledger["award"], amount_cents=1_000, paid_on=datetime.date(2026, 5, 1)
+    )
+    fund.account.refresh_from_db()
+    added = fund_ledger_totals(fund=fund)
+    cache.clear()
+    whole = fund_ledger_totals(fund=fund)
+    assert added["by_source"] == whole["by_source"]
+    assert {row["code"]: row["cents"] for row in whole["by_source"]} == {
+        "citizen": 12_000,
+        "company": 20_000,
+        "foundation": 5_000,
+        "association": 900,
+    }
