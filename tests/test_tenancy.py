@@ -204,7 +204,7 @@ def test_no_milan_private_data_reaches_nantes_users_or_anonymous(milan_secrets, 
             for city in ("milano", "nantes"):  # Milan's ids under Nantes' URL too
                 url = fill(route, city, params)
                 response = client.get(url)
-                body = response.content.decode(errors="replace")
+                body = _text(response)
                 if any(secret in body for secret in secrets):
                     leaks.append(f"{who} GET {url}: shows private data")
                 # 400: a public endpoint refusing missing parameters (e.g. locate without lat/lon);
@@ -245,3 +245,9 @@ def test_unknown_city_is_404_everywhere(users):
                 },
             )
         ).status_code in (404, 405)
+
+
+def _text(response) -> str:
+    """The whole body, streamed (a fund's ledger as CSV or JSON) or not."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
