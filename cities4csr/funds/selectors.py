@@ -294,6 +294,8 @@ def fund_ledger_page(
         if edge is not None:
             postings = postings.filter(group_id__lt=edge)
     rows = list(postings.order_by("-group_id", "-pk")[: size + 1])
+    if before is not None and not rows:  # past the oldest: the newest page rather than an empty one
+        return fund_ledger_page(fund=fund, size=size)
     more_older = len(rows) > size
     rows = rows[:size]
     newer = rows[0].group.seq if (before is not None and rows) else None

@@ -49,6 +49,24 @@ def ledger_chart_data(city, totals) -> dict:
     }
 
 
+def lines_worded(city, lines) -> list:
+    """Each line's figures and small words written once, in the reader's language, before the
+    template shows them (a page has fifty lines; the balance shows twice, by screen width)."""
+    from django.utils.translation import gettext as _
+
+    from cities4csr.core.templatetags.money import money_text
+
+    number, of, award = _("no. %(n)s"), _("of no. %(n)s"), _("award: %(act)s")
+    for line in lines:
+        line.number_text = number % {"n": line.seq}
+        line.reverses_text = of % {"n": line.reverses} if line.reverses else ""
+        line.award_text = award % {"act": line.award.act_number} if line.award else ""
+        sign = "+" if line.amount_cents > 0 else ""
+        line.amount_text = sign + money_text(line.amount_cents, city.currency)
+        line.balance_text = money_text(line.balance_after_cents, city.currency)
+    return lines
+
+
 def purpose_names(city, totals) -> None:
     """Each purpose's name in the reader's language (city data: the original when untranslated)."""
     for row in totals["by_purpose"]:
@@ -78,10 +96,11 @@ class FundLedgerView(CityMixin, TemplateView):
         context.update(
             fund=fund,
             form=form,
-            lookup=lookup,
+            lookup=lines_worded(self.city, lookup) if lookup else lookup,
             totals=totals,
             chart_data=ledger_chart_data(self.city, totals),
             page=page,
+            lines=lines_worded(self.city, page.lines),
             awards=awards,
             head=selectors.fund_chain_head(city=self.city),
         )
