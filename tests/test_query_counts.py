@@ -321,18 +321,18 @@ def add_officer_cities(world, n):
             city_role_grant(actor=None, city=CityFactory(), user=world.officer, role="volunteer")
 
 
-def the_fund(world):
+def the_fund_with_an_award(world):
     """One fund per world, with an approved award, made on first use (the public ledger's cases)."""
-    if "_fund" not in world.__dict__:
+    if "_ledger_fund" not in world.__dict__:
         from cities4csr.funds.models import Award
         from cities4csr.funds.services import award_propose, award_transition
         from cities4csr.funds.tests.factories import a_fund, a_gift, a_purpose
 
-        world._fund = a_fund(world)
-        a_gift(world, world._fund, 1_000_000, name="Fondazione", name_public=True)
+        world._ledger_fund = a_fund(world)
+        a_gift(world, world._ledger_fund, 1_000_000, name="Fondazione", name_public=True)
         award = award_propose(
             actor=world.officer,
-            fund=world._fund,
+            fund=world._ledger_fund,
             purpose=a_purpose(world),
             description="Spesa",
             act_number="Delibera 1",
@@ -340,8 +340,8 @@ def the_fund(world):
             amount_cents=500_000,
             organisation=world.third_sector,
         )
-        world._award = award_transition(actor=world.officer, award=award, to=Award.State.APPROVED)
-    return world._fund
+        world._ledger_award = award_transition(actor=world.officer, award=award, to=Award.State.APPROVED)
+    return world._ledger_fund
 
 
 def add_fund_movements(world, n):
@@ -351,7 +351,7 @@ def add_fund_movements(world, n):
     from cities4csr.funds.services import contribution_refund, disbursement_record
     from cities4csr.funds.tests.factories import a_gift
 
-    fund = the_fund(world)
+    fund = the_fund_with_an_award(world)
     for i in range(n):
         kind = i % 4
         if kind == 0:
@@ -369,7 +369,9 @@ def add_fund_movements(world, n):
             gift = a_gift(world, fund, 3_000 + i)
             contribution_refund(actor=world.officer, contribution=gift, amount_cents=100, reason="Errore")
         else:
-            disbursement_record(actor=world.officer, award=world._award, amount_cents=100, paid_on=date(2026, 4, 2))
+            disbursement_record(
+                actor=world.officer, award=world._ledger_award, amount_cents=100, paid_on=date(2026, 4, 2)
+            )
 
 
 def fund_path(suffix):
@@ -451,16 +453,16 @@ LISTS = {
     "manage_home": Case("/en/{city}/manage/", add_organisations, who="admin"),
     "my_homes": Case("/en/me/", add_officer_cities, who="officer"),
     # a fund's public ledger: the totals by source are cached until the fund moves (measured uncached)
-    "fund_ledger": Case(fund_path("ledger/"), add_fund_movements, prepare=the_fund, cached=True),
-    "fund_ledger_csv": Case(fund_path("ledger.csv"), add_fund_movements, prepare=the_fund),
-    "fund_ledger_json": Case(fund_path("ledger.json"), add_fund_movements, prepare=the_fund),
+    "fund_ledger": Case(fund_path("ledger/"), add_fund_movements, prepare=the_fund_with_an_award, cached=True),
+    "fund_ledger_csv": Case(fund_path("ledger.csv"), add_fund_movements, prepare=the_fund_with_an_award),
+    "fund_ledger_json": Case(fund_path("ledger.json"), add_fund_movements, prepare=the_fund_with_an_award),
     "api:fund-ledger": Case(
-        "/api/v1/cities/{city}/funds/milano-aiuta/ledger/", add_fund_movements, prepare=the_fund, api=True
+        "/api/v1/cities/{city}/funds/milano-aiuta/ledger/", add_fund_movements, prepare=the_fund_with_an_award, api=True
     ),
     "api:fund-ledger-totals": Case(
         "/api/v1/cities/{city}/funds/milano-aiuta/ledger/totals/",
         add_fund_movements,
-        prepare=the_fund,
+        prepare=the_fund_with_an_award,
         api=True,
         cached=True,
     ),

@@ -292,9 +292,9 @@ def test_the_same_number_of_queries_for_10_and_50_movements(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.test_query_counts import add_fund_movements, the_fund
+    from tests.test_query_counts import add_fund_movements, the_fund_with_an_award
 
-    fund = the_fund(world)
+    fund = the_fund_with_an_award(world)
     client = Client()
     names = ("page", "api", "csv", "json", "totals")
 
