@@ -52,6 +52,11 @@ FILES = {
         ("axe.min.js", "."),
         ("LICENSE", "."),
     ],
+    # the public ledger's charts only (funds/fund_ledger.html); the UMD build bundles @kurkle/color
+    "chart.js": [
+        ("dist/chart.umd.min.js", "."),
+        ("LICENSE.md", "."),
+    ],
 }
 
 

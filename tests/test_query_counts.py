@@ -391,6 +391,63 @@ def add_officer_cities(world, n):
             city_role_grant(actor=None, city=CityFactory(), user=world.officer, role="volunteer")
 
 
+def the_fund_with_an_award(world):
+    """One fund per world, with an approved award, made on first use (the public ledger's cases)."""
+    if "_ledger_fund" not in world.__dict__:
+        from cities4csr.funds.models import Award
+        from cities4csr.funds.services import award_propose, award_transition
+        from cities4csr.funds.tests.factories import a_fund, a_gift, a_purpose
+
+        world._ledger_fund = a_fund(world)
+        a_gift(world, world._ledger_fund, 1_000_000, name="Fondazione", name_public=True)
+        award = award_propose(
+            actor=world.officer,
+            fund=world._ledger_fund,
+            purpose=a_purpose(world),
+            description="Spesa",
+            act_number="Delibera 1",
+            act_on=date(2026, 4, 1),
+            amount_cents=500_000,
+            organisation=world.third_sector,
+        )
+        world._ledger_award = award_transition(actor=world.officer, award=award, to=Award.State.APPROVED)
+    return world._ledger_fund
+
+
+def add_fund_movements(world, n):
+    """Movements of every kind the public ledger names: gifts with and without consent, from a
+    citizen and a company, a partial refund, a payment of the award."""
+    from cities4csr.funds.models import Contribution
+    from cities4csr.funds.services import contribution_refund, disbursement_record
+    from cities4csr.funds.tests.factories import a_gift
+
+    fund = the_fund_with_an_award(world)
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            a_gift(world, fund, 1_000 + i, name=f"Persona {i}", name_public=True)
+        elif kind == 1:
+            a_gift(
+                world,
+                fund,
+                2_000 + i,
+                name="Impresa",
+                donor_kind=Contribution.DonorKind.COMPANY,
+                organisation=world.company,
+            )
+        elif kind == 2:
+            gift = a_gift(world, fund, 3_000 + i)
+            contribution_refund(actor=world.officer, contribution=gift, amount_cents=100, reason="Errore")
+        else:
+            disbursement_record(
+                actor=world.officer, award=world._ledger_award, amount_cents=100, paid_on=date(2026, 4, 2)
+            )
+
+
+def fund_path(suffix):
+    return "/en/{city}/funds/milano-aiuta/" + suffix
+
+
 def recomputed(grow):
     def grow_and_recompute(world, n):
         grow(world, n)
@@ -582,6 +639,20 @@ LISTS = {
         "/api/v1/cities/{city}/funds/contributions/", add_gifts, who="officer", api=True
     ),
     "api:fund-award-list": Case("/api/v1/cities/{city}/funds/awards/", add_awards, who="officer", api=True),
+    # a fund's public ledger: the totals by source are cached until the fund moves (measured uncached)
+    "fund_ledger": Case(fund_path("ledger/"), add_fund_movements, prepare=the_fund_with_an_award, cached=True),
+    "fund_ledger_csv": Case(fund_path("ledger.csv"), add_fund_movements, prepare=the_fund_with_an_award),
+    "fund_ledger_json": Case(fund_path("ledger.json"), add_fund_movements, prepare=the_fund_with_an_award),
+    "api:fund-ledger": Case(
+        "/api/v1/cities/{city}/funds/milano-aiuta/ledger/", add_fund_movements, prepare=the_fund_with_an_award, api=True
+    ),
+    "api:fund-ledger-totals": Case(
+        "/api/v1/cities/{city}/funds/milano-aiuta/ledger/totals/",
+        add_fund_movements,
+        prepare=the_fund_with_an_award,
+        api=True,
+        cached=True,
+    ),
     # API
     "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
     "api:api-key-list": Case("/api/v1/cities/{city}/api-keys/", add_api_keys, who="officer", api=True),

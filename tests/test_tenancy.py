@@ -124,6 +124,7 @@ def milan_secrets(milano, users):
         )
         admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
         theme = Theme.objects.order_by("pk").first()
+        fund = _a_fund_with_a_private_donor(milano, users["milano", "officer"])
     ids = {
         "organisations": secret.pk,
         "needs": draft.pk,
@@ -142,14 +143,46 @@ def milan_secrets(milano, users):
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
-        "slug": "milano-aiuta",
+        "slug": fund.slug,
     }, [
         "Segreta Holding",
         "Sede riservata",
         "Bisogno riservato",
         "Messaggio riservato",
         "Riga riservata",
+        "Donatrice Riservata",
+        "donatrice@riservata.example",
     ]
+
+
+def _a_fund_with_a_private_donor(city, officer):
+    """A Milan fund with a citizen's gift received, her name not public (the public ledger says
+    "a citizen"): her name and e-mail must reach no one."""
+    import datetime
+
+    from cities4csr.funds.models import Contribution
+    from cities4csr.funds.services import contribution_create, contribution_receive, fund_create
+
+    fund = fund_create(
+        actor=officer,
+        city=city,
+        slug="fondo-riservato",
+        title="Fondo di prova",
+        purpose="Prova",
+        opens_on=datetime.date(2026, 3, 1),
+        iban="IT60X0542811101000000123456",
+        beneficiary="Comune di Milano",
+    )
+    gift = contribution_create(
+        actor=None,
+        target=fund,
+        amount_cents=2_000,
+        donor_kind=Contribution.DonorKind.CITIZEN,
+        donor_name="Donatrice Riservata",
+        donor_email="donatrice@riservata.example",
+    )
+    contribution_receive(actor=None, contribution=gift)
+    return fund
 
 
 def clients(users):
@@ -173,7 +206,7 @@ def test_no_milan_private_data_reaches_nantes_users_or_anonymous(milan_secrets, 
             for city in ("milano", "nantes"):  # Milan's ids under Nantes' URL too
                 url = fill(route, city, params)
                 response = client.get(url)
-                body = response.content.decode(errors="replace")
+                body = _text(response)
                 if any(secret in body for secret in secrets):
                     leaks.append(f"{who} GET {url}: shows private data")
                 # 400: a public endpoint refusing missing parameters (e.g. locate without lat/lon);
@@ -215,3 +248,9 @@ def test_unknown_city_is_404_everywhere(users):
                 },
             )
         ).status_code in (404, 405)
+
+
+def _text(response) -> str:
+    """The whole body, streamed (a fund's ledger as CSV or JSON) or not."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")

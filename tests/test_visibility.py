@@ -80,7 +80,7 @@ def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private
             for query in ("", "?limit=100000", f"?q={NAME[:9]}&kind=company"):
                 response = client.get(url + query)
                 seen += response.status_code == 200
-                body = response.content.decode(errors="replace")
+                body = _text(response)
                 found = [s for s in SECRETS if s in body]
                 if found:
                     leaks.append(f"{who} GET {url}{query}: {found}")
@@ -156,3 +156,9 @@ def test_a_private_organisation_cannot_be_named_partner_by_an_outsider(private, 
     assert response.status_code == 400
     with scope(city=need.city_id):
         assert Pledge.objects.count() == before
+
+
+def _text(response) -> str:
+    """The whole body, streamed (a fund's ledger as CSV or JSON) or not."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")

@@ -18,4 +18,8 @@ urlpatterns = [
     ),
     path("<slug:slug>/", views.FundDetailView.as_view(), name="fund_detail"),
     path("<slug:slug>/give/", views.FundGiveView.as_view(), name="fund_give"),
+    # the public ledger of a fund (ADR 0030)
+    path("<slug:slug>/ledger/", views.FundLedgerView.as_view(), name="fund_ledger"),
+    path("<slug:slug>/ledger.csv", views.FundLedgerExportView.as_view(fmt="csv"), name="fund_ledger_csv"),
+    path("<slug:slug>/ledger.json", views.FundLedgerExportView.as_view(fmt="json"), name="fund_ledger_json"),
 ]

@@ -47,3 +47,9 @@ urlpatterns += [
     path("awards/<int:pk>/disbursements/", views.DisbursementCreateView.as_view(), name="fund-award-disbursements"),
     path("<slug:slug>/", views.FundDetailView.as_view(), name="fund-detail"),
 ]
+
+# --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
+urlpatterns += [
+    path("<slug:slug>/ledger/", views.FundLedgerView.as_view(), name="fund-ledger"),
+    path("<slug:slug>/ledger/totals/", views.FundLedgerTotalsView.as_view(), name="fund-ledger-totals"),
+]

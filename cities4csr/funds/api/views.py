@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -23,9 +25,11 @@ from cities4csr.organisations.selectors import organisation_get
 
 from .. import selectors as funds_selectors
 from .. import services as funds_services
+from ..forms import LedgerLookupForm
 from ..models import BankLine
 from ..providers import PROVIDERS, SignatureError, card_provider
 from ..providers.services import card_notification_apply
+from ..views import ledger_fund, purpose_names
 from .serializers import (
     AwardSerializer,
     AwardTransitionSerializer,
@@ -40,6 +44,9 @@ from .serializers import (
     DisbursementWriteSerializer,
     FundSerializer,
     FundWriteSerializer,
+    LedgerPageSerializer,
+    LedgerQuerySerializer,
+    LedgerTotalsSerializer,
     ReasonSerializer,
     ReceiveSerializer,
     RefundSerializer,
@@ -516,3 +523,64 @@ class DisbursementCreateView(CityAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         disbursement = services.disbursement_record(actor=request.user, award=award, **data.validated_data)
         return Response(DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
+
+
+# The funds API.
+
+# --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
+
+
+def _head(city):
+    head = selectors.fund_chain_head(city=city)
+    return {"number": head.seq, "hash": head.last_hash} if head else None
+
+
+class FundLedgerView(CityAPIMixin, APIView):
+    """A fund's public ledger, newest first, 50 movements a page (anyone may read it). Pages go by
+    movement number (``before``, ``after``: keyset, as fast at the millionth movement as at the
+    first); ``reference`` gives one contribution's movements."""
+
+    rules_permissions = {"GET": None}
+
+    @extend_schema(parameters=[LedgerQuerySerializer], responses={200: LedgerPageSerializer, 400: ErrorSerializer})
+    def get(self, request, city_slug, slug):
+        fund = ledger_fund(request, self.city, slug)
+        query = LedgerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        asked = query.validated_data
+        base = request.build_absolute_uri(request.path)
+        if "reference" in asked:
+            form = LedgerLookupForm({"reference": asked["reference"]})
+            if not form.is_valid():
+                raise serializers.ValidationError(
+                    {"reference": [serializers.ErrorDetail(str(form.errors["reference"][0]), code="invalid_reference")]}
+                )
+            lines = selectors.fund_ledger_lookup(fund=fund, reference=form.cleaned_data["reference"])
+            body = {"next": None, "previous": None, "results": lines}
+        else:
+            page = selectors.fund_ledger_page(
+                fund=fund, **{k: asked[k] for k in ("before", "after") if asked.get(k) is not None}
+            )
+            body = {
+                "next": f"{base}?{urlencode({'before': page.older})}" if page.older else None,
+                "previous": f"{base}?{urlencode({'after': page.newer})}" if page.newer else None,
+                "results": page.lines,
+            }
+        body["head"] = _head(self.city)
+        return Response(LedgerPageSerializer(body).data)
+
+
+class FundLedgerTotalsView(CityAPIMixin, APIView):
+    """A fund's totals: received by source (net of refunds), awarded and paid out by purpose, its
+    balance, what approved awards reserve and what is available; the head of the city's chain."""
+
+    rules_permissions = {"GET": None}
+
+    @extend_schema(responses=LedgerTotalsSerializer)
+    def get(self, request, city_slug, slug):
+        fund = ledger_fund(request, self.city, slug)
+        totals = selectors.fund_ledger_totals(fund=fund)
+        purpose_names(self.city, totals)
+        totals["currency"] = self.city.currency
+        totals["head"] = _head(self.city)
+        return Response(LedgerTotalsSerializer(totals).data)
