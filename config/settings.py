@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cities4csr.needs",
     "cities4csr.offers",
     "cities4csr.pledges",
+    "cities4csr.campaigns",
     "cities4csr.instruments",
     "cities4csr.documents",
     "cities4csr.matching",
