@@ -80,6 +80,8 @@ class Campaign(CityScopedModel):
         _("what a matcher cannot match goes on to the next"),
         default=True,
     )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, help_text=_("The city's account that receives transfers"))
+    beneficiary = models.CharField(_("beneficiary"), max_length=70, blank=True, help_text=_("The account holder's name"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     account = models.OneToOneField(
         "ledger.Account",

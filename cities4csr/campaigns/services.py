@@ -27,7 +27,7 @@ from cities4csr.core.money import MAX_CENTS
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.funds.models import Contribution
-from cities4csr.funds.services import contribution_create, contribution_refund, refund_register
+from cities4csr.funds.services import contribution_create, contribution_refund, iban_clean, refund_register
 from cities4csr.ledger.models import Account, Motivation, ReasonCode, Source, Valuation
 from cities4csr.ledger.resources import ResourceKind
 from cities4csr.ledger.services import Leg, account_open, group_post, group_reverse, ledger_lock
@@ -50,6 +50,8 @@ CAMPAIGN_FIELDS = (
     "fund",
     "match_cap_cents",
     "cascade",
+    "iban",
+    "beneficiary",
 )
 #: what only a draft may change: the rules donors and matchers were promised
 RULE_FIELDS = {
@@ -113,6 +115,8 @@ def _campaign_check(campaign: Campaign) -> None:
     _same_city(campaign.need, campaign.city, "need")
     _same_city(campaign.fund, campaign.city, "fund")
     _same_city(campaign.recipient, campaign.city, "recipient")
+    if campaign.iban:
+        campaign.iban = iban_clean(campaign.iban)
     campaign.project = (campaign.project or "").strip()
     campaign.full_clean(exclude=["account", "city", "need", "fund", "recipient", "created_by"])
 
@@ -125,6 +129,8 @@ def campaign_create(*, actor, city, slug: str, **fields) -> Campaign:
         raise TypeError(f"unknown campaign fields: {sorted(unknown)}")
     campaign = Campaign(city=city, slug=slug, created_by=person(actor), **fields)
     _campaign_check(campaign)
+    if Campaign.objects.with_scopes_disabled().filter(city=city, slug=slug).exists():
+        raise _invalid("slug", _("This city already has a campaign with this short name."), "slug_taken")
     with transaction.atomic():
         campaign.save()
         campaign.account = account_open(
