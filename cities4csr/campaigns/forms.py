@@ -41,7 +41,9 @@ class CampaignForm(CurrencyFormMixin, forms.Form):
     target_cents = MoneyField(label=_("Target (%(currency)s)"), minimum=1)
     deadline = LocaleDateField(label=_("Last day for gifts"))
     mode = forms.ChoiceField(label=_("Rule"), choices=Campaign.Mode.choices, widget=forms.RadioSelect)
-    on_miss = forms.ChoiceField(label=_("If the target is missed"), choices=Campaign.OnMiss.choices, widget=forms.RadioSelect)
+    on_miss = forms.ChoiceField(
+        label=_("If the target is missed"), choices=Campaign.OnMiss.choices, widget=forms.RadioSelect
+    )
     fund = forms.ModelChoiceField(
         label=_("Fund that receives a missed campaign's gifts"), queryset=Fund.objects.none(), required=False
     )
@@ -196,7 +198,9 @@ class GiftForm(CurrencyFormMixin, forms.Form):
     )
     donor_name = forms.CharField(label=_("Your name"), max_length=200)
     donor_email = forms.EmailField(
-        label=_("E-mail"), required=False, help_text=_("For the receipt and to tell you if the campaign misses its target")
+        label=_("E-mail"),
+        required=False,
+        help_text=_("For the receipt and to tell you if the campaign misses its target"),
     )
     name_public = forms.BooleanField(label=_("Show my name on the public ledger"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)

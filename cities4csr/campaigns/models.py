@@ -66,7 +66,9 @@ class Campaign(CityScopedModel):
     target_cents = models.BigIntegerField(_("target (cents)"))
     deadline = models.DateTimeField(_("deadline"))
     mode = models.CharField(_("rule"), max_length=30, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
-    on_miss = models.CharField(_("if the target is missed"), max_length=30, choices=OnMiss.choices, default=OnMiss.REFUND)
+    on_miss = models.CharField(
+        _("if the target is missed"), max_length=30, choices=OnMiss.choices, default=OnMiss.REFUND
+    )
     fund = models.ForeignKey(
         "funds.Fund",
         null=True,
@@ -80,8 +82,12 @@ class Campaign(CityScopedModel):
         _("what a matcher cannot match goes on to the next"),
         default=True,
     )
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True, help_text=_("The city's account that receives transfers"))
-    beneficiary = models.CharField(_("beneficiary"), max_length=70, blank=True, help_text=_("The account holder's name"))
+    iban = models.CharField(
+        _("IBAN"), max_length=34, blank=True, help_text=_("The city's account that receives transfers")
+    )
+    beneficiary = models.CharField(
+        _("beneficiary"), max_length=70, blank=True, help_text=_("The account holder's name")
+    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     account = models.OneToOneField(
         "ledger.Account",
@@ -123,7 +129,9 @@ class Campaign(CityScopedModel):
             models.CheckConstraint(
                 condition=models.Q(need__isnull=False) | ~models.Q(project=""),
                 name="campaigns_need_or_project",
-                violation_error_message=_("A campaign is for a need or for a project: choose the need or name the project."),
+                violation_error_message=_(
+                    "A campaign is for a need or for a project: choose the need or name the project."
+                ),
             ),
             models.CheckConstraint(
                 condition=~models.Q(on_miss="move_to_fund") | models.Q(fund__isnull=False),

@@ -133,9 +133,7 @@ def campaign_create(*, actor, city, slug: str, **fields) -> Campaign:
         raise _invalid("slug", _("This city already has a campaign with this short name."), "slug_taken")
     with transaction.atomic():
         campaign.save()
-        campaign.account = account_open(
-            city=city, kind=Account.Kind.CAMPAIGN, ref_id=campaign.pk, label=campaign.title
-        )
+        campaign.account = account_open(city=city, kind=Account.Kind.CAMPAIGN, ref_id=campaign.pk, label=campaign.title)
         campaign.save(update_fields=["account"])
         audit_log(actor=actor, city=city, verb="campaign.create", obj=campaign, payload={"title": campaign.title})
     return campaign
@@ -333,8 +331,10 @@ def _decisions_write(actor, campaign: Campaign, decisions, *, refund_group=None)
                     },
                 )
             case engine.MatchCancelled(gift_id=gift_id, matcher_id=matcher_id, cents=cents, reason=reason):
-                match_row = CampaignMatch.objects.with_scopes_disabled().select_related("group").get(
-                    campaign=campaign, matcher_id=int(matcher_id), contribution_id=int(gift_id)
+                match_row = (
+                    CampaignMatch.objects.with_scopes_disabled()
+                    .select_related("group")
+                    .get(campaign=campaign, matcher_id=int(matcher_id), contribution_id=int(gift_id))
                 )
                 source_ref = (
                     f"campaigns.cancel:{refund_group.pk}:{matcher_id}"
@@ -420,8 +420,10 @@ def _forward(actor, campaign: Campaign, cents: int, *, source_ref: str) -> None:
 
 
 def _campaign_of(account_id) -> Campaign:
-    return Campaign.objects.with_scopes_disabled().select_related("city", "need", "fund", "recipient").get(
-        account_id=account_id
+    return (
+        Campaign.objects.with_scopes_disabled()
+        .select_related("city", "need", "fund", "recipient")
+        .get(account_id=account_id)
     )
 
 
@@ -499,8 +501,10 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
         locked = transition_apply(
             actor=None, obj=locked, to=OUTCOME_STATE[state.outcome], closed_seq=ledger_seq(locked.city)
         )
-        locked = Campaign.objects.with_scopes_disabled().select_related("city", "need", "fund", "recipient").get(
-            pk=locked.pk
+        locked = (
+            Campaign.objects.with_scopes_disabled()
+            .select_related("city", "need", "fund", "recipient")
+            .get(pk=locked.pk)
         )
         _decisions_write(actor, locked, decisions)
         if state.outcome in (engine.Outcome.REACHED, engine.Outcome.KEPT):

@@ -268,9 +268,7 @@ class MatcherEditView(_CampaignOfficerMixin, TemplateView):
             else:
                 messages.success(request, _("The matcher is saved."))
                 return redirect("campaign_edit", city_slug=city_slug, slug=slug)
-        return self.render_to_response(
-            self.get_context_data(campaign=campaign, matcher=matcher, form=form), status=400
-        )
+        return self.render_to_response(self.get_context_data(campaign=campaign, matcher=matcher, form=form), status=400)
 
 
 class CampaignTransitionView(_CampaignOfficerMixin, View):
@@ -291,7 +289,9 @@ class CampaignTransitionView(_CampaignOfficerMixin, View):
             elif action == "close_now":
                 campaign = services.campaign_close(actor=request.user, campaign=campaign)
                 messages.success(
-                    request, _("The deadline is applied: the campaign is now “%(state)s”.") % {"state": campaign.get_state_display()}
+                    request,
+                    _("The deadline is applied: the campaign is now “%(state)s”.")
+                    % {"state": campaign.get_state_display()},
                 )
             else:
                 messages.error(request, _("Choose what to do."))

@@ -9,7 +9,6 @@ from cities4csr.campaigns.models import Campaign
 from cities4csr.campaigns.services import campaign_create, campaign_gift_create, campaign_open, matcher_save
 from cities4csr.funds.models import Contribution
 from cities4csr.funds.services import contribution_receive
-from cities4csr.funds.tests.factories import IBAN
 from cities4csr.needs.tests.factories import NeedFactory
 
 

@@ -123,7 +123,10 @@ def test_all_or_nothing_missed_returns_every_gift_and_cancels_every_match(world)
         gift.refresh_from_db()
         assert gift.state == Contribution.State.REFUNDED and gift.refunded_cents == gift.amount_cents
         match = CampaignMatch.objects.get(contribution=gift)
-        assert sum(-p.amount_cents for r in match.group.reversals.all() for p in r.postings.filter(amount_cents__lt=0)) == match.cents
+        assert (
+            sum(-p.amount_cents for r in match.group.reversals.all() for p in r.postings.filter(amount_cents__lt=0))
+            == match.cents
+        )
     assert not CampaignMatch.objects.filter(campaign=campaign, kind="top_up").exists()
     assert balance(world, "campaign", campaign.pk) == 0
     assert balance(world, "giver", world.company.pk) == 0
@@ -132,9 +135,7 @@ def test_all_or_nothing_missed_returns_every_gift_and_cancels_every_match(world)
 
 def test_missed_with_move_to_fund_moves_the_gifts_to_the_fund(world):
     fund = a_fund(world)
-    campaign = a_campaign(
-        world, matchers=[company_matcher(world)], on_miss=Campaign.OnMiss.MOVE_TO_FUND, fund=fund
-    )
+    campaign = a_campaign(world, matchers=[company_matcher(world)], on_miss=Campaign.OnMiss.MOVE_TO_FUND, fund=fund)
     gift = a_campaign_gift(campaign, 10_000)
     campaign = campaign_close(actor=world.officer, campaign=campaign)
     assert campaign.state == Campaign.State.MISSED
@@ -194,14 +195,14 @@ def test_only_officers_close_and_rules_are_fixed_once_open(world):
 def test_a_draft_or_closed_campaign_takes_no_gifts(world):
     draft = a_campaign(world, open_it=False)
     with pytest.raises(ValidationError) as refused:
-        campaign_gift_create(
-            actor=None, campaign=draft, amount_cents=1_000, donor_kind="citizen", donor_name="Anna"
-        )
+        campaign_gift_create(actor=None, campaign=draft, amount_cents=1_000, donor_kind="citizen", donor_name="Anna")
     assert refused.value.code == "campaign_not_open"
 
 
 def test_a_company_gives_in_its_name_and_its_match_counts_it_as_one_donor(world):
-    campaign = a_campaign(world, matchers=[company_matcher(world, per_donor_cap_cents=6_000, organisation=world.other_company)])
+    campaign = a_campaign(
+        world, matchers=[company_matcher(world, per_donor_cap_cents=6_000, organisation=world.other_company)]
+    )
     for _ in range(2):
         a_campaign_gift(
             campaign,

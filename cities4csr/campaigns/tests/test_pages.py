@@ -53,10 +53,14 @@ def test_the_campaign_page_shows_progress_match_money_left_and_what_a_gift_becom
     assert 'name="amount_cents"' in body  # the give form
 
 
-@pytest.mark.parametrize(("lang", "typed", "cents"), [("it", "1.000,50", 100_050), ("en", "1,000.50", 100_050), ("fr", "25", 2_500)])
+@pytest.mark.parametrize(
+    ("lang", "typed", "cents"), [("it", "1.000,50", 100_050), ("en", "1,000.50", 100_050), ("fr", "25", 2_500)]
+)
 def test_the_preview_reads_the_amount_as_the_reader_writes_it(world, lang, typed, cents):
     campaign = a_campaign(world, matchers=[company_matcher(world, pool_cents=500_000)])
-    response = client_for().get(url(world, lang, f"{campaign.slug}/preview/"), {"amount": typed}, HTTP_HX_REQUEST="true")
+    response = client_for().get(
+        url(world, lang, f"{campaign.slug}/preview/"), {"amount": typed}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     body = text(response)
     assert "<html" not in body  # only the fragment htmx swaps in
@@ -77,7 +81,12 @@ def test_a_citizen_gives_by_bank_transfer_and_sees_the_reference_and_iban(world)
     client = client_for()
     response = client.post(
         url(world, "it", f"{campaign.slug}/give/"),
-        {"amount_cents": "50", "donor_name": "Giulia Bianchi", "donor_email": "giulia@example.org", "idempotency_key": "k1"},
+        {
+            "amount_cents": "50",
+            "donor_name": "Giulia Bianchi",
+            "donor_email": "giulia@example.org",
+            "idempotency_key": "k1",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
@@ -87,7 +96,10 @@ def test_a_citizen_gives_by_bank_transfer_and_sees_the_reference_and_iban(world)
     page = text(client.get(response["Location"]))
     assert gift.reference in page and IBAN in page
     # the same form sent twice is one gift
-    client.post(url(world, "it", f"{campaign.slug}/give/"), {"amount_cents": "50", "donor_name": "Giulia Bianchi", "idempotency_key": "k1"})
+    client.post(
+        url(world, "it", f"{campaign.slug}/give/"),
+        {"amount_cents": "50", "donor_name": "Giulia Bianchi", "idempotency_key": "k1"},
+    )
     with scopes_disabled():
         assert Contribution.objects.filter(donor_name="Giulia Bianchi").count() == 1
 
@@ -99,7 +111,12 @@ def test_a_company_representative_gives_in_the_company_name(world):
     assert world.company.name in page  # "Give as" offers the company
     response = client.post(
         url(world, "en", f"{campaign.slug}/give/"),
-        {"amount_cents": "1000", "organisation": world.company.pk, "donor_name": world.company.name, "idempotency_key": "c1"},
+        {
+            "amount_cents": "1000",
+            "organisation": world.company.pk,
+            "donor_name": world.company.name,
+            "idempotency_key": "c1",
+        },
     )
     assert response.status_code == 302
     with scopes_disabled():
@@ -151,7 +168,15 @@ def test_the_officer_prepares_opens_and_closes_a_campaign(world):
     assert campaign.target_cents == 1_000_000 and campaign.state == "draft"
     response = client.post(
         base + "scuola-corvetto/matchers/",
-        {"organisation": "", "order": "1", "kind": "top_up", "pool_cents": "5.000", "factor": "1", "threshold_percent": "50", "threshold_cap_cents": "5.000"},
+        {
+            "organisation": "",
+            "order": "1",
+            "kind": "top_up",
+            "pool_cents": "5.000",
+            "factor": "1",
+            "threshold_percent": "50",
+            "threshold_cap_cents": "5.000",
+        },
     )
     assert response.status_code == 302
     response = client.post(
@@ -173,7 +198,7 @@ def test_the_officer_prepares_opens_and_closes_a_campaign(world):
         campaign.refresh_from_db()
     assert campaign.state == "succeeded"
     page = text(client_for().get(url(world, "it", "scuola-corvetto/")))
-    assert "data-testid=\"campaign-top-up\"" in page and "4.000,00\xa0€" in page  # the city's top-up to the target
+    assert 'data-testid="campaign-top-up"' in page and "4.000,00\xa0€" in page  # the city's top-up to the target
 
 
 def test_only_officers_reach_the_officer_pages(world):
