@@ -67,8 +67,16 @@ class CampaignListView(CityAPIMixin, generics.ListAPIView):
     rules_permissions = {"GET": None, "POST": "campaigns.add_campaign"}
     serializer_class = CampaignSerializer
 
+    @extend_schema(
+        parameters=[OpenApiParameter("need", int, required=False, description="Only the campaigns for this need")]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def city_queryset(self):
-        return selectors.campaigns_visible(actor=self.request.user, city=self.city).select_related("city")
+        campaigns = selectors.campaigns_visible(actor=self.request.user, city=self.city).select_related("city")
+        need = self.request.query_params.get("need", "")
+        return campaigns.filter(need_id=int(need)) if need.isdigit() else campaigns
 
     @extend_schema(request=CampaignWriteSerializer, responses={201: CampaignDetailSerializer, 400: ErrorSerializer})
     def post(self, request, city_slug):

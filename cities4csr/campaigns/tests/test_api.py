@@ -36,6 +36,8 @@ def test_detail_gives_progress_matchers_and_the_preview(world):
     listed = api().get(base(world)).json()
     assert [c["slug"] for c in listed["results"]] == [campaign.slug]
     assert listed["results"][0]["balance_cents"] == 200_000
+    assert api().get(base(world), {"need": campaign.need_id}).json()["count"] == 1
+    assert api().get(base(world), {"need": campaign.need_id + 1000}).json()["count"] == 0
 
 
 def test_a_bad_preview_amount_is_a_400_with_a_code(world):

@@ -10,9 +10,10 @@ from django_scopes import scopes_disabled
 
 from cities4csr.campaigns.models import Campaign, Matcher
 from cities4csr.funds.models import Contribution
+from cities4csr.funds.tests.factories import IBAN
 from cities4csr.needs.tests.factories import NeedFactory
 
-from .factories import IBAN, a_campaign, a_campaign_gift, city_threshold, company_matcher
+from .factories import a_campaign, a_campaign_gift, city_threshold, company_matcher
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,12 @@ def test_only_officers_reach_the_officer_pages(world):
     with scopes_disabled():
         campaign.refresh_from_db()
     assert campaign.state == "draft"
+
+
+def test_the_need_page_links_its_open_campaign_and_the_pledge_form_says_a_company_can_give_to_it(world):
+    campaign = a_campaign(world, matchers=[company_matcher(world, organisation=world.other_company)])
+    page = text(client_for(world.representative).get(f"/en/{world.city.slug}/needs/{campaign.need_id}/"))
+    assert 'data-testid="need-campaign"' in page and f"/campaigns/{campaign.slug}/" in page
+    assert 'data-testid="pledge-campaign-note"' in page
+    other = NeedFactory(city=world.city, owner=world.city_hall, published=True)
+    assert "need-campaign" not in text(client_for().get(f"/en/{world.city.slug}/needs/{other.pk}/"))
