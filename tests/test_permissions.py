@@ -80,6 +80,10 @@ EXPECTED = {
     "matching.view_recommendations": {"company": OFFICERS | {"representative", "member"}},
     # only the invited company answers, never the city for it
     "matching.respond_invitation": {"invitation": {"representative"}},
+    "campaigns.add_campaign": {"city": OFFICERS},
+    "campaigns.view_campaign": {"draft_campaign": OFFICERS, "open_campaign": EVERYONE},
+    "campaigns.change_campaign": {"draft_campaign": OFFICERS, "open_campaign": OFFICERS},
+    "campaigns.close_campaign": {"open_campaign": OFFICERS},
 }
 
 
@@ -114,7 +118,13 @@ def matrix(two_cities):
         from cities4csr.matching.tests.factories import CollectiveActionFactory
 
         action = CollectiveActionFactory(need=third_sector_need)
+        from cities4csr.campaigns.tests.factories import a_campaign
+
+        draft_campaign = a_campaign(milan, slug="bozza", open_it=False, need=third_sector_need)
+        open_campaign = a_campaign(milan, slug="aperta", need=third_sector_need)
         objects = {
+            "draft_campaign": draft_campaign,
+            "open_campaign": open_campaign,
             "city": milan.city,
             "company": milan.company,
             "private_company": private,

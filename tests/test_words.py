@@ -204,7 +204,14 @@ def _demo_objects() -> dict:
         Need.objects.filter(city=city, state=Need.State.PUBLISHED, lines__kind="volunteer_time").order_by("pk").first()
     ) or Need.objects.filter(city=city).order_by("pk").first()
     representative_company = Organisation.objects.get(memberships__user__email="representative@milano.example")
+    from cities4csr.campaigns.models import Campaign, Matcher
+    from cities4csr.funds.models import Contribution
+
+    campaign = Campaign.objects.filter(city=city).order_by("pk").first()
     return {
+        "campaign": campaign,
+        "matcher": Matcher.objects.filter(campaign=campaign).order_by("pk").first(),
+        "campaign_gift": Contribution.objects.filter(city=city, target=campaign.account, state="pending").first(),
         "city": city,
         "need": need,
         "line": need.lines.order_by("pk").first(),
@@ -294,6 +301,14 @@ PAGES = {
     "volunteer_home": (_city, ""),
     "my_homes": (None, ""),
     "offer_edit": (lambda d: {**_city(d), "pk": d["offer"].pk}, ""),
+    "campaign_list": (_city, ""),
+    "campaign_detail": (lambda d: {**_city(d), "slug": d["campaign"].slug}, ""),
+    "campaign_preview": (lambda d: {**_city(d), "slug": d["campaign"].slug}, "amount=50"),
+    "campaign_gift": (lambda d: {**_city(d), "token": d["campaign_gift"].access_token}, ""),
+    "campaign_manage": (_city, ""),
+    "campaign_create": (_city, ""),
+    "campaign_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug}, ""),
+    "matcher_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug, "pk": d["matcher"].pk}, ""),
 }
 
 

@@ -42,7 +42,10 @@ def _school_need(city) -> Need:
     )
     if need is not None:
         return need
-    owner = Organisation.objects.get(city=city, name="Comune di Milano")
+    owner = (
+        Organisation.objects.filter(city=city, name="Comune di Milano").first()
+        or Organisation.objects.filter(city=city, kind=Organisation.Kind.PUBLIC_BODY).order_by("pk").first()
+    )
     need = need_create(
         actor=None,
         city=city,
