@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "cities4csr.pledges.models.Evidence.Kind",
         "NeedStateEnum": "cities4csr.needs.models.Need.State",
         "PledgeStateEnum": "cities4csr.pledges.models.Pledge.State",
+        "CampaignStateEnum": "cities4csr.campaigns.models.Campaign.State",
         "PledgePartnerStateEnum": "cities4csr.pledges.models.PledgePartner.State",
         "MembershipRoleEnum": "cities4csr.organisations.models.Membership.Role",
         "CityRoleEnum": "cities4csr.organisations.models.CityRole.Role",
