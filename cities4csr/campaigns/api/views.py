@@ -150,7 +150,10 @@ class CampaignTransitionView(CityAPIMixin, APIView):
     rules_check_object_only = True
 
     @extend_schema(
-        request=CampaignTransitionSerializer, responses={200: CampaignDetailSerializer, 400: ErrorSerializer}
+        request=CampaignTransitionSerializer,
+        responses={200: CampaignDetailSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+        description="409 with code `already` when the campaign is already in that state (a retried request): "
+        "nothing is changed.",
     )
     def post(self, request, city_slug, slug):
         campaign = _campaign(request, self.city, slug)
