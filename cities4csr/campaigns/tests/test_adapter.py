@@ -2,10 +2,14 @@
 after gifts, refunds and the deadline (ADR 0031)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django_scopes import scope
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cities4csr.campaigns.models import Campaign, CampaignMatch
 from cities4csr.campaigns.selectors import campaign_figures
@@ -221,3 +225,61 @@ def test_a_company_gives_in_its_name_and_its_match_counts_it_as_one_donor(world)
             organisation=world.company,
             donor_kind=Contribution.DonorKind.COMPANY,
         )
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(["gift", "refund"]), st.integers(1, 40_000), st.integers(0, 3)),
+        min_size=1,
+        max_size=8,
+    ),
+    close=st.booleans(),
+)
+def test_the_ledger_always_holds_what_the_engine_says(two_cities, steps, close):
+    """Random gifts (four donors, one of them a company) and partial refunds, then perhaps the
+    deadline: the campaign's account holds exactly the engine's "raised", each match movement
+    less its cancellations is the engine's standing match, and nothing is matched twice."""
+    world = two_cities.milan
+    with scope(city=world.city.pk):
+        slug = f"prop-{Campaign.objects.filter(city=world.city).count()}"
+        campaign = a_campaign(
+            world,
+            slug=slug,
+            matchers=[
+                company_matcher(world, pool_cents=30_000, per_donor_cap_cents=12_000),
+                {"organisation": None, "pool_cents": 50_000, "factor": Decimal("0.5")},
+                city_threshold(percent=30, pool_cents=400_000, cap_cents=300_000),
+            ],
+            mode=Campaign.Mode.KEEP_WHAT_YOU_RAISE,
+            target_cents=100_000,
+        )
+        gifts = []
+        for kind, cents, who in steps:
+            if kind == "gift":
+                extra = (
+                    {"organisation": world.company, "donor_kind": "company", "actor": world.representative}
+                    if who == 0
+                    else {}
+                )
+                gifts.append(a_campaign_gift(campaign, cents, name=f"Donatore {who}", **extra))
+            elif gifts:
+                gift = Contribution.objects.get(pk=gifts[cents % len(gifts)].pk)
+                if gift.open_cents:
+                    contribution_refund(
+                        actor=None, contribution=gift, amount_cents=1 + cents % gift.open_cents, reason="Rimborso"
+                    )
+        figures = campaign_figures(campaign)
+        assert balance(world, "campaign", campaign.pk) == figures.progress.raised_cents
+        for gift_id, state in figures.engine.gifts.items():
+            for matcher_id, standing in state.standing.items():
+                match = CampaignMatch.objects.get(contribution_id=int(gift_id), matcher_id=int(matcher_id))
+                cancelled = sum(
+                    p.amount_cents for r in match.group.reversals.all() for p in r.postings.filter(amount_cents__gt=0)
+                )
+                assert match.cents - cancelled == standing
+        if close:
+            raised = figures.progress.raised_cents + figures.progress.top_up_due_cents
+            campaign = campaign_close(actor=None, campaign=campaign)
+            assert balance(world, "campaign", campaign.pk) == 0
+            assert balance(world, "need", campaign.need_id) == raised
