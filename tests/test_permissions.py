@@ -91,6 +91,10 @@ EXPECTED = {
     "funds.view_contribution": {"contribution": OFFICERS | {"representative"}},
     "funds.refund_contribution": {"contribution": OFFICERS},
     "funds.add_disbursement": {"award": OFFICERS},
+    "campaigns.add_campaign": {"city": OFFICERS},
+    "campaigns.view_campaign": {"draft_campaign": OFFICERS, "open_campaign": EVERYONE},
+    "campaigns.change_campaign": {"draft_campaign": OFFICERS, "open_campaign": OFFICERS},
+    "campaigns.close_campaign": {"open_campaign": OFFICERS},
 }
 
 
@@ -126,7 +130,13 @@ def matrix(two_cities):
 
         action = CollectiveActionFactory(need=third_sector_need)
         fund, contribution, award = _fund_objects(milan)
+        from cities4csr.campaigns.tests.factories import a_campaign
+
+        draft_campaign = a_campaign(milan, slug="bozza", open_it=False, need=third_sector_need)
+        open_campaign = a_campaign(milan, slug="aperta", need=third_sector_need)
         objects = {
+            "draft_campaign": draft_campaign,
+            "open_campaign": open_campaign,
             "city": milan.city,
             "company": milan.company,
             "private_company": private,

@@ -448,6 +448,57 @@ def fund_path(suffix):
     return "/en/{city}/funds/milano-aiuta/" + suffix
 
 
+def add_campaigns(world, n):
+    from cities4csr.campaigns.tests.factories import a_campaign, a_campaign_gift, company_matcher
+
+    start = world.__dict__.setdefault("_campaigns_added", 0)
+    for i in range(start, start + n):
+        campaign = a_campaign(world, slug=f"campagna-{i}", matchers=[company_matcher(world)], need=the_need(world))
+        a_campaign_gift(campaign, 1_000)
+    world._campaigns_added = start + n
+
+
+def the_campaign(world):
+    """One open campaign with two matchers (a company 1:1, the city's threshold), made on first use."""
+    from cities4csr.campaigns.tests.factories import a_campaign, city_threshold, company_matcher
+
+    if "_campaign" not in world.__dict__:
+        world._campaign = a_campaign(
+            world, slug="la-campagna", matchers=[company_matcher(world), city_threshold()], need=the_need(world)
+        )
+    return world._campaign
+
+
+def the_draft_campaign(world):
+    from cities4csr.campaigns.tests.factories import a_campaign
+
+    if "_draft_campaign" not in world.__dict__:
+        world._draft_campaign = a_campaign(world, slug="la-bozza", open_it=False, need=the_need(world))
+    return world._draft_campaign
+
+
+def add_campaign_gifts(world, n):
+    """Gifts of different donors (and a refund): each matched, each replayed by the page."""
+    from cities4csr.campaigns.tests.factories import a_campaign_gift
+    from cities4csr.funds.services import contribution_refund
+
+    for i in range(n):
+        gift = a_campaign_gift(the_campaign(world), 1_000 + i, name=f"Donatore {i}")
+    contribution_refund(actor=None, contribution=gift, amount_cents=100, reason="Parte restituita")
+
+
+def add_matchers(world, n):
+    from cities4csr.campaigns.services import matcher_save
+
+    for _ in range(n):
+        matcher_save(
+            actor=None,
+            campaign=the_draft_campaign(world),
+            organisation=OrganisationFactory(city=world.city),
+            pool_cents=10_000,
+        )
+
+
 def recomputed(grow):
     def grow_and_recompute(world, n):
         grow(world, n)
@@ -653,7 +704,30 @@ LISTS = {
         api=True,
         cached=True,
     ),
+    "campaign_list": Case("/en/{city}/campaigns/", add_campaigns),
+    "campaign_manage": Case("/en/{city}/workspace/officer/campaigns/", add_campaigns, who="officer"),
+    "campaign_detail": Case("/en/{city}/campaigns/{pk}/", add_campaign_gifts, pk=lambda w: the_campaign(w).slug),
+    "campaign_edit": Case(
+        "/en/{city}/workspace/officer/campaigns/{pk}/",
+        add_matchers,
+        who="officer",
+        pk=lambda w: the_draft_campaign(w).slug,
+    ),
     # API
+    "api:campaign-list": Case("/api/v1/cities/{city}/campaigns/", add_campaigns, api=True),
+    "api:campaign-detail": Case(
+        "/api/v1/cities/{city}/campaigns/{pk}/?amount_cents=5000",
+        add_campaign_gifts,
+        pk=lambda w: the_campaign(w).slug,
+        api=True,
+    ),
+    "api:campaign-matchers": Case(
+        "/api/v1/cities/{city}/campaigns/{pk}/matchers/",
+        add_matchers,
+        who="officer",
+        pk=lambda w: the_draft_campaign(w).slug,
+        api=True,
+    ),
     "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
     "api:api-key-list": Case("/api/v1/cities/{city}/api-keys/", add_api_keys, who="officer", api=True),
     "api:my-home": Case("/api/v1/cities/{city}/me/home/", add_needs_to_review, who="officer", api=True),
@@ -860,6 +934,14 @@ NOT_LISTS = {
     "api_key_revoke": "a write (POST)",
     "api:api-key-revoke": "a write (POST)",
     "api:pledge-agreement-terms": "a write (PATCH)",
+    "campaign_preview": "one amount's preview (the campaign's replay is counted on its page)",
+    "campaign_gift": "one gift's page",
+    "campaign_give": "a write (POST)",
+    "campaign_create": "a form",
+    "matcher_add": "a write (POST)",
+    "matcher_edit": "a form (one matcher)",
+    "campaign_transition": "a write (POST)",
+    "api:campaign-transition": "a write (POST)",
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",

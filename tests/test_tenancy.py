@@ -6,12 +6,14 @@
    403 or 404, or a public page that shows none of Milan's private data, never more.
 """
 
+import datetime
 import re
 
 import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from cities4csr.core.models import AuditEvent
@@ -122,6 +124,19 @@ def milan_secrets(milano, users):
             message="Messaggio riservato",
             items=[(public_need.lines.first(), 1)],
         )
+        from cities4csr.campaigns.services import campaign_create, matcher_save
+
+        secret_campaign = campaign_create(
+            actor=None,
+            city=milano,
+            slug="campagna-riservata",
+            title="Campagna riservata",
+            description="…",
+            project="Progetto riservato",
+            target_cents=100_000,
+            deadline=timezone.now() + datetime.timedelta(days=10),
+        )
+        secret_matcher = matcher_save(actor=None, campaign=secret_campaign, organisation=secret, pool_cents=1_000)
         admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
         theme = Theme.objects.order_by("pk").first()
         fund = _a_fund_with_a_private_donor(milano, users["milano", "officer"])
@@ -131,6 +146,7 @@ def milan_secrets(milano, users):
         "pledges": pledge.pk,
         "roles": admin_role.pk,
         "themes": theme.pk,
+        "matchers": secret_matcher.pk,
     }
     return {
         "pk": ids,
@@ -143,8 +159,9 @@ def milan_secrets(milano, users):
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
-        "slug": fund.slug,
+        "slug": {"funds": fund.slug, "campaigns": secret_campaign.slug},
     }, [
+        "Campagna riservata",
         "Segreta Holding",
         "Sede riservata",
         "Bisogno riservato",

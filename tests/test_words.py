@@ -211,7 +211,14 @@ def _demo_objects() -> dict:
     ) or Need.objects.filter(city=city).order_by("pk").first()
     representative_company = Organisation.objects.get(memberships__user__email="representative@milano.example")
     fund, contribution, award = _demo_funds(city)
+    from cities4csr.campaigns.models import Campaign, Matcher
+    from cities4csr.funds.models import Contribution
+
+    campaign = Campaign.objects.filter(city=city).order_by("pk").first()
     return {
+        "campaign": campaign,
+        "matcher": Matcher.objects.filter(campaign=campaign).order_by("pk").first(),
+        "campaign_gift": Contribution.objects.filter(city=city, target=campaign.account, state="pending").first(),
         "city": city,
         "fund": fund,
         "contribution": contribution,
@@ -364,7 +371,7 @@ PAGES = {
     "fund_detail": (lambda d: {**_city(d), "slug": d["fund"].slug}, ""),
     "fund_ledger": (lambda d: {**_city(d), "slug": d["fund"].slug}, ""),
     "fund_give": (lambda d: {**_city(d), "slug": d["fund"].slug}, ""),
-    "contribution_detail": (lambda d: {**_city(d), "token": d["contribution"].access_token}, ""),
+    "contribution_detail": (lambda d: {**_city(d), "access_token": d["contribution"].access_token}, ""),
     "officer_funds": (_city, ""),
     "officer_fund_create": (_city, ""),
     "officer_fund_edit": (lambda d: {**_city(d), "pk": d["fund"].pk}, ""),
@@ -375,6 +382,14 @@ PAGES = {
     "officer_awards": (_city, ""),
     "officer_award_create": (_city, "recipient_q=sc"),
     "officer_award": (lambda d: {**_city(d), "pk": d["award"].pk}, ""),
+    "campaign_list": (_city, ""),
+    "campaign_detail": (lambda d: {**_city(d), "slug": d["campaign"].slug}, ""),
+    "campaign_preview": (lambda d: {**_city(d), "slug": d["campaign"].slug}, "amount=50"),
+    "campaign_gift": (lambda d: {**_city(d), "token": d["campaign_gift"].access_token}, ""),
+    "campaign_manage": (_city, ""),
+    "campaign_create": (_city, ""),
+    "campaign_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug}, ""),
+    "matcher_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug, "pk": d["matcher"].pk}, ""),
 }
 
 

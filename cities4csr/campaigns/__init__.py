@@ -1,2 +1,2 @@
-"""Match-funding campaigns for a need or a project (issue 15, item 5). For now only the pure rules
-engine, ``engine.py`` (ADR 0026); the models, services and pages come with the Django app."""
+"""Match-funding campaigns for a need or a project (issue 15, item 5): the pure rules engine
+(``engine.py``, ADR 0026) and the app around it: models, the ledger adapter, pages, API (ADR 0031)."""

@@ -156,6 +156,18 @@ SENTENCES = {
     "award.cancel": pgettext_lazy("audit", "%(actor)s cancelled the award “%(object)s”"),
     "award.pay_out": pgettext_lazy("audit", "%(actor)s completed the payments of the award “%(object)s”"),
     "disbursement.record": pgettext_lazy("audit", "%(actor)s recorded a payment of the award “%(object)s”"),
+    # match-funding campaigns
+    "campaign.create": pgettext_lazy("audit", "%(actor)s created the campaign “%(object)s”"),
+    "campaign.update": pgettext_lazy("audit", "%(actor)s edited the campaign “%(object)s”"),
+    "campaign.open": pgettext_lazy("audit", "%(actor)s opened the campaign “%(object)s” to gifts"),
+    "campaign.withdraw": pgettext_lazy("audit", "%(actor)s withdrew the draft campaign “%(object)s”"),
+    "campaign.succeed": pgettext_lazy("audit", "%(actor)s recorded that the campaign “%(object)s” reached its target"),
+    "campaign.miss": pgettext_lazy("audit", "%(actor)s recorded that the campaign “%(object)s” missed its target"),
+    "campaign.close": pgettext_lazy("audit", "%(actor)s closed the campaign “%(object)s”, keeping what it raised"),
+    "campaign.deadline": pgettext_lazy("audit", "%(actor)s applied the deadline of the campaign “%(object)s”"),
+    "matcher.add": pgettext_lazy("audit", "%(actor)s added a matcher to the campaign “%(object)s”"),
+    "matcher.update": pgettext_lazy("audit", "%(actor)s changed a matcher of the campaign “%(object)s”"),
+    "matcher.remove": pgettext_lazy("audit", "%(actor)s removed a matcher from the campaign “%(object)s”"),
     "indicator.import": pgettext_lazy("audit", "%(actor)s imported the indicator “%(object)s”"),
     "retention.audit_purge": pgettext_lazy("audit", "%(actor)s removed personal data from old records of the trail"),
     "scale.seed": pgettext_lazy("audit", "%(actor)s loaded demonstration data"),
@@ -270,6 +282,7 @@ KINDS = {
             title=lambda o: str(o),
             related=("organisation", "need"),
         ),
+        ObjectKind("campaigns.campaign", title=lambda o: o.title),
     )
 }
 

@@ -20,6 +20,7 @@ from django_scopes import scope
 from shapely.geometry import Point, shape
 
 from cities4csr.accounts.models import User
+from cities4csr.campaigns.demo import campaigns_demo_seed
 from cities4csr.cities.geo import parse_area_file, parse_place_file
 from cities4csr.cities.models import Area, AreaLayer, City, Indicator, Place
 from cities4csr.cities.services import (
@@ -356,6 +357,7 @@ def seed_demo(stdout=None) -> dict[str, City]:
             if slug == "milano":
                 seed_milan_catalogue(city)
                 seed_milan_funds(city)
+                campaigns_demo_seed(city)  # a running campaign for the school need in NIL 35
             if last_run(city=city) is None:  # recommendations at once: the demo shows them before the worker runs
                 recommendations_recompute(city=city)
         say(f"{slug}: ready")

@@ -21,6 +21,7 @@ def test_every_stateful_model_is_registered():
         "instruments.agreement",
         "matching.invitation",
         "matching.collectiveaction",
+        "campaigns.campaign",
     }
 
 
