@@ -259,6 +259,7 @@ def test_unknown_city_is_404_everywhere(users):
                     "evidence_pk": 1,
                     "kind": "nil",
                     "code": "1",
+                    "fund_pk": 1,
                     "token": "x",
                     "access_token": "x",
                     "slug": "milano-aiuta",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -83,11 +83,8 @@ class CampaignPreviewView(CityMixin, TemplateView):
 
 
 def contribution_url(city, contribution) -> str:
-    """The donor's page of a gift: the funds app's when it has one, else the campaign's own."""
-    try:
-        return reverse("contribution_detail", kwargs={"city_slug": city.slug, "token": contribution.access_token})
-    except NoReverseMatch:
-        return reverse("campaign_gift", kwargs={"city_slug": city.slug, "token": contribution.access_token})
+    """The donor's page of a gift to the campaign, with the campaign's own bank details."""
+    return reverse("campaign_gift", kwargs={"city_slug": city.slug, "token": contribution.access_token})
 
 
 class CampaignGiveView(CityMixin, View):

@@ -93,7 +93,7 @@ def test_a_citizen_gives_by_bank_transfer_and_sees_the_reference_and_iban(world)
     )
     assert response.status_code == 302
     with scopes_disabled():
-        gift = Contribution.objects.get(donor_name="Giulia Bianchi")
+        gift = Contribution.objects.get(donor_name="Giulia Bianchi", target=campaign.account)
     assert gift.target_id == campaign.account_id and gift.amount_cents == 5_000
     assert gift.state == Contribution.State.PENDING and gift.organisation is None
     page = text(client.get(response["Location"]))
@@ -104,7 +104,7 @@ def test_a_citizen_gives_by_bank_transfer_and_sees_the_reference_and_iban(world)
         {"amount_cents": "50", "donor_name": "Giulia Bianchi", "idempotency_key": "k1"},
     )
     with scopes_disabled():
-        assert Contribution.objects.filter(donor_name="Giulia Bianchi").count() == 1
+        assert Contribution.objects.filter(donor_name="Giulia Bianchi", target=campaign.account).count() == 1
 
 
 def test_a_company_representative_gives_in_the_company_name(world):
@@ -123,7 +123,7 @@ def test_a_company_representative_gives_in_the_company_name(world):
     )
     assert response.status_code == 302
     with scopes_disabled():
-        gift = Contribution.objects.get(organisation=world.company)
+        gift = Contribution.objects.get(organisation=world.company, target=campaign.account)
     assert gift.donor_kind == Contribution.DonorKind.COMPANY and gift.amount_cents == 100_000
 
 
@@ -133,7 +133,7 @@ def test_a_bad_gift_is_refused_in_the_readers_words_and_nothing_is_written(world
     assert response.status_code == 400
     assert "Veuillez corriger" in text(response) or "corriger" in text(response)
     with scopes_disabled():
-        assert not Contribution.objects.exists()
+        assert not Contribution.objects.filter(target=campaign.account).exists()
 
 
 def test_a_draft_is_the_officers_own(world):

@@ -22,6 +22,9 @@ def test_every_stateful_model_is_registered():
         "matching.invitation",
         "matching.collectiveaction",
         "campaigns.campaign",
+        "funds.fund",
+        "funds.contribution",
+        "funds.award",
     }
 
 
