@@ -15,7 +15,7 @@ from cities4csr.funds.pagopa_services import pagopa_report_import
 RESULTS = [choice for choice, _label in PagopaFlowLine.Result.choices] + ["already_reconciled", "duplicate_in_flow"]
 
 
-class FlowLineSerializer(serializers.Serializer):
+class PagopaFlowLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Where the payment starts in the file (1-based).")
     iuv = serializers.CharField(help_text="identificativoUnivocoVersamento")
     iur = serializers.CharField(help_text="identificativoUnivocoRiscossione: the provider's reference.")
@@ -25,7 +25,7 @@ class FlowLineSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RESULTS)
 
 
-class FlowSerializer(serializers.Serializer):
+class PagopaFlowSerializer(serializers.Serializer):
     flow_id = serializers.CharField(help_text="identificativoFlusso")
     flow_at = serializers.DateTimeField()
     settlement_ref = serializers.CharField(help_text="identificativoUnivocoRegolamento: the transfer's reference.")
@@ -36,14 +36,14 @@ class FlowSerializer(serializers.Serializer):
     payments = serializers.IntegerField()
     received_count = serializers.IntegerField()
     received_cents = serializers.IntegerField(allow_null=True)
-    left = FlowLineSerializer(many=True, source="left_lines", help_text="The payments not received, with why.")
+    left = PagopaFlowLineSerializer(many=True, source="left_lines", help_text="The payments not received, with why.")
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class PagopaImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The FlussoRiversamento XML, at most 20 MB.")
 
 
-class ImportedLineSerializer(serializers.Serializer):
+class PagopaImportedLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(source="payment.line")
     iuv = serializers.CharField(source="payment.iuv")
     iur = serializers.CharField(source="payment.iur")
@@ -56,12 +56,12 @@ class ImportedLineSerializer(serializers.Serializer):
     reference = serializers.CharField(source="contribution.reference", allow_null=True, default=None)
 
 
-class ImportResultSerializer(serializers.Serializer):
+class PagopaImportResultSerializer(serializers.Serializer):
     flow_id = serializers.CharField(source="flow.flow_id")
     new_flow = serializers.BooleanField(help_text="False when the flow had been imported before.")
     received = serializers.IntegerField(source="received_count")
     received_cents = serializers.IntegerField()
-    lines = ImportedLineSerializer(many=True)
+    lines = PagopaImportedLineSerializer(many=True)
 
 
 class PagopaFlowsView(CityAPIMixin, APIView):
@@ -72,20 +72,20 @@ class PagopaFlowsView(CityAPIMixin, APIView):
     rules_permissions = {"GET": "funds.import_pagopa_report", "POST": "funds.import_pagopa_report"}
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: FlowSerializer(many=True)})
+    @extend_schema(responses={200: PagopaFlowSerializer(many=True)})
     def get(self, request, city_slug):
         flows = flows_of(actor=request.user, city=self.city)[:100]
-        return Response(FlowSerializer(flows, many=True).data)
+        return Response(PagopaFlowSerializer(flows, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportResultSerializer, 201: ImportResultSerializer},
+        request={"multipart/form-data": PagopaImportRequestSerializer},
+        responses={200: PagopaImportResultSerializer, 201: PagopaImportResultSerializer},
         description="201: a new flow was imported. 200: the flow had been imported before (only payments new to "
         "it were received). 400: the file is refused (its line and reason in `file`); nothing was written.",
     )
     def post(self, request, city_slug):
-        data = ImportRequestSerializer(data=request.data)
+        data = PagopaImportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = pagopa_report_import(actor=request.user, city=self.city, file=data.validated_data["file"])
         code = status.HTTP_201_CREATED if result.new_flow else status.HTTP_200_OK
-        return Response(ImportResultSerializer(result).data, status=code)
+        return Response(PagopaImportResultSerializer(result).data, status=code)
