@@ -103,6 +103,8 @@ class CitySettingsForm(forms.Form):
             "pagopa_aux_digit": forms.TypedChoiceField(
                 label=_("Aux digit"),
                 coerce=int,
+                required=False,
+                empty_value=3,
                 choices=[
                     (3, _("3: segregation code (the current scheme)")),
                     (0, _("0: application code (older configurations)")),
