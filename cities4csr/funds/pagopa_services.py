@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import segno
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -235,9 +236,13 @@ def _notices_by_iuv(city, iuvs: set[str]) -> dict[str, Contribution]:
     """The city's pagoPA contributions whose notice carries one of ``iuvs``: 17 digits after aux
     digit 3, or 15 after aux digit 0 and an application code the city used."""
     notices = Contribution.objects.filter(city=city, channel=Contribution.Channel.PAGOPA).exclude(notice_code="")
-    application_codes = {
-        code[1:3] for code in notices.filter(notice_code__startswith="0").values_list("notice_code", flat=True)[:1000]
-    }
+    application_codes = set(
+        notices.filter(notice_code__startswith="0")
+        .annotate(application_code=Substr("notice_code", 2, 2))
+        .values_list("application_code", flat=True)
+        .order_by()
+        .distinct()
+    )
     wanted: dict[str, str] = {}
     for iuv in iuvs:
         if len(iuv) == 17 and iuv.isdigit():

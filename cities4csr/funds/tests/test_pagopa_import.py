@@ -256,6 +256,21 @@ def test_a_flow_sent_again_with_a_new_payment_receives_only_that_one(pagopa_worl
     assert Account.objects.get(pk=world.fund.account_id).balance_cents == 5000
 
 
+def test_a_city_still_on_aux_digit_0_is_reconciled_by_its_15_digit_iuvs(world):
+    enable_pagopa(world, aux_digit=0, segregation_code="", application_code="12")
+    fund = a_fund(world)
+    gift = Contribution.objects.get(pk=pagopa_gift(world, fund, 4200).pk)
+    assert gift.notice_code.startswith("012")
+    iuv = parse_notice_code(gift.notice_code).iuv
+    assert len(iuv) == 15
+    result = pagopa_report_import(
+        actor=world.officer, city=world.city, file=upload(flow_xml([(iuv, "R1", "42.00", "0", "2026-12-02")]))
+    )
+    assert [line.result for line in result.lines] == ["received"]
+    gift.refresh_from_db()
+    assert gift.state == "received"
+
+
 def test_a_malformed_flow_is_refused_with_line_and_reason_and_nothing_is_written(pagopa_world):
     world = pagopa_world
     gift = Contribution.objects.get(pk=pagopa_gift(world, world.fund, 2000).pk)
