@@ -30,6 +30,7 @@ from . import pagopa
 from .models import Contribution
 from .pagopa import MAX_NOTICE_CENTS, NoticeSettings, PagoPAError, Reason
 from .pagopa_models import PagopaFlow, PagopaFlowLine
+from .selectors import channel_availability_register
 from .services import channel_register, contribution_receive
 
 # ---------------------------------------------------------------- settings and notices
@@ -45,8 +46,9 @@ def pagopa_settings(city) -> NoticeSettings | None:
         return None
 
 
+@channel_availability_register(Contribution.Channel.PAGOPA)
 def pagopa_available(city) -> bool:
-    """Whether a donor of ``city`` may choose pagoPA."""
+    """Whether a donor of ``city`` may choose pagoPA (the give form offers it then)."""
     return pagopa_settings(city) is not None
 
 
