@@ -45,6 +45,8 @@ EXPECTED = {
     "ledger.view_postinggroup": {"city": OFFICERS},
     # bank statements and reconciliation (funds.banking)
     "funds.reconcile": {"city": OFFICERS},
+    # importing the pagoPA reporting flows its intermediary sends (ADR 0028)
+    "funds.import_pagopa_report": {"city": OFFICERS},
     "accounts.add_apikey": {"city": EVERYONE - {"anonymous", "resident", "nantes_officer", "nantes_admin"}},
     "organisations.add_organisation": {"city": OFFICERS},
     "organisations.grant_role": {"city": {"admin"}},

@@ -499,6 +499,37 @@ def add_matchers(world, n):
         )
 
 
+def prepare_pagopa(world):
+    """pagoPA on, and a fund whose pagoPA contributions the flows pay."""
+    from cities4csr.funds.tests.factories import a_fund
+    from cities4csr.funds.tests.test_pagopa_import import enable_pagopa
+
+    enable_pagopa(world)
+    world.pagopa_fund = a_fund(world, slug="pagopa-fund")
+
+
+def add_pagopa_flows(world, n):
+    """Flows of two payments: one pays a contribution's notice, one is another service's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cities4csr.funds.models import Contribution
+    from cities4csr.funds.pagopa_services import pagopa_report_import
+    from cities4csr.funds.tests.pagopa_flows import flow_xml
+    from cities4csr.funds.tests.test_pagopa_import import pagopa_gift, paid
+
+    start = world.__dict__.setdefault("_pagopa_flows", 0)
+    for i in range(start, start + n):
+        gift = Contribution.objects.get(pk=pagopa_gift(world, world.pagopa_fund, 1000 + i).pk)
+        data = flow_xml(
+            [paid(gift, f"IUR{i}"), (f"0200000000{i:07d}", f"X{i}", "5.00", "0", "2026-12-02")],
+            flow_id=f"2026-12-04ABCDITMMXXX-{i:04d}",
+        )
+        pagopa_report_import(
+            actor=world.officer, city=world.city, file=SimpleUploadedFile("f.xml", data, "application/xml")
+        )
+    world._pagopa_flows = start + n
+
+
 def recomputed(grow):
     def grow_and_recompute(world, n):
         grow(world, n)
@@ -774,6 +805,12 @@ LISTS = {
         api=True,
     ),
     "api:bank-line-list": Case("/api/v1/cities/{city}/funds/bank-lines/", add_bank_lines, who="officer", api=True),
+    "funds_pagopa_import": Case(
+        "/en/{city}/workspace/officer/funds/pagopa/", add_pagopa_flows, who="officer", prepare=prepare_pagopa
+    ),
+    "api:funds-pagopa-flows": Case(
+        "/api/v1/cities/{city}/funds/pagopa/flows/", add_pagopa_flows, who="officer", api=True, prepare=prepare_pagopa
+    ),
     "api:need-list": Case("/api/v1/cities/{city}/needs/", add_needs, api=True),
     "api:need-geojson": Case("/api/v1/cities/{city}/needs.geojson", add_needs, api=True),
     "api:need-gap-by-area": Case("/api/v1/cities/{city}/needs/by-area/?kind=nil", add_needs, api=True),

@@ -333,6 +333,7 @@ PAGES = {
     "organisation_members": (lambda d: {**_city(d), "pk": d["organisation"].pk}, ""),
     "city_people": (_city, ""),
     "city_settings": (_city, ""),
+    "funds_pagopa_import": (_city, ""),
     "city_themes": (_city, ""),
     "city_theme_create": (_city, ""),
     "city_theme_edit": (lambda d: {**_city(d), "pk": d["theme"].pk}, ""),

@@ -46,6 +46,12 @@ class CityPolicy:
     #: packs: "" for a municipality, "epci" for a French intercommunal body such as Nantes Métropole
     #: (its council or, by delegation, its president: CGCT L5211-10)
     local_authority: str = ""
+    #: pagoPA, for an Italian city (ADR 0028): ``enabled``, the ente's ``tax_code``, the
+    #: ``aux_digit`` (3, or legacy 0), the ``segregation_code`` (aux 3) or ``application_code``
+    #: (aux 0) its intermediary assigned, an optional ``iuv_prefix`` of the range the
+    #: intermediary left to the platform, and the ``intermediary``'s name. Checked by the pagoPA
+    #: module's own rules (cities4csr.funds.pagopa, pure).
+    pagopa: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -86,7 +92,43 @@ class CityPolicy:
             from cities4csr.matching.engine.scoring import Weights  # pure, like this module
 
             Weights.from_data(data["matching"])
+        if data.get("pagopa"):
+            pagopa_settings_check(data["pagopa"])
         return cls(**data)
+
+
+PAGOPA_KEYS = {
+    "enabled": bool,
+    "tax_code": str,
+    "aux_digit": int,
+    "segregation_code": str,
+    "application_code": str,
+    "iuv_prefix": str,
+    "intermediary": str,
+}
+
+
+def pagopa_settings_check(data: dict):
+    """The city's pagoPA settings as the notices use them (a ``NoticeSettings``), or ``None``
+    when pagoPA is off. Raises ``ValueError`` (a ``PagoPAError``, with its ``code``, for a code
+    pagoPA would not accept)."""
+    from cities4csr.funds.pagopa import NoticeSettings  # pure, like this module
+
+    unknown = sorted(set(data) - set(PAGOPA_KEYS))
+    if unknown:
+        raise ValueError(f"unknown pagoPA keys: {', '.join(unknown)}")
+    for key, value in data.items():
+        if not isinstance(value, PAGOPA_KEYS[key]) or (PAGOPA_KEYS[key] is int and isinstance(value, bool)):
+            raise ValueError(f"pagoPA {key!r} must be a {PAGOPA_KEYS[key].__name__}")
+    if not data.get("enabled"):
+        return None  # kept as typed; checked in full when pagoPA is switched on
+    return NoticeSettings(
+        tax_code=data.get("tax_code", ""),
+        aux_digit=data.get("aux_digit", 3),
+        segregation_code=data.get("segregation_code", ""),
+        application_code=data.get("application_code", ""),
+        base_prefix=data.get("iuv_prefix", ""),
+    )
 
 
 def matching_mix(matching: dict | None) -> dict[str, float]:

@@ -62,11 +62,22 @@ def city_update(*, actor, city: City, **changes) -> City:
 
 
 def city_settings_update(
-    *, actor, city: City, languages: list[str], default_language: str, theme: str, matching: dict
+    *,
+    actor,
+    city: City,
+    languages: list[str],
+    default_language: str,
+    theme: str,
+    matching: dict,
+    pagopa: dict | None = None,
 ) -> City:
-    """What the city's administrators change on the settings page: languages, look, matching weights."""
+    """What the city's administrators change on the settings page: languages, look, matching
+    weights, and for an Italian city its pagoPA codes (ADR 0028)."""
     require(actor, "cities.change_city", city)
     policy = {**(city.policy or {}), "matching": {**city.settings.matching, **matching}}
+    pagopa_before = dict(city.settings.pagopa)
+    if pagopa is not None:
+        policy["pagopa"] = dict(pagopa)
     before = {"languages": city.languages, "default_language": city.default_language, "theme": city.theme}
     city.languages, city.default_language, city.theme, city.policy = list(languages), default_language, theme, policy
     try:
@@ -75,6 +86,8 @@ def city_settings_update(
         city.refresh_from_db()
         raise
     changed = {key: [value, getattr(city, key)] for key, value in before.items() if getattr(city, key) != value}
+    if pagopa is not None and pagopa != pagopa_before:
+        changed["pagopa"] = [pagopa_before, policy["pagopa"]]
     with transaction.atomic():
         city.save()
         audit_log(

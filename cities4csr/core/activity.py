@@ -121,6 +121,7 @@ SENTENCES = {
     "city.create": pgettext_lazy("audit", "%(actor)s created the city “%(object)s”"),
     "city.update": pgettext_lazy("audit", "%(actor)s edited the city “%(object)s”"),
     "city.settings": pgettext_lazy("audit", "%(actor)s changed the settings of the city"),
+    "pagopa.import": pgettext_lazy("audit", "%(actor)s imported the pagoPA reporting flow “%(object)s”"),
     "city.privacy_update": pgettext_lazy("audit", "%(actor)s changed the privacy settings of the city"),
     "areas.import": pgettext_lazy("audit", "%(actor)s imported the areas “%(object)s”"),
     "places.import": pgettext_lazy("audit", "%(actor)s loaded the known places of “%(object)s”"),

@@ -6,5 +6,9 @@ class FundsConfig(AppConfig):
     label = "funds"
 
     def ready(self):
-        from . import services, states  # noqa: F401 - registers the lifecycles, the floor and the effects
+        from . import (  # noqa: F401 - registers the lifecycles, the floor and the effects
+            pagopa_services,  # noqa: F401 - gives pagoPA contributions their notice (ADR 0028)
+            services,
+            states,
+        )
         from .providers import services as providers  # noqa: F401 - registers the card channel and its refunds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import pagopa_views, views
 
 urlpatterns = []
 
@@ -64,4 +64,10 @@ urlpatterns += [
     path("<int:pk>/", views.OfficerFundFormView.as_view(), name="officer_fund_edit"),
     path("<int:pk>/state/", views.OfficerFundTransitionView.as_view(), name="officer_fund_transition"),
     path("<int:pk>/earmarks/", views.OfficerEarmarkAddView.as_view(), name="officer_earmark_add"),
+]
+
+# --- pagoPA reporting flows (ADR 0028) ---
+
+urlpatterns += [
+    path("pagopa/", pagopa_views.PagopaReportImportView.as_view(), name="funds_pagopa_import"),
 ]

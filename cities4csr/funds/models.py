@@ -560,3 +560,6 @@ class BankLine(CityScopedModel):
     @property
     def outcome_text(self) -> str:
         return str(self.OUTCOMES.get(self.outcome, ""))
+
+
+from .pagopa_models import PagopaFlow, PagopaFlowLine  # noqa: E402, F401 - pagoPA reporting flows (ADR 0028)

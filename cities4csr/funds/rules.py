@@ -30,3 +30,5 @@ rules.add_perm("funds.add_disbursement", is_city_officer)
 
 # bank statements and reconciliation: asked on the city or the fund
 rules.add_perm("funds.reconcile", is_city_officer)
+# asked on the city: import the pagoPA reporting flows its intermediary sends (ADR 0028)
+rules.add_perm("funds.import_pagopa_report", is_city_officer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import pagopa, views
 
 urlpatterns = []
 
@@ -45,6 +45,7 @@ urlpatterns += [
     path("awards/", views.AwardListView.as_view(), name="fund-award-list"),
     path("awards/<int:pk>/transition/", views.AwardTransitionView.as_view(), name="fund-award-transition"),
     path("awards/<int:pk>/disbursements/", views.DisbursementCreateView.as_view(), name="fund-award-disbursements"),
+    path("pagopa/flows/", pagopa.PagopaFlowsView.as_view(), name="funds-pagopa-flows"),  # ADR 0028
     path("<slug:slug>/", views.FundDetailView.as_view(), name="fund-detail"),
 ]
 
