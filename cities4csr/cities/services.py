@@ -62,11 +62,22 @@ def city_update(*, actor, city: City, **changes) -> City:
 
 
 def city_settings_update(
-    *, actor, city: City, languages: list[str], default_language: str, theme: str, matching: dict
+    *,
+    actor,
+    city: City,
+    languages: list[str],
+    default_language: str,
+    theme: str,
+    matching: dict,
+    tax_code: str | None = None,
 ) -> City:
-    """What the city's administrators change on the settings page: languages, look, matching weights."""
+    """What the city's administrators change on the settings page: languages, look, matching
+    weights, the city's tax code (printed on donation receipts)."""
     require(actor, "cities.change_city", city)
     policy = {**(city.policy or {}), "matching": {**city.settings.matching, **matching}}
+    if tax_code is not None:
+        before_tax_code = city.settings.tax_code
+        policy["tax_code"] = tax_code
     before = {"languages": city.languages, "default_language": city.default_language, "theme": city.theme}
     city.languages, city.default_language, city.theme, city.policy = list(languages), default_language, theme, policy
     try:
@@ -75,6 +86,8 @@ def city_settings_update(
         city.refresh_from_db()
         raise
     changed = {key: [value, getattr(city, key)] for key, value in before.items() if getattr(city, key) != value}
+    if tax_code is not None and tax_code != before_tax_code:
+        changed["tax_code"] = [before_tax_code, tax_code]
     with transaction.atomic():
         city.save()
         audit_log(

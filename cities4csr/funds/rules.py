@@ -27,3 +27,6 @@ rules.add_perm("funds.view_contribution", is_city_officer | is_donor)
 rules.add_perm("funds.refund_contribution", is_city_officer)
 # asked on the award
 rules.add_perm("funds.add_disbursement", is_city_officer)
+
+# receipts and statements (ADR 0032): a statement of an organisation's gifts, asked on it
+rules.add_perm("funds.view_statement", is_city_officer | is_org_representative)

@@ -3,3 +3,16 @@
 from django.urls import path  # noqa: F401
 
 urlpatterns = []
+
+# --- receipts and statements (receipts, ADR 0032) ---------------------------------------------
+from . import views as _receipt_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "contributions/<str:token>/receipt.pdf",
+        _receipt_views.ContributionReceiptView.as_view(),
+        name="contribution_receipt",
+    ),
+    path("statements/", _receipt_views.StatementView.as_view(), name="funds_statements"),
+    path("statements/statement.pdf", _receipt_views.StatementView.as_view(pdf=True), name="funds_statement_pdf"),
+]

@@ -3,3 +3,16 @@
 from django.urls import path  # noqa: F401
 
 urlpatterns = []
+
+# --- receipts and statements (receipts, ADR 0032) ---------------------------------------------
+from . import views as _receipt_api  # noqa: E402
+
+urlpatterns += [
+    path(
+        "contributions/<int:pk>/receipt.pdf",
+        _receipt_api.ContributionReceiptAPIView.as_view(),
+        name="contribution-receipt",
+    ),
+    path("statement/", _receipt_api.StatementJSONView.as_view(), name="funds-statement"),
+    path("statement.pdf", _receipt_api.StatementPDFView.as_view(), name="funds-statement-pdf"),
+]
