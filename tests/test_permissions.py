@@ -43,6 +43,8 @@ EXPECTED = {
     "cities.load_areas": {"city": {"admin"}},
     "core.view_auditevent": {"city": OFFICERS},
     "ledger.view_postinggroup": {"city": OFFICERS},
+    # a statement of an organisation's gifts (receipts, ADR 0032)
+    "funds.view_statement": {"company": OFFICERS | {"representative"}},
     "accounts.add_apikey": {"city": EVERYONE - {"anonymous", "resident", "nantes_officer", "nantes_admin"}},
     "organisations.add_organisation": {"city": OFFICERS},
     "organisations.grant_role": {"city": {"admin"}},

@@ -168,6 +168,30 @@ def add_ledger_movements(world, n):
         )
 
 
+def the_fund(world):
+    """One fund per world, made on first use (the target of the gifts the statements list)."""
+    if "_fund" not in world.__dict__:
+        from cities4csr.funds.tests.factories import a_fund
+
+        world._fund = a_fund(world)
+    return world._fund
+
+
+def add_company_gifts(world, n):
+    from cities4csr.funds.services import contribution_create, contribution_receive
+
+    for i in range(n):
+        gift = contribution_create(
+            actor=world.representative,
+            target=the_fund(world),
+            amount_cents=1000 + i,
+            donor_kind="company",
+            donor_name=world.company.name,
+            organisation=world.company,
+        )
+        contribution_receive(actor=None, contribution=gift, received_on=date(2026, 4, 1))
+
+
 def add_activity(world, n):
     """Events of several kinds, by several people (officers, a representative, the system)."""
     from cities4csr.organisations.tests.factories import representative_of, with_role
@@ -395,6 +419,32 @@ LISTS = {
     "volunteer_home": Case("/en/{city}/workspace/volunteer/", add_volunteer_needs, who="volunteer"),
     "manage_home": Case("/en/{city}/manage/", add_organisations, who="admin"),
     "my_homes": Case("/en/me/", add_officer_cities, who="officer"),
+    "funds_statements": Case(
+        "/en/{city}/funds/statements/?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
+        add_company_gifts,
+        who="representative",
+        pk=lambda w: w.company.pk,
+    ),
+    "funds_statement_pdf": Case(
+        "/en/{city}/funds/statements/statement.pdf?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
+        add_company_gifts,
+        who="representative",
+        pk=lambda w: w.company.pk,
+    ),
+    "api:funds-statement": Case(
+        "/api/v1/cities/{city}/funds/statement/?start=2026-01-01&end=2026-12-31&organisation={pk}",
+        add_company_gifts,
+        who="representative",
+        pk=lambda w: w.company.pk,
+        api=True,
+    ),
+    "api:funds-statement-pdf": Case(
+        "/api/v1/cities/{city}/funds/statement.pdf?start=2026-01-01&end=2026-12-31&organisation={pk}",
+        add_company_gifts,
+        who="officer",
+        pk=lambda w: w.company.pk,
+        api=True,
+    ),
     # API
     "api:city-list": Case("/api/v1/cities/", add_cities, api=True),
     "api:api-key-list": Case("/api/v1/cities/{city}/api-keys/", add_api_keys, who="officer", api=True),
@@ -482,6 +532,9 @@ NOT_LISTS = {
     "instrument_detail": "one instrument of the rule pack (a file, no rows)",
     "instrument_list": "the rule pack's instruments (a file, no rows)",
     "agreement_draft_download": "one file",
+    "contribution_receipt": "one contribution's receipt (a PDF)",
+    "officer_contribution_receipt": "one contribution's receipt (a PDF)",
+    "api:contribution-receipt": "one contribution's receipt (a PDF)",
     "evidence_file": "one file",
     "need_photo": "one file",
     "api:area-locate": "the areas containing one point",

@@ -110,6 +110,7 @@ class StatementView(LoginRequiredMixin, CityMixin, TemplateView):
     """A statement of a donor's gifts over a period: a person's own, an organisation's for its
     representatives, any donor's for the city's officers; as a page and as a PDF."""
 
+    raise_exception = True  # 403, as every page of the city refuses (never a redirect that hints)
     template_name = "funds/statements.html"
     pdf = False
 

@@ -376,9 +376,13 @@ def test_a_persons_own_statement_and_an_officers_by_email(world):
 
 
 @pytest.mark.django_db
-def test_the_statement_page_asks_for_a_login(world, client):
-    response = client.get(f"/it/{world.city.slug}/funds/statements/")
-    assert response.status_code == 302 and "login" in response["Location"]
+def test_the_statement_page_is_for_people_logged_in(world, client):
+    assert client.get(f"/it/{world.city.slug}/funds/statements/").status_code == 403
+    client.force_login(world.resident)
+    page = client.get(f"/it/{world.city.slug}/funds/statements/").content.decode()
+    assert "I miei doni" in page and "per indirizzo e-mail" not in page  # no officer's choices
+    client.force_login(world.officer)
+    assert "per indirizzo e-mail" in client.get(f"/it/{world.city.slug}/funds/statements/").content.decode()
 
 
 # --- the advisor links to the funds ------------------------------------------------------------------
