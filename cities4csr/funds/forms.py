@@ -33,7 +33,11 @@ class StatementForm(forms.Form):
         self.officer = officer_organisations is not None
         if self.officer:
             choices += [("email", _("A donor, by e-mail address"))]
-            choices += [(f"org:{org.pk}", org.name) for org in officer_organisations if (f"org:{org.pk}", org.name) not in choices]
+            choices += [
+                (f"org:{org.pk}", org.name)
+                for org in officer_organisations
+                if (f"org:{org.pk}", org.name) not in choices
+            ]
             self.fields["email"] = forms.EmailField(
                 label=_("Donor's e-mail address"),
                 required=False,

@@ -65,7 +65,7 @@ def receipt_refusal(contribution: Contribution) -> ValidationError | None:
 
 
 def donor_kind(contribution: Contribution) -> str:
-    """"individual" for a citizen, "organisation" for a company, association or foundation."""
+    """ "individual" for a citizen, "organisation" for a company, association or foundation."""
     return "individual" if contribution.donor_kind == Contribution.DonorKind.CITIZEN else "organisation"
 
 
@@ -204,7 +204,8 @@ def receipt_build(contribution: Contribution, *, language: str) -> Receipt:
                     receipt.rows.extend(values["refund"])
             beneficiary = beneficiary_name(city)
             receipt.legal_basis = [
-                Note(ref=item.ref, text=item.text[lang], note=item.uncertain.get(lang, "")) for item in rules.legal_basis
+                Note(ref=item.ref, text=item.text[lang], note=item.uncertain.get(lang, ""))
+                for item in rules.legal_basis
             ]
             receipt.statements = [
                 Note(ref="", text=item.text[lang].format(beneficiary=beneficiary), note=item.uncertain.get(lang, ""))

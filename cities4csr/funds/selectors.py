@@ -117,7 +117,7 @@ def statement_contributions(
         contributions = contributions.filter(organisation=organisation)
     elif person is not None:
         mine = Q(user=person)
-        if person.email:
+        if person.email and _address_verified(person):
             mine |= Q(user__isnull=True, donor_email__iexact=person.email)
         contributions = contributions.filter(mine, organisation__isnull=True)
     elif email:
@@ -125,6 +125,14 @@ def statement_contributions(
     else:
         return contributions.none()
     return contributions.select_related("target", "organisation").order_by("received_on", "pk")
+
+
+def _address_verified(person) -> bool:
+    """Whether the person proved they hold their address: only then are the gifts made under it
+    without an account theirs (anyone may sign up with any address)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=person, email__iexact=person.email, verified=True).exists()
 
 
 def funds_open(*, city, on: datetime.date | None = None) -> list[Fund]:

@@ -99,9 +99,7 @@ def statement_for(request, city, form):
         return str(request.user), contributions
     if not request.user.has_perm("funds.view_contributions", city):
         raise PermissionDenied
-    contributions = list(
-        statement_contributions(city=city, start=data["start"], end=data["end"], email=data["email"])
-    )
+    contributions = list(statement_contributions(city=city, start=data["start"], end=data["end"], email=data["email"]))
     name = contributions[-1].donor_name if contributions else data["email"]
     return f"{name} <{data['email']}>" if name != data["email"] else name, contributions
 

@@ -165,7 +165,9 @@ def _common(spec: dict, where: str, problems: list[str], *, dated: bool) -> None
 
 
 def _text(value, where: str, problems: list[str]) -> None:
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang] for lang in LANGUAGES):
+    if not isinstance(value, dict) or any(
+        not isinstance(value.get(lang), str) or not value[lang] for lang in LANGUAGES
+    ):
         problems.append(f"{where}: needs a text in {', '.join(LANGUAGES)}")
 
 

@@ -127,7 +127,10 @@ def test_a_french_receipt_for_a_french_city(two_cities, client):
     nantes = two_cities.nantes
     with scope(city=nantes.city.pk):
         gift = a_gift(
-            nantes, a_fund(nantes, slug="solidarite", title="Fonds de solidarité"), 5000, name="Jeanne Martin",
+            nantes,
+            a_fund(nantes, slug="solidarite", title="Fonds de solidarité"),
+            5000,
+            name="Jeanne Martin",
             donor_address="1 rue de Strasbourg, 44000 Nantes",
         )
     text = text_of(receipt(client, nantes.city, gift, "fr").content)
@@ -376,6 +379,18 @@ def test_a_persons_own_statement_and_an_officers_by_email(world):
 
 
 @pytest.mark.django_db
+def test_gifts_under_an_address_are_not_shown_to_who_has_not_verified_it(world):
+    from cities4csr.accounts.tests.factories import UserFactory
+
+    a_gift(world, a_fund(world), 1500, name="Anna Verdi", donor_email="anna@example.org", donor_tax_id=TAX_CODE)
+    impostor = UserFactory(email="anna@example.org", verified=False)
+    client = Client()
+    client.force_login(impostor)
+    own = client.get(f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode(PERIOD)}").json()
+    assert own["count"] == 0
+
+
+@pytest.mark.django_db
 def test_the_statement_page_is_for_people_logged_in(world, client):
     assert client.get(f"/it/{world.city.slug}/funds/statements/").status_code == 403
     client.force_login(world.resident)
@@ -410,7 +425,7 @@ def test_the_advisors_fund_donation_lists_the_open_funds(world, client):
     assert "Old fund" not in body
     api = client.post(
         f"/api/v1/cities/{world.city.slug}/advisor/",
-        {k: v for k, v in FUND_QUERY.items()},
+        FUND_QUERY,
         content_type="application/json",
     ).json()
     assert [f["slug"] for f in api["funds"]] == [fund.slug]
@@ -421,3 +436,28 @@ def test_the_advisor_says_when_no_fund_is_open(world, client):
     body = client.get(f"/it/{world.city.slug}/advisor/result/?{urlencode(FUND_QUERY)}").content.decode()
     assert 'data-code="fund_donation"' in body and 'data-testid="advice-funds"' in body
     assert "Il Comune non ha al momento fondi aperti ai doni" in body
+
+
+@pytest.mark.django_db
+def test_the_city_admin_enters_the_tax_code_the_receipts_print(world):
+    client = Client()
+    client.force_login(world.admin)
+    url = f"/it/{world.city.slug}/manage/settings/"
+    form = {
+        "languages": world.city.languages,
+        "default_language": world.city.default_language,
+        "theme": world.city.theme,
+        "weight_theme": "0.2",
+        "weight_resource": "0.2",
+        "weight_proximity": "0.2",
+        "weight_timing": "0",
+        "weight_equity": "0.4",
+    }
+    refused = client.post(url, {**form, "tax_code": "01199-250158"})
+    assert refused.status_code == 200 and "sole lettere e cifre" in refused.content.decode()
+    assert client.post(url, {**form, "tax_code": " 0119 9250158 "}).status_code == 302
+    world.city.refresh_from_db()
+    assert world.city.settings.tax_code == "01199250158"
+    gift = a_gift(world, a_fund(world), 2000)
+    text = text_of(receipt(client, world.city, gift, "it").content)
+    assert "01199250158" in text and "da completare a cura del Comune" not in text

@@ -42,7 +42,11 @@ class AdvisorView(CityAPIMixin, APIView):
         funds = services.funds_for_advice(city=self.city, advice=advice)
         if funds is not None:
             body["funds"] = [
-                {"slug": f.slug, "title": f.display_title, "url": request.build_absolute_uri(f.page_url) if f.page_url else None}
+                {
+                    "slug": f.slug,
+                    "title": f.display_title,
+                    "url": request.build_absolute_uri(f.page_url) if f.page_url else None,
+                }
                 for f in funds
             ]
         return Response(body)
