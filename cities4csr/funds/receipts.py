@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cities4csr.core.money import money_format
 
@@ -199,9 +200,9 @@ def receipt_build(contribution: Contribution, *, language: str) -> Receipt:
                     row.note = item.uncertain[lang]
                 if item.framed:
                     row.framed = True
+                if item.code == "amount":
+                    receipt.rows.extend(values["refund"])  # received and refunded, then what remains
                 receipt.rows.append(row)
-                if item.code == "amount" and contribution.refunded_cents:
-                    receipt.rows.extend(values["refund"])
             beneficiary = beneficiary_name(city)
             receipt.legal_basis = [
                 Note(ref=item.ref, text=item.text[lang], note=item.uncertain.get(lang, ""))
@@ -261,7 +262,7 @@ def _values(contribution: Contribution, fund: Fund | None, rules, lang: str, cur
         "received_on": row(_("Received on"), _day(contribution.received_on)),
         "channel": row(_("Paid by"), str(contribution.get_channel_display())),
         "gift_form": row(_("Form of the gift"), _("Informal gift of money (don manuel)")),
-        "gift_nature": row(_("Nature of the gift"), _("Money")),
+        "gift_nature": row(_("Nature of the gift"), pgettext("receipt", "Money")),
         "beneficiary": row(_("Beneficiary"), beneficiary_name(city)),
         "beneficiary_tax_code": row(
             _("Beneficiary's tax code"), beneficiary_tax_code(city), required="beneficiary_tax_code" in required
@@ -269,7 +270,7 @@ def _values(contribution: Contribution, fund: Fund | None, rules, lang: str, cur
         "beneficiary_address": row(
             _("Beneficiary's address"), city.privacy_controller_address, required="beneficiary_address" in required
         ),
-        "purpose": row(_("Purpose"), purpose_text),
+        "purpose": row(pgettext("receipt", "Purpose"), purpose_text),
         "act": row(_("Act that set up the fund"), act, required=False),
         "ledger": row(
             _("Ledger movement"),
