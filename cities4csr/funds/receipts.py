@@ -77,6 +77,7 @@ class Row:
     note: str = ""  # why the point is uncertain
     missing: bool = False  # the city has to complete it
     framed: bool = False
+    mono: bool = False  # a fingerprint: broken anywhere, in a fixed-width font
 
 
 @dataclass
@@ -272,9 +273,10 @@ def _values(contribution: Contribution, fund: Fund | None, rules, lang: str, cur
         ),
         "purpose": row(pgettext("receipt", "Purpose"), purpose_text),
         "act": row(_("Act that set up the fund"), act, required=False),
-        "ledger": row(
-            _("Ledger movement"),
-            _("no. %(seq)s, fingerprint %(hash)s") % {"seq": group.seq, "hash": group.hash},
+        "ledger": Row(
+            label=_("Ledger movement"),
+            value=_("no. %(seq)s, fingerprint %(hash)s") % {"seq": group.seq, "hash": group.hash},
+            mono=True,
         ),
         "signature": row(_("Signature of the person authorised"), "", required=False),
         "refund": [
