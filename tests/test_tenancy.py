@@ -140,6 +140,7 @@ def milan_secrets(milano, users):
         "kind": "nil",
         "code": "35",
         "token": "not-a-token",
+        "access_token": "not-a-token",
     }, [
         "Segreta Holding",
         "Sede riservata",
@@ -207,6 +208,7 @@ def test_unknown_city_is_404_everywhere(users):
                     "kind": "nil",
                     "code": "1",
                     "token": "x",
+                    "access_token": "x",
                 },
             )
         ).status_code in (404, 405)

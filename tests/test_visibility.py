@@ -67,6 +67,7 @@ def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private
         "kind": "nil",
         "code": "35",
         "token": "not-a-token",
+        "access_token": "not-a-token",
     }
     routes = city_urls()
     assert any("offers" in r for r in routes) and any("organisations" in r for r in routes)

@@ -57,12 +57,13 @@ RECEIVED_STATES = (
 )
 
 
-def contribution_by_token(*, city, token: str) -> Contribution:
-    """A contribution by its donor's secret link; 404 for any other string."""
-    if not token or len(token) > 64:
+def receipt_contribution_by_token(*, city, access_token: str) -> Contribution:
+    """A contribution by its donor's secret link, ready for its receipt; 404 for any other
+    string."""
+    if not access_token or len(access_token) > 64:
         raise Http404("No such contribution")
     found = (
-        Contribution.objects.filter(city=city, access_token=token)
+        Contribution.objects.filter(city=city, access_token=access_token)
         .select_related("city", "target", "organisation", "earmark", "group")
         .first()
     )

@@ -9,7 +9,7 @@ from . import views as _receipt_views  # noqa: E402
 
 urlpatterns += [
     path(
-        "contributions/<str:token>/receipt.pdf",
+        "contributions/<str:access_token>/receipt.pdf",
         _receipt_views.ContributionReceiptView.as_view(),
         name="contribution_receipt",
     ),

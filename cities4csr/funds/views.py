@@ -18,8 +18,8 @@ from cities4csr.organisations.rules import is_city_officer
 from . import receipts as receipt_docs
 from .forms import ME, StatementForm
 from .selectors import (
-    contribution_by_token,
     contribution_for_receipt,
+    receipt_contribution_by_token,
     represented_organisations,
     statement_contributions,
 )
@@ -53,8 +53,8 @@ def receipt_response(request, contribution):
 class ContributionReceiptView(CityMixin, View):
     """A donor's receipt through the secret link of their contribution (no account needed)."""
 
-    def get(self, request, city_slug, token):
-        return receipt_response(request, contribution_by_token(city=self.city, token=token))
+    def get(self, request, city_slug, access_token):
+        return receipt_response(request, receipt_contribution_by_token(city=self.city, access_token=access_token))
 
 
 class OfficerContributionReceiptView(CityMixin, View):
