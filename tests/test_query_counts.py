@@ -419,27 +419,27 @@ LISTS = {
     "volunteer_home": Case("/en/{city}/workspace/volunteer/", add_volunteer_needs, who="volunteer"),
     "manage_home": Case("/en/{city}/manage/", add_organisations, who="admin"),
     "my_homes": Case("/en/me/", add_officer_cities, who="officer"),
-    "funds_statements": Case(
+    "gift_statements": Case(
         "/en/{city}/funds/statements/?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
         add_company_gifts,
         who="representative",
         pk=lambda w: w.company.pk,
     ),
-    "funds_statement_pdf": Case(
+    "gift_statement_pdf": Case(
         "/en/{city}/funds/statements/statement.pdf?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
         add_company_gifts,
         who="representative",
         pk=lambda w: w.company.pk,
     ),
-    "api:funds-statement": Case(
-        "/api/v1/cities/{city}/funds/statement/?start=2026-01-01&end=2026-12-31&organisation={pk}",
+    "api:gift-statement": Case(
+        "/api/v1/cities/{city}/funds/gift-statement/?start=2026-01-01&end=2026-12-31&organisation={pk}",
         add_company_gifts,
         who="representative",
         pk=lambda w: w.company.pk,
         api=True,
     ),
-    "api:funds-statement-pdf": Case(
-        "/api/v1/cities/{city}/funds/statement.pdf?start=2026-01-01&end=2026-12-31&organisation={pk}",
+    "api:gift-statement-pdf": Case(
+        "/api/v1/cities/{city}/funds/gift-statement.pdf?start=2026-01-01&end=2026-12-31&organisation={pk}",
         add_company_gifts,
         who="officer",
         pk=lambda w: w.company.pk,

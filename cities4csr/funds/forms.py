@@ -15,7 +15,7 @@ STATEMENT_MAX_DAYS = 3660
 ME = "me"
 
 
-class StatementForm(forms.Form):
+class GiftStatementForm(forms.Form):
     """Whose gifts and over which period: a person chooses themselves or an organisation they
     represent; an officer may also ask for any donor by e-mail address or organisation."""
 

@@ -8,7 +8,7 @@ with "check with your legal office" beside it; a datum the city has not entered 
 is printed as "to be completed by the city". The ledger movement's number and hash let anyone
 check the gift against the public ledger.
 
-Laid out by WeasyPrint from ``funds/receipt_pdf.html`` and ``funds/statement_pdf.html`` with
+Laid out by WeasyPrint from ``funds/receipt_pdf.html`` and ``funds/gift_statement_pdf.html`` with
 ``receipt.css``; fonts are the machine's (DejaVu through fontconfig): nothing is fetched.
 """
 
@@ -320,7 +320,7 @@ def _legal_office(language: str) -> str:
 
 
 @dataclass
-class StatementLine:
+class GiftStatementLine:
     number: str
     received_on: str
     purpose: str
@@ -333,7 +333,7 @@ class StatementLine:
 
 
 @dataclass
-class Statement:
+class GiftStatement:
     language: str
     title: str
     city_name: str
@@ -341,7 +341,7 @@ class Statement:
     donor: str
     period: str
     issued_on: str
-    lines: list[StatementLine]
+    lines: list[GiftStatementLine]
     total_received: str
     total_refunded: str
     total_net: str
@@ -350,20 +350,20 @@ class Statement:
     pack: str = ""
 
 
-def statement_totals(contributions) -> dict:
+def gift_statement_totals(contributions) -> dict:
     received = sum(c.received_cents for c in contributions)
     refunded = sum(c.refunded_cents for c in contributions)
     return {"received_cents": received, "refunded_cents": refunded, "net_cents": received - refunded}
 
 
-def statement_build(
+def gift_statement_build(
     contributions, *, city, donor: str, start: datetime.date, end: datetime.date, language: str
-) -> Statement:
+) -> GiftStatement:
     """All of a donor's received contributions in ``city`` between ``start`` and ``end``, with
     totals, in ``language``; the legal bases in force at the period's end, for the donor's kind."""
     contributions = list(contributions)
     currency = city.currency
-    totals = statement_totals(contributions)
+    totals = gift_statement_totals(contributions)
     with translation.override(language):
         funds = {
             f.account_id: f
@@ -374,7 +374,7 @@ def statement_build(
             fund = funds.get(c.target_id)
             title = (fund.title_translations.get(language) or fund.title) if fund else c.target.label
             lines.append(
-                StatementLine(
+                GiftStatementLine(
                     number=c.reference,
                     received_on=_day(c.received_on),
                     purpose=title,
@@ -398,7 +398,7 @@ def statement_build(
                 "jurisdiction": rules.jurisdiction,
                 "version": rules.version,
             }
-        return Statement(
+        return GiftStatement(
             language=language,
             title=_("Statement of gifts"),
             city_name=beneficiary_name(city),
@@ -416,9 +416,9 @@ def statement_build(
         )
 
 
-def statement_pdf(statement: Statement) -> bytes:
+def gift_statement_pdf(statement: GiftStatement) -> bytes:
     return _pdf(
-        "funds/statement_pdf.html",
+        "funds/gift_statement_pdf.html",
         {"statement": statement, "legal_office": _legal_office(statement.language)},
         statement.language,
     )

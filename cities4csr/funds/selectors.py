@@ -98,7 +98,7 @@ def represented_organisations(*, actor, city):
     return Organisation.objects.filter(city=city, pk__in=represented).order_by("name", "pk")
 
 
-def statement_contributions(
+def gift_statement_contributions(
     *,
     city,
     start: datetime.date,

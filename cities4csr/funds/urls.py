@@ -13,6 +13,6 @@ urlpatterns += [
         _receipt_views.ContributionReceiptView.as_view(),
         name="contribution_receipt",
     ),
-    path("statements/", _receipt_views.StatementView.as_view(), name="funds_statements"),
-    path("statements/statement.pdf", _receipt_views.StatementView.as_view(pdf=True), name="funds_statement_pdf"),
+    path("statements/", _receipt_views.GiftStatementView.as_view(), name="gift_statements"),
+    path("statements/statement.pdf", _receipt_views.GiftStatementView.as_view(pdf=True), name="gift_statement_pdf"),
 ]

@@ -16,12 +16,12 @@ from cities4csr.organisations.models import Organisation
 from cities4csr.organisations.rules import is_city_officer
 
 from . import receipts as receipt_docs
-from .forms import ME, StatementForm
+from .forms import ME, GiftStatementForm
 from .selectors import (
     contribution_for_receipt,
+    gift_statement_contributions,
     receipt_contribution_by_token,
     represented_organisations,
-    statement_contributions,
 )
 
 
@@ -65,21 +65,21 @@ class OfficerContributionReceiptView(CityMixin, View):
         return receipt_response(request, contribution_for_receipt(actor=request.user, city=self.city, pk=pk))
 
 
-def statement_form(request, city, data):
+def gift_statement_form(request, city, data):
     officer = is_city_officer(request.user, city)
     officer_organisations = (
         Organisation.objects.filter(city=city, contributions__isnull=False).distinct().order_by("name", "pk")
         if officer
         else None
     )
-    return StatementForm(
+    return GiftStatementForm(
         data,
         represented=represented_organisations(actor=request.user, city=city),
         officer_organisations=officer_organisations,
     )
 
 
-def statement_for(request, city, form):
+def gift_statement_for(request, city, form):
     """The donor's name and the contributions a valid form asks for; 403 for an organisation the
     person may not see."""
     data = form.cleaned_data
@@ -90,38 +90,42 @@ def statement_for(request, city, form):
             raise Http404("No such organisation")
         if not request.user.has_perm("funds.view_statement", organisation):
             raise PermissionDenied
-        contributions = statement_contributions(
+        contributions = gift_statement_contributions(
             city=city, start=data["start"], end=data["end"], organisation=organisation
         )
         return organisation.name, contributions
     if data["donor"] == ME:
-        contributions = statement_contributions(city=city, start=data["start"], end=data["end"], person=request.user)
+        contributions = gift_statement_contributions(
+            city=city, start=data["start"], end=data["end"], person=request.user
+        )
         return str(request.user), contributions
     if not request.user.has_perm("funds.view_contributions", city):
         raise PermissionDenied
-    contributions = list(statement_contributions(city=city, start=data["start"], end=data["end"], email=data["email"]))
+    contributions = list(
+        gift_statement_contributions(city=city, start=data["start"], end=data["end"], email=data["email"])
+    )
     name = contributions[-1].donor_name if contributions else data["email"]
     return f"{name} <{data['email']}>" if name != data["email"] else name, contributions
 
 
-class StatementView(LoginRequiredMixin, CityMixin, TemplateView):
+class GiftStatementView(LoginRequiredMixin, CityMixin, TemplateView):
     """A statement of a donor's gifts over a period: a person's own, an organisation's for its
     representatives, any donor's for the city's officers; as a page and as a PDF."""
 
     raise_exception = True  # 403, as every page of the city refuses (never a redirect that hints)
-    template_name = "funds/statements.html"
+    template_name = "funds/gift_statements.html"
     pdf = False
 
     def get(self, request, *args, **kwargs):
         asked = bool(request.GET)
-        form = statement_form(request, self.city, request.GET if asked else None)
+        form = gift_statement_form(request, self.city, request.GET if asked else None)
         if not asked or not form.is_valid():
             if self.pdf:
                 return self.render_to_response(self.get_context_data(form=form), status=400)
             return self.render_to_response(self.get_context_data(form=form))
-        donor, contributions = statement_for(request, self.city, form)
+        donor, contributions = gift_statement_for(request, self.city, form)
         language = receipt_docs.receipt_language(translation.get_language(), self.city)
-        statement = receipt_docs.statement_build(
+        statement = receipt_docs.gift_statement_build(
             contributions,
             city=self.city,
             donor=donor,
@@ -131,7 +135,7 @@ class StatementView(LoginRequiredMixin, CityMixin, TemplateView):
         )
         if self.pdf:
             name = _("statement") + f"-{form.cleaned_data['start']:%Y%m%d}-{form.cleaned_data['end']:%Y%m%d}.pdf"
-            return pdf_response(receipt_docs.statement_pdf(statement), name)
+            return pdf_response(receipt_docs.gift_statement_pdf(statement), name)
         return self.render_to_response(
             self.get_context_data(form=form, statement=statement, query=request.GET.urlencode())
         )

@@ -13,6 +13,6 @@ urlpatterns += [
         _receipt_api.ContributionReceiptAPIView.as_view(),
         name="contribution-receipt",
     ),
-    path("statement/", _receipt_api.StatementJSONView.as_view(), name="funds-statement"),
-    path("statement.pdf", _receipt_api.StatementPDFView.as_view(), name="funds-statement-pdf"),
+    path("gift-statement/", _receipt_api.GiftStatementJSONView.as_view(), name="gift-statement"),
+    path("gift-statement.pdf", _receipt_api.GiftStatementPDFView.as_view(), name="gift-statement-pdf"),
 ]

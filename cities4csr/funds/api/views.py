@@ -17,7 +17,7 @@ from cities4csr.organisations.models import Organisation
 
 from .. import receipts as receipt_docs
 from ..forms import STATEMENT_MAX_DAYS
-from ..selectors import contribution_for_receipt, statement_contributions
+from ..selectors import contribution_for_receipt, gift_statement_contributions
 from ..views import pdf_response
 
 LANG = OpenApiParameter(
@@ -64,7 +64,7 @@ class ContributionReceiptAPIView(CityAPIMixin, APIView):
         return pdf_response(data, f"{contribution.reference}.pdf")
 
 
-class StatementQuerySerializer(serializers.Serializer):
+class GiftStatementQuerySerializer(serializers.Serializer):
     start = serializers.DateField(help_text="First day of the period (received on or after)")
     end = serializers.DateField(help_text="Last day of the period (received on or before)")
     organisation = serializers.IntegerField(
@@ -84,7 +84,7 @@ class StatementQuerySerializer(serializers.Serializer):
         return data
 
 
-class StatementLineSerializer(serializers.Serializer):
+class GiftStatementLineSerializer(serializers.Serializer):
     reference = serializers.CharField()
     received_on = serializers.DateField()
     target = serializers.CharField(help_text="the fund or campaign")
@@ -95,7 +95,7 @@ class StatementLineSerializer(serializers.Serializer):
     state = serializers.CharField()
 
 
-class StatementSerializer(serializers.Serializer):
+class GiftStatementSerializer(serializers.Serializer):
     donor = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -104,14 +104,14 @@ class StatementSerializer(serializers.Serializer):
     received_cents = serializers.IntegerField()
     refunded_cents = serializers.IntegerField()
     net_cents = serializers.IntegerField()
-    contributions = StatementLineSerializer(many=True)
+    contributions = GiftStatementLineSerializer(many=True)
 
 
-class StatementAPIView(CityAPIMixin, APIView):
+class GiftStatementAPIView(CityAPIMixin, APIView):
     """A donor's statement over a period: every contribution the city received between ``start``
     and ``end``, with totals. Without ``organisation`` or ``email``: the caller's own gifts;
     ``organisation``: its gifts, for its representatives and the city's officers; ``email``: any
-    donor's, for the city's officers. ``statement.pdf`` gives the same as a PDF (ADR 0032)."""
+    donor's, for the city's officers. ``gift-statement.pdf`` gives the same as a PDF (ADR 0032)."""
 
     rules_permissions = {"GET": None}
     pdf = False
@@ -119,7 +119,7 @@ class StatementAPIView(CityAPIMixin, APIView):
     def _statement(self, request):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
-        query = StatementQuerySerializer(data=request.query_params)
+        query = GiftStatementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         window = {"city": self.city, "start": data["start"], "end": data["end"]}
@@ -129,18 +129,18 @@ class StatementAPIView(CityAPIMixin, APIView):
                 raise Http404("No such organisation")
             if not request.user.has_perm("funds.view_statement", organisation):
                 raise PermissionDenied
-            return data, organisation.name, list(statement_contributions(organisation=organisation, **window))
+            return data, organisation.name, list(gift_statement_contributions(organisation=organisation, **window))
         if "email" in data:
             if not request.user.has_perm("funds.view_contributions", self.city):
                 raise PermissionDenied
-            contributions = list(statement_contributions(email=data["email"], **window))
+            contributions = list(gift_statement_contributions(email=data["email"], **window))
             return data, (contributions[-1].donor_name if contributions else data["email"]), contributions
-        return data, str(request.user), list(statement_contributions(person=request.user, **window))
+        return data, str(request.user), list(gift_statement_contributions(person=request.user, **window))
 
     def get(self, request, city_slug):
         data, donor, contributions = self._statement(request)
         if self.pdf:
-            statement = receipt_docs.statement_build(
+            statement = receipt_docs.gift_statement_build(
                 contributions,
                 city=self.city,
                 donor=donor,
@@ -149,8 +149,8 @@ class StatementAPIView(CityAPIMixin, APIView):
                 language=_language(request, self.city),
             )
             name = f"statement-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.pdf"
-            return pdf_response(receipt_docs.statement_pdf(statement), name)
-        totals = receipt_docs.statement_totals(contributions)
+            return pdf_response(receipt_docs.gift_statement_pdf(statement), name)
+        totals = receipt_docs.gift_statement_totals(contributions)
         body = {
             "donor": donor,
             "start": data["start"],
@@ -172,23 +172,23 @@ class StatementAPIView(CityAPIMixin, APIView):
                 for c in contributions
             ],
         }
-        return Response(StatementSerializer(body).data)
+        return Response(GiftStatementSerializer(body).data)
 
 
-class StatementJSONView(StatementAPIView):
+class GiftStatementJSONView(GiftStatementAPIView):
     @extend_schema(
-        parameters=[StatementQuerySerializer],
-        responses={200: StatementSerializer, 403: OpenApiResponse(description="Not your organisation")},
+        parameters=[GiftStatementQuerySerializer],
+        responses={200: GiftStatementSerializer, 403: OpenApiResponse(description="Not your organisation")},
     )
     def get(self, request, city_slug):
         return super().get(request, city_slug)
 
 
-class StatementPDFView(StatementAPIView):
+class GiftStatementPDFView(GiftStatementAPIView):
     pdf = True
 
     @extend_schema(
-        parameters=[StatementQuerySerializer, LANG],
+        parameters=[GiftStatementQuerySerializer, LANG],
         responses={**PDF, 403: OpenApiResponse(description="Not your organisation")},
     )
     def get(self, request, city_slug):

@@ -307,13 +307,13 @@ def test_an_organisations_statement_sums_its_gifts_of_the_period(world, company_
     client = Client()
     client.force_login(world.representative)
     body = client.get(
-        f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode({**PERIOD, 'organisation': world.company.pk})}"
+        f"/api/v1/cities/{world.city.slug}/funds/gift-statement/?{urlencode({**PERIOD, 'organisation': world.company.pk})}"
     ).json()
     assert body["count"] == 2
     assert (body["received_cents"], body["refunded_cents"], body["net_cents"]) == (15050, 50, 15000)
     assert [c["received_on"] for c in body["contributions"]] == ["2026-03-10", "2026-06-30"]
     pdf = client.get(
-        f"/api/v1/cities/{world.city.slug}/funds/statement.pdf?{urlencode({**PERIOD, 'organisation': world.company.pk, 'lang': 'it'})}"
+        f"/api/v1/cities/{world.city.slug}/funds/gift-statement.pdf?{urlencode({**PERIOD, 'organisation': world.company.pk, 'lang': 'it'})}"
     )
     text = text_of(pdf.content)
     assert pdf.status_code == 200 and "Impresa di" in text and "150,50 €" in text and "150,00 €" in text
@@ -346,9 +346,9 @@ def test_a_statement_period_that_ends_before_it_starts_is_refused_in_the_readers
 def test_nobody_gets_another_organisations_statement(world, company_gifts):
     client = Client()
     client.force_login(world.other_representative)
-    api = f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode({**PERIOD, 'organisation': world.company.pk})}"
+    api = f"/api/v1/cities/{world.city.slug}/funds/gift-statement/?{urlencode({**PERIOD, 'organisation': world.company.pk})}"
     assert client.get(api).status_code == 403
-    email = f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode({**PERIOD, 'email': 'x@example.org'})}"
+    email = f"/api/v1/cities/{world.city.slug}/funds/gift-statement/?{urlencode({**PERIOD, 'email': 'x@example.org'})}"
     assert client.get(email).status_code == 403
     assert Client().get(api).status_code in (401, 403)
     officer = Client()
@@ -368,12 +368,12 @@ def test_a_persons_own_statement_and_an_officers_by_email(world):
     a_gift(world, fund, 9900, name="Someone else", donor_email="else@example.org")
     client = Client()
     client.force_login(world.resident)
-    own = client.get(f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode(PERIOD)}").json()
+    own = client.get(f"/api/v1/cities/{world.city.slug}/funds/gift-statement/?{urlencode(PERIOD)}").json()
     assert (own["count"], own["net_cents"]) == (2, 4000)
     officer = Client()
     officer.force_login(world.officer)
     other = officer.get(
-        f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode({**PERIOD, 'email': 'else@example.org'})}"
+        f"/api/v1/cities/{world.city.slug}/funds/gift-statement/?{urlencode({**PERIOD, 'email': 'else@example.org'})}"
     ).json()
     assert (other["count"], other["net_cents"], other["donor"]) == (1, 9900, "Someone else")
 
@@ -386,7 +386,7 @@ def test_gifts_under_an_address_are_not_shown_to_who_has_not_verified_it(world):
     impostor = UserFactory(email="anna@example.org", verified=False)
     client = Client()
     client.force_login(impostor)
-    own = client.get(f"/api/v1/cities/{world.city.slug}/funds/statement/?{urlencode(PERIOD)}").json()
+    own = client.get(f"/api/v1/cities/{world.city.slug}/funds/gift-statement/?{urlencode(PERIOD)}").json()
     assert own["count"] == 0
 
 
