@@ -47,6 +47,8 @@ EXPECTED = {
     "funds.reconcile": {"city": OFFICERS},
     # importing the pagoPA reporting flows its intermediary sends (ADR 0028)
     "funds.import_pagopa_report": {"city": OFFICERS},
+    # a statement of an organisation's gifts (receipts, ADR 0032)
+    "funds.view_statement": {"company": OFFICERS | {"representative"}},
     "accounts.add_apikey": {"city": EVERYONE - {"anonymous", "resident", "nantes_officer", "nantes_admin"}},
     "organisations.add_organisation": {"city": OFFICERS},
     "organisations.grant_role": {"city": {"admin"}},

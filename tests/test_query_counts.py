@@ -238,6 +238,21 @@ def add_bank_lines(world, n, *, matched=True):
         )
 
 
+def add_company_gifts(world, n):
+    from cities4csr.funds.services import contribution_create, contribution_receive
+
+    for i in range(n):
+        gift = contribution_create(
+            actor=world.representative,
+            target=the_fund(world),
+            amount_cents=1000 + i,
+            donor_kind="company",
+            donor_name=world.company.name,
+            organisation=world.company,
+        )
+        contribution_receive(actor=None, contribution=gift, received_on=date(2026, 4, 1))
+
+
 def add_activity(world, n):
     """Events of several kinds, by several people (officers, a representative, the system)."""
     from cities4csr.organisations.tests.factories import representative_of, with_role
@@ -744,6 +759,32 @@ LISTS = {
         who="officer",
         pk=lambda w: the_draft_campaign(w).slug,
     ),
+    "gift_statements": Case(
+        "/en/{city}/funds/statements/?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
+        add_company_gifts,
+        who="representative",
+        pk=lambda w: w.company.pk,
+    ),
+    "gift_statement_pdf": Case(
+        "/en/{city}/funds/statements/statement.pdf?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
+        add_company_gifts,
+        who="representative",
+        pk=lambda w: w.company.pk,
+    ),
+    "api:gift-statement": Case(
+        "/api/v1/cities/{city}/funds/gift-statement/?start=2026-01-01&end=2026-12-31&organisation={pk}",
+        add_company_gifts,
+        who="representative",
+        pk=lambda w: w.company.pk,
+        api=True,
+    ),
+    "api:gift-statement-pdf": Case(
+        "/api/v1/cities/{city}/funds/gift-statement.pdf?start=2026-01-01&end=2026-12-31&organisation={pk}",
+        add_company_gifts,
+        who="officer",
+        pk=lambda w: w.company.pk,
+        api=True,
+    ),
     # API
     "api:campaign-list": Case("/api/v1/cities/{city}/campaigns/", add_campaigns, api=True),
     "api:campaign-detail": Case(
@@ -907,6 +948,9 @@ NOT_LISTS = {
     "instrument_detail": "one instrument of the rule pack (a file, no rows)",
     "instrument_list": "the rule pack's instruments (a file, no rows)",
     "agreement_draft_download": "one file",
+    "contribution_receipt": "one contribution's receipt (a PDF)",
+    "officer_contribution_receipt": "one contribution's receipt (a PDF)",
+    "api:contribution-receipt": "one contribution's receipt (a PDF)",
     "evidence_file": "one file",
     "need_photo": "one file",
     "api:area-locate": "the areas containing one point",

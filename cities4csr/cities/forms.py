@@ -58,6 +58,12 @@ class CitySettingsForm(forms.Form):
         ],
         widget=forms.Select(attrs={"class": "mw-100"}),  # its longest choice is wider than a phone
     )
+    tax_code = forms.CharField(
+        label=_("The city's tax code"),
+        required=False,
+        max_length=20,
+        help_text=_("Printed on donation receipts: the codice fiscale of an Italian city, the SIREN of a French one."),
+    )
 
     def __init__(self, *args, city: City, **kwargs):
         kwargs.pop("initial", None)
@@ -65,6 +71,7 @@ class CitySettingsForm(forms.Form):
             "languages": city.languages,
             "default_language": city.default_language,
             "theme": city.theme,
+            "tax_code": city.settings.tax_code,
             **{f"weight_{name}": value for name, value in matching_mix(city.settings.matching).items()},
         }
         super().__init__(*args, initial=initial, **kwargs)
@@ -176,6 +183,12 @@ class CitySettingsForm(forms.Form):
             self._clean_pagopa(data)
         return data
 
+    def clean_tax_code(self):
+        value = "".join((self.cleaned_data.get("tax_code") or "").split()).upper()
+        if value and not (value.isalnum() and 5 <= len(value) <= 20):
+            raise forms.ValidationError(_("Enter the tax code with letters and digits only."))
+        return value
+
     def changes(self) -> dict:
         data = self.cleaned_data
         return {
@@ -184,4 +197,5 @@ class CitySettingsForm(forms.Form):
             "theme": data["theme"],
             "matching": {name: data[f"weight_{name}"] for name in WEIGHT_LABELS},
             **({"pagopa": self.pagopa} if "pagopa_enabled" in self.fields else {}),
+            "tax_code": data.get("tax_code", ""),
         }

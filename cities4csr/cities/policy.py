@@ -52,6 +52,9 @@ class CityPolicy:
     #: intermediary left to the platform, and the ``intermediary``'s name. Checked by the pagoPA
     #: module's own rules (cities4csr.funds.pagopa, pure).
     pagopa: dict = field(default_factory=dict)
+    #: the city's own tax identifier, printed as the beneficiary's on donation receipts: the
+    #: codice fiscale of an Italian Comune (11 digits), the SIREN of a French commune (9 digits)
+    tax_code: str = ""
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -85,6 +88,8 @@ class CityPolicy:
             raise ValueError("policy 'accessibility_agid_url' must be a https://form.agid.gov.it/ address")
         if data.get("local_authority", "") not in LOCAL_AUTHORITIES:
             raise ValueError(f"policy 'local_authority' must be one of {', '.join(LOCAL_AUTHORITIES)}")
+        if data.get("tax_code") and not re.fullmatch(r"[A-Z0-9]{5,20}", data["tax_code"]):
+            raise ValueError("policy 'tax_code' must be letters and digits, without spaces")
         exclusions = data.get("sponsor_exclusions", [])
         if not all(isinstance(code, str) and code.replace("_", "").isalpha() and code.islower() for code in exclusions):
             raise ValueError("policy 'sponsor_exclusions' must list codes such as 'tobacco' or 'spirits'")

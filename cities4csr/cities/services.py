@@ -70,14 +70,19 @@ def city_settings_update(
     theme: str,
     matching: dict,
     pagopa: dict | None = None,
+    tax_code: str | None = None,
 ) -> City:
     """What the city's administrators change on the settings page: languages, look, matching
-    weights, and for an Italian city its pagoPA codes (ADR 0028)."""
+    weights, the city's tax code (printed on donation receipts) and for an Italian city its
+    pagoPA codes (ADR 0028)."""
     require(actor, "cities.change_city", city)
     policy = {**(city.policy or {}), "matching": {**city.settings.matching, **matching}}
     pagopa_before = dict(city.settings.pagopa)
     if pagopa is not None:
         policy["pagopa"] = dict(pagopa)
+    before_tax_code = city.settings.tax_code
+    if tax_code is not None:
+        policy["tax_code"] = tax_code
     before = {"languages": city.languages, "default_language": city.default_language, "theme": city.theme}
     city.languages, city.default_language, city.theme, city.policy = list(languages), default_language, theme, policy
     try:
@@ -88,6 +93,8 @@ def city_settings_update(
     changed = {key: [value, getattr(city, key)] for key, value in before.items() if getattr(city, key) != value}
     if pagopa is not None and pagopa != pagopa_before:
         changed["pagopa"] = [pagopa_before, policy["pagopa"]]
+    if tax_code is not None and tax_code != before_tax_code:
+        changed["tax_code"] = [before_tax_code, tax_code]
     with transaction.atomic():
         city.save()
         audit_log(

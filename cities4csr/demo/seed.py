@@ -77,6 +77,7 @@ CITIES = {
             "district_area_kind": "municipio",
             "default_indicator": "foreign_share",
             "accessibility_email": "accessibility@milano.example",
+            "tax_code": "01199250158",  # the Comune di Milano's codice fiscale (donation receipts)
         },
     ),
     "nantes": dict(
@@ -92,6 +93,7 @@ CITIES = {
             "district_area_kind": "commune",
             "accessibility_email": "accessibility@nantes.example",
             "local_authority": "epci",
+            "tax_code": "244400404",  # Nantes Métropole's SIREN (donation receipts)
         },
     ),
 }

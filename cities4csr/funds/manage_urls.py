@@ -70,4 +70,10 @@ urlpatterns += [
 
 urlpatterns += [
     path("pagopa/", pagopa_views.PagopaReportImportView.as_view(), name="funds_pagopa_import"),
+    # receipts (ADR 0032)
+    path(
+        "contributions/<int:pk>/receipt.pdf",
+        views.OfficerContributionReceiptView.as_view(),
+        name="officer_contribution_receipt",
+    ),
 ]

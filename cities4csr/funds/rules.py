@@ -32,3 +32,5 @@ rules.add_perm("funds.add_disbursement", is_city_officer)
 rules.add_perm("funds.reconcile", is_city_officer)
 # asked on the city: import the pagoPA reporting flows its intermediary sends (ADR 0028)
 rules.add_perm("funds.import_pagopa_report", is_city_officer)
+# receipts and statements (ADR 0032): a statement of an organisation's gifts, asked on it
+rules.add_perm("funds.view_statement", is_city_officer | is_org_representative)

@@ -16,6 +16,15 @@ urlpatterns = [
         views.ContributionPayByCardView.as_view(),
         name="contribution_pay_by_card",
     ),
+    # receipts and gift statements (ADR 0032)
+    path(
+        "contributions/<str:access_token>/receipt.pdf",
+        views.ContributionReceiptView.as_view(),
+        name="contribution_receipt",
+    ),
+    path("statements/", views.GiftStatementView.as_view(), name="gift_statements"),
+    path("statements/statement.pdf", views.GiftStatementView.as_view(pdf=True), name="gift_statement_pdf"),
+    # a fund's pages, after every fixed address (a fund's short name could be "statements")
     path("<slug:slug>/", views.FundDetailView.as_view(), name="fund_detail"),
     path("<slug:slug>/give/", views.FundGiveView.as_view(), name="fund_give"),
     # the public ledger of a fund (ADR 0030)

@@ -36,6 +36,16 @@ def advise(*, city, answers: dict, on: date | None = None) -> advisor.Advice:
     return advice
 
 
+def funds_for_advice(*, city, advice: advisor.Advice) -> list | None:
+    """The city's funds open to gifts when the advice is a gift to a dedicated fund (the advice
+    links to them; an empty list says there is none), None for any other advice."""
+    if advice.recommended != "fund_donation":
+        return None
+    from cities4csr.funds.selectors import funds_open
+
+    return funds_open(city=city)
+
+
 def instrument_spec(country: str, code: str) -> dict | None:
     pack = load_pack(country)
     return (pack or {}).get("instruments", {}).get(code)

@@ -52,7 +52,12 @@ class AdvisorResultView(CityMixin, TemplateView):
             return view.render_to_response(view.get_context_data(form=form), status=400)
         advice = services.advise(city=self.city, answers=form.answers())
         return self.render_to_response(
-            self.get_context_data(advice=advice, names=instrument_names(self.city), query=request.GET.urlencode())
+            self.get_context_data(
+                advice=advice,
+                names=instrument_names(self.city),
+                query=request.GET.urlencode(),
+                open_funds=services.funds_for_advice(city=self.city, advice=advice),
+            )
         )
 
 

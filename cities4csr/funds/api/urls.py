@@ -46,6 +46,15 @@ urlpatterns += [
     path("awards/<int:pk>/transition/", views.AwardTransitionView.as_view(), name="fund-award-transition"),
     path("awards/<int:pk>/disbursements/", views.DisbursementCreateView.as_view(), name="fund-award-disbursements"),
     path("pagopa/flows/", pagopa.PagopaFlowsView.as_view(), name="funds-pagopa-flows"),  # ADR 0028
+    # receipts and gift statements (ADR 0032)
+    path(
+        "contributions/<int:pk>/receipt.pdf",
+        views.ContributionReceiptAPIView.as_view(),
+        name="contribution-receipt",
+    ),
+    path("gift-statement/", views.GiftStatementJSONView.as_view(), name="gift-statement"),
+    path("gift-statement.pdf", views.GiftStatementPDFView.as_view(), name="gift-statement-pdf"),
+    # a fund, after every fixed address
     path("<slug:slug>/", views.FundDetailView.as_view(), name="fund-detail"),
 ]
 

@@ -101,6 +101,12 @@ class PartySerializer(serializers.Serializer):
     text = TextSerializer()
 
 
+class AdviceFundSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.URLField(allow_null=True, help_text="the fund's public page")
+
+
 class AdviceSerializer(serializers.Serializer):
     recommended = serializers.ChoiceField(choices=[*advisor.INSTRUMENTS, advisor.NEEDS_REVIEW])
     jurisdiction = serializers.CharField(help_text="empty when no rules are loaded for the city's country")
@@ -122,6 +128,12 @@ class AdviceSerializer(serializers.Serializer):
         many=True,
         help_text="who takes part and in which role; the city is absent "
         "where it is not a party (e.g. a gift to a third-sector body)",
+    )
+    funds = AdviceFundSerializer(
+        many=True,
+        required=False,
+        help_text="with a gift to a dedicated fund (fund_donation): the city's funds open to gifts, "
+        "an empty list when there is none",
     )
 
 

@@ -38,7 +38,18 @@ class AdvisorView(CityAPIMixin, APIView):
         data = QuestionnaireSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         advice = services.advise(city=self.city, answers=data.answers(), on=data.validated_data.get("on"))
-        return Response(advice.as_dict())
+        body = advice.as_dict()
+        funds = services.funds_for_advice(city=self.city, advice=advice)
+        if funds is not None:
+            body["funds"] = [
+                {
+                    "slug": f.slug,
+                    "title": f.display_title,
+                    "url": request.build_absolute_uri(f.page_url) if f.page_url else None,
+                }
+                for f in funds
+            ]
+        return Response(body)
 
 
 class AgreementView(CityAPIMixin, APIView):
