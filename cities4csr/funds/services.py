@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -405,6 +405,24 @@ def _bulk_receivable_kinds() -> frozenset[str]:
     return frozenset(kinds)
 
 
+def _received_update(contributions: list[Contribution]) -> None:
+    """Write the received state, amount, day and movement of ``contributions`` in one UPDATE
+    from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand)."""
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    for start in range(0, len(contributions), 200):  # SQLite's 999 parameters a query
+        chunk = contributions[start : start + 200]
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params = [p for c in chunk for p in (c.pk, c.received_cents, c.received_on, c.group_id)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH received(id, cents, received_on, group_id) AS (VALUES {rows})
+                UPDATE {table} SET state = %s, updated_at = %s, received_cents = received.cents,
+                    received_on = received.received_on, group_id = received.group_id
+                FROM received WHERE {table}.id = received.id""",  # noqa: S608 (the model's table; values as parameters)
+                [*params, Contribution.State.RECEIVED, chunk[0].updated_at],
+            )
+
+
 def contributions_receive_many(*, actor, receipts: list[Receipt]) -> list[Contribution]:
     """Receive many contributions at once (a bank statement's chunk): the same rows, ledger
     movements and audit events as ``contribution_receive`` for each, in order, in a handful of
@@ -463,10 +481,7 @@ def contributions_receive_many(*, actor, receipts: list[Receipt]) -> list[Contri
             groups = groups_post_many(actor=actor, city=city, movements=movements)
             for (contribution, _receipt), group in zip(pairs, groups, strict=True):
                 contribution.group = group
-            Contribution.objects.with_scopes_disabled().bulk_update(
-                [contribution for contribution, _receipt in pairs],
-                ["state", "received_cents", "received_on", "group", "updated_at"],
-            )
+            _received_update([contribution for contribution, _receipt in pairs])
             audit_log_many(
                 actor=actor,
                 city=city,
