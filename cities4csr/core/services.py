@@ -4,6 +4,7 @@ from django.db import router, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from .bulk import rows_insert
 from .models import AuditEvent, EmailOptOut, Notification
 
 
@@ -45,13 +46,13 @@ def audit_log(*, actor, city, verb: str, obj, payload: dict | None = None) -> Au
 
 def audit_log_many(*, actor, city, events: list[tuple[str, object, dict | None]]) -> list[AuditEvent]:
     """``audit_log`` for many ``(verb, obj, payload)`` of one actor in one city (a batch written
-    at once): the same rows in one INSERT, and the same ``post_save`` signal sent for each, as
-    saving them one by one would (the matching app watches the events)."""
+    at once): the same rows in one write (``core.bulk.rows_insert``), and the same ``post_save``
+    signal sent for each, as saving them one by one would (the matching app watches the events)."""
     _in_transaction()
     rows = [_audit_event(actor=actor, city=city, verb=verb, obj=obj, payload=payload) for verb, obj, payload in events]
     if not rows:
         return rows
-    AuditEvent.objects.with_scopes_disabled().bulk_create(rows)
+    rows_insert(rows)
     using = router.db_for_write(AuditEvent)
     for row in rows:
         post_save.send(sender=AuditEvent, instance=row, created=True, update_fields=None, raw=False, using=using)

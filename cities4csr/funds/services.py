@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as iban_check
 
+from cities4csr.cities.models import City
+from cities4csr.core.bulk import rows_insert
 from cities4csr.core.lifecycle import TransitionRepeated, effect, guard, transition_apply
 from cities4csr.core.money import MAX_CENTS, active_locale, money_format
 from cities4csr.core.permissions import require
@@ -453,9 +455,15 @@ def contributions_receive_many(*, actor, receipts: list[Receipt]) -> list[Contri
             for c in Contribution.objects.with_scopes_disabled()
             .select_for_update(of=("self",))
             .filter(pk__in={r.contribution_id for r in receipts})
-            .select_related("city", "target", "organisation")
+            .select_related("organisation")
             .order_by("pk")
         }
+        # a statement's chunk has one city and one target: read each once, not once a row
+        cities = {c.pk: c for c in City.objects.filter(pk__in={c.city_id for c in locked.values()})}
+        targets = Account.objects.with_scopes_disabled().in_bulk({c.target_id for c in locked.values()})
+        for contribution in locked.values():
+            contribution.city = cities[contribution.city_id]
+            contribution.target = targets[contribution.target_id]
         bulk: dict[int, list] = {}  # city id -> [(contribution, receipt)]
         one_by_one: list[Receipt] = []
         now = timezone.now()
@@ -979,7 +987,7 @@ def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -
                 matched_by=BankLine.MatchedBy.REFERENCE if decision.matched else "",
             )
         )
-    BankLine.objects.bulk_create(lines)
+    rows_insert(lines)
     receipts = [_receipt_of(line) for line in lines if line.contribution_id]
     contributions_receive_many(actor=None, receipts=receipts)
     return len(lines), len(receipts)

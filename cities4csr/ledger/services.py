@@ -10,6 +10,7 @@ movement and its postings, moves the stored balances and the head, and audits it
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities4csr.core.bulk import rows_insert
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.core.services import audit_log_many
 
@@ -62,8 +64,13 @@ def _invalid(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
+@functools.cache
+def _values(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _check_choice(value: str, choices, field: str) -> None:
-    if value not in choices.values:
+    if value not in _values(choices):
         raise ValidationError({field: ValidationError(_("Unknown value."), code="invalid_choice")})
 
 
@@ -297,8 +304,8 @@ def _write(*, actor, city, head: ChainHead, movements: list[Movement]) -> list[P
                     balance_after_cents=running[account.pk],
                 )
             )
-    PostingGroup.objects.with_scopes_disabled().bulk_create(groups)
-    Posting.objects.with_scopes_disabled().bulk_create(postings)
+    rows_insert(groups)
+    rows_insert(postings)
     for account in sorted(accounts.values(), key=lambda a: a.pk):
         if running[account.pk] != account.balance_cents:
             Account.objects.with_scopes_disabled().filter(pk=account.pk).update(

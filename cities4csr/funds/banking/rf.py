@@ -13,6 +13,7 @@ form. ``rf_candidates`` finds the references hidden in a transfer's free text ("
 
 from __future__ import annotations
 
+import functools
 import re
 
 from stdnum import iso11649
@@ -102,6 +103,11 @@ def rf_candidates(text: str) -> list[str]:
     form, longest first for each place it starts. Spaces, dashes and slashes inside a reference
     are ignored, so a reference may run into the next word: several candidates can come out of
     one place, and the caller keeps those it knows."""
+    return list(_candidates(text))
+
+
+@functools.lru_cache(maxsize=4096)  # a statement's chunk asks each line's text twice
+def _candidates(text: str) -> tuple[str, ...]:
     compact = rf_normalise(text)
     found: list[str] = []
     for start in _START.finditer(compact):
@@ -111,4 +117,4 @@ def rf_candidates(text: str) -> list[str]:
             candidate = compact[begin:end]
             if candidate not in found and rf_is_valid(candidate):
                 found.append(candidate)
-    return found
+    return tuple(found)
