@@ -1,11 +1,12 @@
 """Many new rows of one model written at once, faster than ``bulk_create`` on PostgreSQL: a bank
 statement's thousand lines, movements, postings and audit events a chunk.
 
-On PostgreSQL the primary keys are taken from the table's sequence in one query and the rows are
-streamed with COPY (psycopg's C copy: no SQL literal per value, several times faster than
-``bulk_create``'s INSERT for thousands of rows); elsewhere it is ``bulk_create``. Either way the
-objects come back saved, with their primary keys, as ``bulk_create`` leaves them. No signals are
-sent (as with ``bulk_create``); the database's constraints and triggers apply as to any INSERT.
+On PostgreSQL, from ``COPY_FROM`` rows, the primary keys are taken from the table's sequence in
+one query and the rows are streamed with COPY (psycopg's C copy: no SQL literal per value,
+several times faster than ``bulk_create``'s INSERT for thousands of rows); otherwise it is
+``bulk_create`` (a single movement keeps its one INSERT). Either way the objects come back saved,
+with their primary keys, as ``bulk_create`` leaves them. No signals are sent (as with
+``bulk_create``); the database's constraints and triggers apply as to any INSERT.
 """
 
 from __future__ import annotations
@@ -16,6 +17,28 @@ from django.db import connections, router
 from django.db.models import JSONField, Model
 from django.utils import timezone
 
+#: fewer rows than this are inserted by ``bulk_create``: COPY costs a round trip more
+COPY_FROM = 50
+
+#: field types whose Python value is what the database stores (no conversion to make)
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
 
 def rows_insert(objs: list[Model]) -> list[Model]:
     """Insert ``objs``, new instances of one model (their related objects saved already)."""
@@ -24,7 +47,7 @@ def rows_insert(objs: list[Model]) -> list[Model]:
     model = type(objs[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
         model._base_manager.using(alias).bulk_create(objs)
         return objs
     meta = model._meta
@@ -38,20 +61,28 @@ def rows_insert(objs: list[Model]) -> list[Model]:
             for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
                 obj.pk = pk
         now = timezone.now()
-        fields = meta.concrete_fields
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        fields = [(field, _kind(field)) for field in meta.concrete_fields]
+        columns = ", ".join(connection.ops.quote_name(field.column) for field, _k in fields)
         sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
             for obj in objs:
-                copy.write_row([_value(obj, field, now) for field in fields])
+                copy.write_row([_value(obj, field, kind, now, connection) for field, kind in fields])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
     return objs
 
 
-def _value(obj: Model, field, now):
+def _kind(field) -> str:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return "now"
+    if isinstance(field, JSONField):
+        return "json"
+    return "as_is" if field.get_internal_type() in _AS_IS else "prep"
+
+
+def _value(obj: Model, field, kind: str, now, connection):
+    if kind == "now":
         value = getattr(obj, field.attname) or now
         setattr(obj, field.attname, value)
         return value
@@ -60,6 +91,8 @@ def _value(obj: Model, field, now):
         related = field.get_cached_value(obj)  # assigned before it had its key
         value = None if related is None else related.pk
         setattr(obj, field.attname, value)
-    if isinstance(field, JSONField) and value is not None:
+    if kind == "as_is" or value is None:
+        return value
+    if kind == "json":
         return json.dumps(value, cls=field.encoder)
-    return value
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)

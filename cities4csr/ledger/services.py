@@ -5,6 +5,11 @@ check who may act and call these inside their own transaction. Each write locks 
 head, so a city's movements are numbered, chained and checked one at a time, then locks the
 accounts it moves, checks that a fund or a campaign stays at or above its floor, writes the
 movement and its postings, moves the stored balances and the head, and audits it.
+
+``groups_post_many`` does the same for many movements under one lock (a bank statement's chunk):
+floors checked in order on running balances, numbers and hashes chained in memory, the rows
+written at once, the head moved once (the database's trigger checks the whole range). The
+single movement is a batch of one: one code path checks, chains and writes.
 """
 
 from __future__ import annotations
