@@ -411,8 +411,9 @@ def _received_update(contributions: list[Contribution]) -> None:
     """Write the received state, amount, day and movement of ``contributions`` in one UPDATE
     from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand)."""
     table = connection.ops.quote_name(Contribution._meta.db_table)
-    for start in range(0, len(contributions), 200):  # SQLite's 999 parameters a query
-        chunk = contributions[start : start + 200]
+    size = (connection.features.max_query_params or 4000) // 4  # SQLite: 999 parameters a query
+    for start in range(0, len(contributions), size):
+        chunk = contributions[start : start + size]
         rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
         params = [p for c in chunk for p in (c.pk, c.received_cents, c.received_on, c.group_id)]
         with connection.cursor() as cursor:
