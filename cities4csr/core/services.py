@@ -1,8 +1,10 @@
 """The audit writer every state-changing service calls inside its transaction, and who acted."""
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
+from .bulk import rows_insert
 from .models import AuditEvent, EmailOptOut, Notification
 
 
@@ -12,15 +14,8 @@ def person(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def audit_log(*, actor, city, verb: str, obj, payload: dict | None = None) -> AuditEvent:
-    """Record ``actor`` doing ``verb`` to ``obj`` in ``city``.
-
-    Must run inside the caller's ``transaction.atomic`` block so the event and the change
-    commit or roll back together.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_log must be called inside transaction.atomic")
-    return AuditEvent.objects.with_scopes_disabled().create(
+def _audit_event(*, actor, city, verb: str, obj, payload: dict | None) -> AuditEvent:
+    return AuditEvent(
         city=city,
         actor=person(actor),
         actor_label=getattr(actor, "email", "") or "system",
@@ -30,6 +25,38 @@ def audit_log(*, actor, city, verb: str, obj, payload: dict | None = None) -> Au
         object_repr=str(obj)[:255],
         payload=payload or {},
     )
+
+
+def _in_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log must be called inside transaction.atomic")
+
+
+def audit_log(*, actor, city, verb: str, obj, payload: dict | None = None) -> AuditEvent:
+    """Record ``actor`` doing ``verb`` to ``obj`` in ``city``.
+
+    Must run inside the caller's ``transaction.atomic`` block so the event and the change
+    commit or roll back together.
+    """
+    _in_transaction()
+    event = _audit_event(actor=actor, city=city, verb=verb, obj=obj, payload=payload)
+    event.save()
+    return event
+
+
+def audit_log_many(*, actor, city, events: list[tuple[str, object, dict | None]]) -> list[AuditEvent]:
+    """``audit_log`` for many ``(verb, obj, payload)`` of one actor in one city (a batch written
+    at once): the same rows in one write (``core.bulk.rows_insert``), and the same ``post_save``
+    signal sent for each, as saving them one by one would (the matching app watches the events)."""
+    _in_transaction()
+    rows = [_audit_event(actor=actor, city=city, verb=verb, obj=obj, payload=payload) for verb, obj, payload in events]
+    if not rows:
+        return rows
+    rows_insert(rows)
+    using = router.db_for_write(AuditEvent)
+    for row in rows:
+        post_save.send(sender=AuditEvent, instance=row, created=True, update_fields=None, raw=False, using=using)
+    return rows
 
 
 def notifications_mark_read(*, actor, city, ids: list[int] | None = None) -> int:

@@ -8,23 +8,35 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as iban_check
 
+from cities4csr.cities.models import City
+from cities4csr.core.bulk import rows_insert
 from cities4csr.core.lifecycle import TransitionRepeated, effect, guard, transition_apply
 from cities4csr.core.money import MAX_CENTS, active_locale, money_format
 from cities4csr.core.permissions import require
-from cities4csr.core.services import audit_log, person
+from cities4csr.core.services import audit_log, audit_log_many, person
 from cities4csr.core.uploads import upload_clean
 from cities4csr.ledger.models import Account, Motivation, ReasonCode, Source, Valuation
 from cities4csr.ledger.resources import ResourceKind
-from cities4csr.ledger.services import Leg, account_open, floor_register, group_post, group_reverse, ledger_lock
+from cities4csr.ledger.services import (
+    Leg,
+    Movement,
+    account_open,
+    floor_register,
+    group_post,
+    group_reverse,
+    groups_post_many,
+    ledger_lock,
+)
 from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
 from .banking.rf import rf_build
@@ -325,12 +337,11 @@ def giver_leg(contribution: Contribution, amount_cents: int) -> Leg:
     return Leg(Account.Kind.PUBLIC, 0, -amount_cents, label="")
 
 
-@effect("funds.contribution", to=Contribution.State.RECEIVED)
-def _post_received(actor, contribution: Contribution, transition, context) -> None:
+def _received_movement(contribution: Contribution, entry_ref: str) -> Movement:
+    """A received contribution's ledger movement, from the giver to the fund or campaign (one
+    builder for the single receipt and the batch)."""
     target = contribution.target
-    group = group_post(
-        actor=actor,
-        city=contribution.city,
+    return Movement(
         legs=[
             giver_leg(contribution, contribution.received_cents),
             Leg(target.kind, target.ref_id, contribution.received_cents, label=target.label),
@@ -341,12 +352,171 @@ def _post_received(actor, contribution: Contribution, transition, context) -> No
         motivation=contribution.motivation,
         valuation=Valuation.FACE_VALUE,
         effective_on=contribution.received_on,
-        memo=context.get("entry_ref", "")[:255],
+        memo=entry_ref[:255],
     )
+
+
+@effect("funds.contribution", to=Contribution.State.RECEIVED)
+def _post_received(actor, contribution: Contribution, transition, context) -> None:
+    movement = _received_movement(contribution, context.get("entry_ref", ""))
+    (group,) = groups_post_many(actor=actor, city=contribution.city, movements=[movement])
     contribution.group = group
     Contribution.objects.with_scopes_disabled().filter(pk=contribution.pk).update(
         group=group, received_cents=contribution.received_cents, received_on=contribution.received_on
     )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The money of contribution ``contribution_id`` seen: how much, on which day, by which
+    entry (a bank line's "bank:<key>")."""
+
+    contribution_id: int
+    received_cents: int
+    received_on: datetime.date
+    entry_ref: str = ""
+
+
+def receipt_hook_targets(*kinds: str):
+    """Mark a guard or an effect that another app registers on a contribution's receipt
+    (funds.contribution → received) as concerning only contributions to accounts of ``kinds``
+    (a campaign's matches): ``contributions_receive_many`` keeps its bulk path for the others. An
+    unmarked hook sends every receipt through ``contribution_receive``, one by one."""
+
+    def mark(fn):
+        fn.contribution_targets = frozenset(kinds)
+        return fn
+
+    return mark
+
+
+def _bulk_receivable_kinds() -> frozenset[str]:
+    """The target kinds whose receipt has no lifecycle hook but this module's own (the guard that
+    sets the amount and the day, the effect that posts the movement): only those are received
+    in bulk, everything else takes the lifecycle's path."""
+    from cities4csr.core.lifecycle import _EFFECTS, _GUARDS, _hooks, lifecycle_of
+
+    lifecycle = lifecycle_of(Contribution)
+    if lifecycle.apply is not None or lifecycle.notify is not None:
+        return frozenset()
+    kinds = {Account.Kind.FUND}
+    for registered in (_GUARDS[lifecycle.label], _EFFECTS[lifecycle.label]):
+        for hook in _hooks(registered, Contribution.State.RECEIVED):
+            if hook in (_received_in_full, _post_received):
+                continue
+            targets = getattr(hook, "contribution_targets", None)
+            if targets is None:
+                return frozenset()
+            kinds -= targets
+    return frozenset(kinds)
+
+
+def _received_update(contributions: list[Contribution]) -> None:
+    """Write the received state, amount, day and movement of ``contributions`` in one UPDATE
+    from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand)."""
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    size = (connection.features.max_query_params or 4000) // 4  # SQLite: 999 parameters a query
+    for start in range(0, len(contributions), size):
+        chunk = contributions[start : start + size]
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params = [p for c in chunk for p in (c.pk, c.received_cents, c.received_on, c.group_id)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH received(id, cents, received_on, group_id) AS (VALUES {rows})
+                UPDATE {table} SET state = %s, updated_at = %s, received_cents = received.cents,
+                    received_on = received.received_on, group_id = received.group_id
+                FROM received WHERE {table}.id = received.id""",  # noqa: S608 (the model's table; values as parameters)
+                [*params, Contribution.State.RECEIVED, chunk[0].updated_at],
+            )
+
+
+def contributions_receive_many(*, actor, receipts: list[Receipt]) -> list[Contribution]:
+    """Receive many contributions at once (a bank statement's chunk): the same rows, ledger
+    movements and audit events as ``contribution_receive`` for each, in order, in a handful of
+    queries for the whole batch. Returns the contributions, one per receipt.
+
+    This is the lifecycle's "receive" transition (``core.lifecycle.transition_apply``) applied in
+    bulk, for a contribution to a fund, whose receipt has no other effect than its movement:
+    the pending contributions are locked in id order, checked against the table and the actor's
+    roles, set received with ``bulk_update``, their movements written with ``groups_post_many``
+    (one chain lock) and their "contribution.receive" events with one INSERT. That it has no
+    other effect is checked, not assumed (``_bulk_receivable_kinds``): any other guard or effect
+    on the transition, or an apply or notify hook on the lifecycle, sends the kinds it concerns
+    through ``contribution_receive``, as are a campaign's gifts, a contribution no longer pending
+    (received already: nothing changes; cancelled: refused as one by one) and a second receipt
+    of the same contribution in the batch (a repeat: nothing changes)."""
+    from cities4csr.core.lifecycle import lifecycle_of
+
+    for receipt in receipts:
+        _amount_check(receipt.received_cents, "received_cents")
+    if not receipts:
+        return []
+    lifecycle = lifecycle_of(Contribution)
+    transition = lifecycle.transitions[Contribution.State.PENDING, Contribution.State.RECEIVED]
+    bulk_kinds = _bulk_receivable_kinds()
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Contribution.objects.with_scopes_disabled()
+            .select_for_update(of=("self",))
+            .filter(pk__in={r.contribution_id for r in receipts})
+            .select_related("organisation")
+            .order_by("pk")
+        }
+        # a statement's chunk has one city and one target: read each once, not once a row
+        cities = {c.pk: c for c in City.objects.filter(pk__in={c.city_id for c in locked.values()})}
+        targets = Account.objects.with_scopes_disabled().in_bulk({c.target_id for c in locked.values()})
+        for contribution in locked.values():
+            contribution.city = cities[contribution.city_id]
+            contribution.target = targets[contribution.target_id]
+        bulk: dict[int, list] = {}  # city id -> [(contribution, receipt)]
+        one_by_one: list[Receipt] = []
+        now = timezone.now()
+        for receipt in receipts:
+            contribution = locked.get(receipt.contribution_id)
+            if (
+                contribution is None
+                or contribution.state != Contribution.State.PENDING
+                or contribution.target.kind not in bulk_kinds
+            ):
+                one_by_one.append(receipt)
+                continue
+            if not lifecycle.roles(actor, contribution) & transition.roles:
+                raise PermissionDenied(f"{lifecycle.name}.{transition.verb}")
+            contribution.state = Contribution.State.RECEIVED
+            contribution.received_cents = receipt.received_cents
+            contribution.received_on = receipt.received_on
+            contribution.updated_at = now
+            bulk.setdefault(contribution.city_id, []).append((contribution, receipt))
+        for pairs in bulk.values():
+            city = pairs[0][0].city
+            movements = [_received_movement(contribution, receipt.entry_ref) for contribution, receipt in pairs]
+            groups = groups_post_many(actor=actor, city=city, movements=movements)
+            for (contribution, _receipt), group in zip(pairs, groups, strict=True):
+                contribution.group = group
+            _received_update([contribution for contribution, _receipt in pairs])
+            audit_log_many(
+                actor=actor,
+                city=city,
+                events=[
+                    (
+                        f"{lifecycle.name}.{transition.verb}",
+                        contribution,
+                        {"from": Contribution.State.PENDING, "to": Contribution.State.RECEIVED, "reason": ""},
+                    )
+                    for contribution, _receipt in pairs
+                ],
+            )
+        for receipt in one_by_one:
+            contribution = locked.get(receipt.contribution_id) or Contribution(pk=receipt.contribution_id)
+            locked[receipt.contribution_id] = contribution_receive(
+                actor=actor,
+                contribution=contribution,
+                received_cents=receipt.received_cents,
+                received_on=receipt.received_on,
+                entry_ref=receipt.entry_ref,
+            )
+    return [locked[receipt.contribution_id] for receipt in receipts]
 
 
 def contribution_cancel(*, actor, contribution: Contribution, reason: str = "") -> Contribution:
@@ -696,13 +866,24 @@ def _pending_of(contribution: Contribution):
     )
 
 
-def _receive_line(*, actor, line: BankLine, contribution: Contribution) -> None:
-    contribution_receive(
-        actor=actor,
-        contribution=contribution,
+def _receipt_of(line: BankLine) -> Receipt:
+    """What a matched bank line says of its contribution's payment."""
+    return Receipt(
+        contribution_id=line.contribution_id,
         received_cents=line.amount_cents,
         received_on=line.booking_date or timezone.localdate(),
         entry_ref=f"bank:{line.entry_key}",
+    )
+
+
+def _receive_line(*, actor, line: BankLine, contribution: Contribution) -> None:
+    receipt = _receipt_of(line)
+    contribution_receive(
+        actor=actor,
+        contribution=contribution,
+        received_cents=receipt.received_cents,
+        received_on=receipt.received_on,
+        entry_ref=receipt.entry_ref,
     )
 
 
@@ -772,8 +953,9 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
 
 
 def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -> tuple[int, int]:
-    """Store the entries not seen before, match them by reference and receive the matches:
-    three queries for the chunk plus one receipt per match. Returns (new lines, matched)."""
+    """Store the entries not seen before, match them by reference and receive the matches in one
+    batch (``contributions_receive_many``): a few queries for the whole chunk. Returns (new
+    lines, matched)."""
     from .banking.reconcile import DEBIT, reconcile, references_in
 
     city = statement.city
@@ -828,13 +1010,10 @@ def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -
                 matched_by=BankLine.MatchedBy.REFERENCE if decision.matched else "",
             )
         )
-    BankLine.objects.bulk_create(lines)
-    matched = 0
-    for line in lines:
-        if line.contribution_id:
-            _receive_line(actor=None, line=line, contribution=candidates[line.contribution_id])
-            matched += 1
-    return len(lines), matched
+    rows_insert(lines)
+    receipts = [_receipt_of(line) for line in lines if line.contribution_id]
+    contributions_receive_many(actor=None, receipts=receipts)
+    return len(lines), len(receipts)
 
 
 def _reconcile_by_name(*, statement: StatementImport, fund: Fund) -> int:

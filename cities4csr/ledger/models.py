@@ -167,7 +167,10 @@ class PostingGroup(CityScopedModel):
         ]
 
     def __str__(self):
-        return f"#{self.seq} · {self.get_source_display()}"
+        # the label through the enum, not get_source_display (which builds the choices' dict each
+        # time: seconds for a statement's audit events)
+        source = Source(self.source).label if self.source in Source.values else self.source
+        return f"#{self.seq} · {source}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -5,11 +5,17 @@ check who may act and call these inside their own transaction. Each write locks 
 head, so a city's movements are numbered, chained and checked one at a time, then locks the
 accounts it moves, checks that a fund or a campaign stays at or above its floor, writes the
 movement and its postings, moves the stored balances and the head, and audits it.
+
+``groups_post_many`` does the same for many movements under one lock (a bank statement's chunk):
+floors checked in order on running balances, numbers and hashes chained in memory, the rows
+written at once, the head moved once (the database's trigger checks the whole range). The
+single movement is a batch of one: one code path checks, chains and writes.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +26,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities4csr.core.bulk import rows_insert
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
-from cities4csr.core.services import audit_log
+from cities4csr.core.services import audit_log_many
 
 from .chain import group_hash
 from .models import Account, ChainHead, Motivation, Posting, PostingGroup, ReasonCode, Source, Valuation
@@ -62,8 +69,13 @@ def _invalid(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
+@functools.cache
+def _values(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _check_choice(value: str, choices, field: str) -> None:
-    if value not in choices.values:
+    if value not in _values(choices):
         raise ValidationError({field: ValidationError(_("Unknown value."), code="invalid_choice")})
 
 
@@ -172,78 +184,121 @@ def group_content(group: PostingGroup) -> dict:
     }
 
 
-def _post(
-    *,
-    actor,
-    city,
-    legs: list[Leg],
-    source: str,
-    resource_kind: str,
-    motivation: str,
-    valuation: str,
-    effective_on: datetime.date,
-    themes: str = "",
-    area_code: str = "",
-    memo: str = "",
-    source_ref: str = "",
-    reverses: PostingGroup | None = None,
-    reason_code: str = "",
-) -> PostingGroup:
-    _legs_check(legs)
-    _check_choice(source, Source, "source")
-    _check_choice(resource_kind, ResourceKind, "resource_kind")
-    _check_choice(motivation, Motivation, "motivation")
-    _check_choice(valuation, Valuation, "valuation")
+@dataclass(frozen=True)
+class Movement:
+    """One movement to write with ``groups_post_many``: the arguments of ``group_post`` (and, for
+    a reversal, what it reverses and why)."""
+
+    legs: list[Leg]
+    source: str
+    resource_kind: str
+    motivation: str
+    valuation: str
+    effective_on: datetime.date
+    themes: str = ""
+    area_code: str = ""
+    memo: str = ""
+    source_ref: str = ""
+    reverses: PostingGroup | None = None
+    reason_code: str = ""
+
+
+def _movement_check(movement: Movement) -> None:
+    _legs_check(movement.legs)
+    _check_choice(movement.source, Source, "source")
+    _check_choice(movement.resource_kind, ResourceKind, "resource_kind")
+    _check_choice(movement.motivation, Motivation, "motivation")
+    _check_choice(movement.valuation, Valuation, "valuation")
+    effective_on = movement.effective_on
     if not isinstance(effective_on, datetime.date) or isinstance(effective_on, datetime.datetime):
         raise ValidationError({"effective_on": ValidationError(_("Give a date."), code="invalid_date")})
+
+
+def _post_many(*, actor, city, movements: list[Movement]) -> list[PostingGroup]:
+    """Write ``movements`` of ``city`` in order, under one chain lock: the single movement's path
+    (``group_post``, ``group_reverse``) is a batch of one, with the same queries as one."""
+    for movement in movements:
+        _movement_check(movement)
+    if not movements:
+        return []
+    reversed_ids = [m.reverses.pk for m in movements if m.reverses is not None]
+    if len(reversed_ids) != len(set(reversed_ids)):
+        raise ValueError("a batch reverses a movement at most once")
     with transaction.atomic():
         head = _head_locked(city)
-        groups = PostingGroup.objects.with_scopes_disabled()
-        if source_ref:
-            done = groups.filter(city=city, source_ref=source_ref).first()
-            if done is not None:  # posted already: a retry, a second run of the migration
-                return done
-        if reverses is not None:
-            _reversal_check(reverses, legs)
-        accounts = _accounts(city, legs)
+        refs = {m.source_ref for m in movements if m.source_ref}
+        posted: dict[str, PostingGroup] = {}
+        if refs:  # posted already: a retry, a second run of the migration, a statement read again
+            found = PostingGroup.objects.with_scopes_disabled().filter(city=city, source_ref__in=refs)
+            posted = {group.source_ref: group for group in found}
+        todo: list[Movement] = []
+        first: dict[int, int] = {}  # a movement's index -> its place in ``todo`` (or its twin's)
+        places: dict[str, int] = {}  # source_ref -> place in ``todo``
+        for index, movement in enumerate(movements):
+            ref = movement.source_ref
+            if ref and ref in posted:
+                continue
+            if ref and ref in places:
+                first[index] = places[ref]
+                continue
+            first[index] = len(todo)
+            if ref:
+                places[ref] = len(todo)
+            todo.append(movement)
+        for movement in todo:
+            if movement.reverses is not None:
+                _reversal_check(movement.reverses, movement.legs)
+        made = _write(actor=actor, city=city, head=head, movements=todo) if todo else []
+        return [made[first[i]] if i in first else posted[m.source_ref] for i, m in enumerate(movements)]
+
+
+def _write(*, actor, city, head: ChainHead, movements: list[Movement]) -> list[PostingGroup]:
+    """Check the floors in order, chain, and write ``movements`` (none posted yet) after ``head``."""
+    accounts = _accounts(city, [leg for movement in movements for leg in movement.legs])
+    floors = {account.pk: account_floor(account) for account in accounts.values()}
+    running = {account.pk: account.balance_cents for account in accounts.values()}
+    seq, prev_hash = head.seq, head.last_hash
+    groups: list[PostingGroup] = []
+    postings: list[Posting] = []
+    for movement in movements:
         moves: dict[int, int] = defaultdict(int)
-        for leg in legs:
+        for leg in movement.legs:
             moves[accounts[leg.kind, leg.ref_id].pk] += leg.amount_cents
-        for account in accounts.values():
-            floor = account_floor(account)
-            if floor is not None and account.balance_cents + moves[account.pk] < floor:
+        for pk, delta in moves.items():
+            floor = floors[pk]
+            if floor is not None and running[pk] + delta < floor:
+                account = next(a for a in accounts.values() if a.pk == pk)
                 raise _invalid(
                     _("%(account)s does not hold enough for this movement.") % {"account": account},
                     "insufficient_balance",
                 )
+        seq += 1
         group = PostingGroup(
             city=city,
-            seq=head.seq + 1,
-            source=source,
-            source_ref=source_ref,
-            resource_kind=resource_kind,
-            motivation=motivation,
-            themes=themes,
-            area_code=area_code,
-            valuation=valuation,
-            effective_on=effective_on,
-            memo=memo[:255],
-            reverses=reverses,
-            reason_code=reason_code,
-            prev_hash=head.last_hash,
+            seq=seq,
+            source=movement.source,
+            source_ref=movement.source_ref,
+            resource_kind=movement.resource_kind,
+            motivation=movement.motivation,
+            themes=movement.themes,
+            area_code=movement.area_code,
+            valuation=movement.valuation,
+            effective_on=movement.effective_on,
+            memo=movement.memo[:255],
+            reverses=movement.reverses,
+            reason_code=movement.reason_code,
+            prev_hash=prev_hash,
         )
-        group.hash = group_hash(
-            prev_hash=head.last_hash,
+        group.hash = prev_hash = group_hash(
+            prev_hash=prev_hash,
             content=group_content(group),
-            postings=[(leg.kind, leg.ref_id, leg.amount_cents, leg.quantity, leg.unit) for leg in legs],
+            postings=[(leg.kind, leg.ref_id, leg.amount_cents, leg.quantity, leg.unit) for leg in movement.legs],
         )
-        group.save()
-        running = {account.pk: account.balance_cents for account in accounts.values()}
-        rows = []
-        for leg in legs:
+        groups.append(group)
+        for leg in movement.legs:
             account = accounts[leg.kind, leg.ref_id]
             running[account.pk] += leg.amount_cents
-            rows.append(
+            postings.append(
                 Posting(
                     city=city,
                     group=group,
@@ -254,29 +309,56 @@ def _post(
                     balance_after_cents=running[account.pk],
                 )
             )
-        Posting.objects.with_scopes_disabled().bulk_create(rows)
-        for pk, delta in sorted(moves.items()):
-            if delta:
-                Account.objects.with_scopes_disabled().filter(pk=pk).update(balance_cents=F("balance_cents") + delta)
-        ChainHead.objects.with_scopes_disabled().filter(pk=head.pk).update(
-            seq=group.seq, last_hash=group.hash, last_group=group
-        )
-        audit_log(
-            actor=actor,
-            city=city,
-            verb="ledger.reverse" if reverses is not None else "ledger.post",
-            obj=group,
-            payload={
-                "seq": group.seq,
-                "source": source,
-                "source_ref": source_ref,
-                "reverses": reverses.seq if reverses is not None else None,
-                "reason": reason_code,
-                "amount_cents": sum(leg.amount_cents for leg in legs if leg.amount_cents > 0),
-                "hash": group.hash,
-            },
-        )
-    return group
+    rows_insert(groups)
+    rows_insert(postings)
+    for account in sorted(accounts.values(), key=lambda a: a.pk):
+        if running[account.pk] != account.balance_cents:
+            Account.objects.with_scopes_disabled().filter(pk=account.pk).update(
+                balance_cents=F("balance_cents") + (running[account.pk] - account.balance_cents)
+            )
+    last = groups[-1]
+    # one step of the head for the whole batch: the database's trigger checks every movement of it
+    ChainHead.objects.with_scopes_disabled().filter(pk=head.pk).update(
+        seq=last.seq, last_hash=last.hash, last_group=last
+    )
+    audit_log_many(
+        actor=actor,
+        city=city,
+        events=[
+            (
+                "ledger.reverse" if movement.reverses is not None else "ledger.post",
+                group,
+                {
+                    "seq": group.seq,
+                    "source": movement.source,
+                    "source_ref": movement.source_ref,
+                    "reverses": movement.reverses.seq if movement.reverses is not None else None,
+                    "reason": movement.reason_code,
+                    "amount_cents": sum(leg.amount_cents for leg in movement.legs if leg.amount_cents > 0),
+                    "hash": group.hash,
+                },
+            )
+            for movement, group in zip(movements, groups, strict=True)
+        ],
+    )
+    return groups
+
+
+def _post(*, actor, city, legs: list[Leg], **fields) -> PostingGroup:
+    return _post_many(actor=actor, city=city, movements=[Movement(legs=legs, **fields)])[0]
+
+
+def groups_post_many(*, actor, city, movements: list[Movement]) -> list[PostingGroup]:
+    """Write ``movements`` of ``city`` as ``group_post`` would one after the other, in one
+    transaction and under one chain lock: the same numbers, hashes, running balances and audit
+    events, in a handful of queries for the whole batch (a bank statement's thousand receipts).
+
+    Returns one movement per item, in order; an item whose ``source_ref`` is posted already (or
+    earlier in the batch) gets that movement and adds nothing. Floors are checked movement by
+    movement in order; one that would fall below its floor refuses the whole batch
+    (``ValidationError``, code "insufficient_balance") and nothing is written. The chain's head
+    moves once, to the last movement: the database's trigger checks every movement of the range."""
+    return _post_many(actor=actor, city=city, movements=movements)
 
 
 def group_post(

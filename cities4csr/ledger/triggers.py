@@ -1,12 +1,30 @@
 """The database's own guard of the ledger (ADR 0025), per vendor: no UPDATE or DELETE of a
 movement or a posting, whoever asks (the ORM, raw SQL, a console), and a city's chain head only
-advances to the next movement, and only to one whose postings sum to zero.
+advances over movements that follow it: numbered on without a gap, each chained to the one before
+and with postings that sum to zero (a batch of movements moves it once, over all of them).
 
 Used by the migration that makes the tables; the tests drop and re-create them to simulate
 tampering by someone with the database's owner rights."""
 
 import threading
 from contextlib import contextmanager
+
+#: what the head's advance refuses, whatever the vendor
+REFUSED = "ledger: a movement must sum to zero and follow the last one"
+
+# The movements of the range (OLD.seq, NEW.seq] of the head's city that do not balance: fewer
+# than two postings, or amounts or quantities that do not sum to zero (one aggregate query).
+UNBALANCED = """SELECT g.id FROM ledger_group g LEFT JOIN ledger_posting p ON p.group_id = g.id
+            WHERE g.city_id = NEW.city_id AND g.seq > OLD.seq AND g.seq <= NEW.seq
+            GROUP BY g.id
+            HAVING COUNT(p.id) < 2 OR COALESCE(SUM(p.amount_cents), 0) != 0 OR COALESCE(SUM(p.quantity), 0) != 0"""
+
+# The movements of the range that do not follow the one before (the first: the head's old hash),
+# once the range is known to have no gap (one window query).
+UNLINKED = """SELECT 1 FROM (
+                SELECT g.prev_hash, LAG(g.hash, 1, OLD.last_hash) OVER (ORDER BY g.seq) AS expected
+                FROM ledger_group g WHERE g.city_id = NEW.city_id AND g.seq > OLD.seq AND g.seq <= NEW.seq
+            ) AS links WHERE links.prev_hash != links.expected"""
 
 SQLITE_CREATE = [
     *[
@@ -17,16 +35,20 @@ SQLITE_CREATE = [
         # SQLite; PostgreSQL truncates, which row triggers do not see
         for op, when in (("UPDATE", ""), ("DELETE", "WHEN NOT ledger_flushing()"))
     ],
-    """CREATE TRIGGER ledger_head_advance BEFORE UPDATE ON ledger_head
+    f"""CREATE TRIGGER ledger_head_advance BEFORE UPDATE ON ledger_head
     WHEN NEW.last_group_id IS NOT NULL AND (
-        NEW.seq != OLD.seq + 1
-        OR (SELECT COUNT(*) FROM ledger_posting WHERE group_id = NEW.last_group_id) < 2
-        OR (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger_posting WHERE group_id = NEW.last_group_id) != 0
-        OR (SELECT COALESCE(SUM(quantity), 0) FROM ledger_posting WHERE group_id = NEW.last_group_id) != 0
-        OR (SELECT seq FROM ledger_group WHERE id = NEW.last_group_id) != NEW.seq
-        OR (SELECT prev_hash FROM ledger_group WHERE id = NEW.last_group_id) != OLD.last_hash
+        NEW.city_id != OLD.city_id
+        OR NEW.seq <= OLD.seq
+        -- the head names the range's last movement, by its number and its hash
+        OR NOT EXISTS (SELECT 1 FROM ledger_group g WHERE g.id = NEW.last_group_id AND g.city_id = NEW.city_id
+                       AND g.seq = NEW.seq AND g.hash = NEW.last_hash)
+        -- (city, seq) is unique: as many movements as numbers in the range is no gap
+        OR (SELECT COUNT(*) FROM ledger_group g
+            WHERE g.city_id = NEW.city_id AND g.seq > OLD.seq AND g.seq <= NEW.seq) != NEW.seq - OLD.seq
+        OR EXISTS ({UNBALANCED})
+        OR EXISTS ({UNLINKED})
     )
-    BEGIN SELECT RAISE(ABORT, 'ledger: a movement must sum to zero and follow the last one'); END""",
+    BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END""",  # noqa: S608 (constants of this module)
 ]
 
 SQLITE_DROP = [
@@ -45,21 +67,23 @@ POSTGRESQL_CREATE = [
         FOR EACH ROW EXECUTE FUNCTION ledger_append_only()"""
         for table in ("ledger_posting", "ledger_group")
     ],
-    """CREATE OR REPLACE FUNCTION ledger_head_advance() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION ledger_head_advance() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-        n bigint; amount numeric; quantity numeric; g_seq bigint; g_prev varchar;
+        n bigint;
     BEGIN
         IF NEW.last_group_id IS NULL THEN RETURN NEW; END IF;
-        SELECT count(*), coalesce(sum(p.amount_cents), 0), coalesce(sum(p.quantity), 0)
-            INTO n, amount, quantity FROM ledger_posting p WHERE p.group_id = NEW.last_group_id;
-        SELECT g.seq, g.prev_hash INTO g_seq, g_prev FROM ledger_group g WHERE g.id = NEW.last_group_id;
-        IF NEW.seq <> OLD.seq + 1 OR n < 2 OR amount <> 0 OR quantity <> 0
-            OR g_seq <> NEW.seq OR g_prev <> OLD.last_hash THEN
-            RAISE EXCEPTION 'ledger: a movement must sum to zero and follow the last one'
-                USING ERRCODE = 'check_violation';
+        IF NEW.city_id <> OLD.city_id OR NEW.seq <= OLD.seq
+            OR NOT EXISTS (SELECT 1 FROM ledger_group g WHERE g.id = NEW.last_group_id AND g.city_id = NEW.city_id
+                           AND g.seq = NEW.seq AND g.hash = NEW.last_hash) THEN
+            RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'check_violation';
+        END IF;
+        SELECT count(*) INTO n FROM ledger_group g
+            WHERE g.city_id = NEW.city_id AND g.seq > OLD.seq AND g.seq <= NEW.seq;
+        IF n <> NEW.seq - OLD.seq OR EXISTS ({UNBALANCED}) OR EXISTS ({UNLINKED}) THEN
+            RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-    END $$""",
+    END $$""",  # noqa: S608 (constants of this module)
     """CREATE TRIGGER ledger_head_advance BEFORE UPDATE ON ledger_head
     FOR EACH ROW EXECUTE FUNCTION ledger_head_advance()""",
 ]

@@ -1,0 +1,98 @@
+"""Many new rows of one model written at once, faster than ``bulk_create`` on PostgreSQL: a bank
+statement's thousand lines, movements, postings and audit events a chunk.
+
+On PostgreSQL, from ``COPY_FROM`` rows, the primary keys are taken from the table's sequence in
+one query and the rows are streamed with COPY (psycopg's C copy: no SQL literal per value,
+several times faster than ``bulk_create``'s INSERT for thousands of rows); otherwise it is
+``bulk_create`` (a single movement keeps its one INSERT). Either way the objects come back saved,
+with their primary keys, as ``bulk_create`` leaves them. No signals are sent (as with
+``bulk_create``); the database's constraints and triggers apply as to any INSERT.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connections, router
+from django.db.models import JSONField, Model
+from django.utils import timezone
+
+#: fewer rows than this are inserted by ``bulk_create``: COPY costs a round trip more
+COPY_FROM = 50
+
+#: field types whose Python value is what the database stores (no conversion to make)
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def rows_insert(objs: list[Model]) -> list[Model]:
+    """Insert ``objs``, new instances of one model (their related objects saved already)."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
+        model._base_manager.using(alias).bulk_create(objs)
+        return objs
+    meta = model._meta
+    missing = [obj for obj in objs if obj.pk is None]
+    with connection.cursor() as cursor:
+        if missing:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(missing)],
+            )
+            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        now = timezone.now()
+        fields = [(field, _kind(field)) for field in meta.concrete_fields]
+        columns = ", ".join(connection.ops.quote_name(field.column) for field, _k in fields)
+        sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for obj in objs:
+                copy.write_row([_value(obj, field, kind, now, connection) for field, kind in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+    return objs
+
+
+def _kind(field) -> str:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return "now"
+    if isinstance(field, JSONField):
+        return "json"
+    return "as_is" if field.get_internal_type() in _AS_IS else "prep"
+
+
+def _value(obj: Model, field, kind: str, now, connection):
+    if kind == "now":
+        value = getattr(obj, field.attname) or now
+        setattr(obj, field.attname, value)
+        return value
+    value = getattr(obj, field.attname)
+    if value is None and field.is_relation and field.is_cached(obj):
+        related = field.get_cached_value(obj)  # assigned before it had its key
+        value = None if related is None else related.pk
+        setattr(obj, field.attname, value)
+    if kind == "as_is" or value is None:
+        return value
+    if kind == "json":
+        return json.dumps(value, cls=field.encoder)
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
