@@ -27,7 +27,13 @@ from cities4csr.core.money import MAX_CENTS
 from cities4csr.core.permissions import require
 from cities4csr.core.services import audit_log, person
 from cities4csr.funds.models import Contribution
-from cities4csr.funds.services import contribution_create, contribution_refund, iban_clean, refund_register
+from cities4csr.funds.services import (
+    contribution_create,
+    contribution_refund,
+    iban_clean,
+    receipt_hook_targets,
+    refund_register,
+)
 from cities4csr.ledger.models import Account, Motivation, ReasonCode, Source, Valuation
 from cities4csr.ledger.resources import ResourceKind
 from cities4csr.ledger.services import Leg, account_open, group_post, group_reverse, ledger_lock
@@ -428,6 +434,7 @@ def _campaign_of(account_id) -> Campaign:
 
 
 @effect("funds.contribution", to=Contribution.State.RECEIVED)
+@receipt_hook_targets(Account.Kind.CAMPAIGN)
 def _gift_received(actor, contribution: Contribution, transition, context) -> None:
     """A gift to a campaign arrived (its movement is written by the funds app's effect, which
     runs first): write the matches the engine decides for it."""
