@@ -443,9 +443,6 @@ class CancelForm(forms.Form):
     )
 
 
-# Forms of city funds.
-
-
 # --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
 
 
@@ -488,8 +485,6 @@ class LedgerLookupForm(forms.Form):
             )
         return reference
 
-
-# Forms of city funds: they only parse; the services and selectors enforce the rules.
 
 # --- receipts and statements (receipts, ADR 0032) ---------------------------------------------
 

@@ -286,8 +286,6 @@ class BankLineActionView(CityPermissionMixin, TemplateView):
         return contribution
 
 
-# Pages of city funds.
-
 # --- fund pages, give form, contribution page and officer workspace (fundpages) -----------------
 
 
@@ -927,8 +925,6 @@ class OfficerDisbursementReceiptView(OfficerMixin, View):
         return file_response(disbursement.receipt, download=bool(request.GET.get("download")))
 
 
-# Pages of city funds.
-
 # --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
 # The fund's movements (a page at a time, newest first), its awards with their acts, its totals by
 # source and by purpose (charts with their tables), the hash-chain head and how to check it, and a
@@ -1061,8 +1057,6 @@ class FundLedgerExportView(CityMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{city.slug}-{fund.slug}-ledger-{stamp}.{self.fmt}"'
         return response
 
-
-# Pages of city funds.
 
 # --- receipts and statements (receipts, ADR 0032) ---------------------------------------------
 

@@ -436,9 +436,6 @@ class DisbursementWriteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-# Serializers of the funds API.
-
-
 # --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
 
 MAX_NUMBER = 2**63 - 1  # a movement's number is a 64-bit integer in the database

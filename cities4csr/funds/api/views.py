@@ -530,8 +530,6 @@ class DisbursementCreateView(CityAPIMixin, APIView):
         return Response(DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
 
 
-# The funds API.
-
 # --- the public ledger of a fund (ADR 0030) ----------------------------------------------------
 
 
@@ -590,8 +588,6 @@ class FundLedgerTotalsView(CityAPIMixin, APIView):
         totals["head"] = _head(self.city)
         return Response(LedgerTotalsSerializer(totals).data)
 
-
-# The funds API: /api/v1/cities/<city>/funds/…
 
 # --- receipts and statements (receipts, ADR 0032) ---------------------------------------------
 
