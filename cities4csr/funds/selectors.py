@@ -15,7 +15,7 @@ from django.utils import timezone
 from cities4csr.organisations.models import Membership
 from cities4csr.organisations.rules import is_city_officer
 
-from .models import Award, Contribution, Disbursement, Earmark, Fund, PurposeCategory
+from .models import Award, BankLine, Contribution, Disbursement, Earmark, Fund, PurposeCategory
 from .services import awards_pending_cents
 
 
@@ -947,3 +947,12 @@ def funds_open(*, city, on: datetime.date | None = None) -> list[Fund]:
         except NoReverseMatch:
             fund.page_url = None
     return funds
+
+
+def officer_funds_todo(*, city) -> dict:
+    """What waits for the city's officers in its funds: bank lines no contribution was found
+    for, and awards proposed by act waiting for approval (two counts)."""
+    return {
+        "bank_lines_to_check": BankLine.objects.filter(city=city, state=BankLine.State.UNMATCHED).order_by().count(),
+        "awards_to_approve": Award.objects.filter(city=city, state=Award.State.PROPOSED).order_by().count(),
+    }

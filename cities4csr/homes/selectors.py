@@ -24,6 +24,7 @@ from django.utils.translation import get_language_from_path
 from cities4csr.cities.models import Area, City
 from cities4csr.cities.policy import matching_mix
 from cities4csr.core.models import AuditEvent
+from cities4csr.funds.selectors import officer_funds_todo
 from cities4csr.instruments.models import ChecklistStep
 from cities4csr.matching.models import Invitation
 from cities4csr.needs.models import OPEN_GAP, Need, ResourceKind, ResourceLine, Theme
@@ -151,14 +152,16 @@ class OfficerHome:
     to_accept: int
     to_verify: int
     overdue_steps: int
+    bank_lines_to_check: int
+    awards_to_approve: int
     pipeline: list[Stage]
     activity: list[Activity]
 
 
 def officer_home(*, city: City, on: datetime.date) -> OfficerHome:
     """The officer's counts (needs to review, pledges to accept, deliveries to verify, checklist
-    steps overdue on ``on``), the pipeline published → pledged → delivered → verified and the
-    latest domain events: four queries."""
+    steps overdue on ``on``, bank lines to check, awards to approve), the pipeline published →
+    pledged → delivered → verified and the latest domain events: six queries."""
     needs = (
         Need.objects.filter(city=city)
         .order_by()
@@ -195,6 +198,7 @@ def officer_home(*, city: City, on: datetime.date) -> OfficerHome:
         to_accept=pledges["to_accept"],
         to_verify=pledges["to_verify"],
         overdue_steps=overdue,
+        **officer_funds_todo(city=city),
         pipeline=[
             stage("published", needs["published"], base),
             stage("pledged", pledges["pledged"], pledges["pledged_value"]),

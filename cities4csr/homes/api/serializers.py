@@ -36,6 +36,8 @@ class OfficerHomeSerializer(serializers.Serializer):
     to_accept = serializers.IntegerField()
     to_verify = serializers.IntegerField()
     overdue_steps = serializers.IntegerField()
+    bank_lines_to_check = serializers.IntegerField()
+    awards_to_approve = serializers.IntegerField()
     pipeline = StageSerializer(many=True)
     activity = ActivitySerializer(many=True)
 

@@ -119,3 +119,28 @@ def test_api_area_figures(world, pledged):
     assert data["figures"]["open_needs"] == 1
     assert [n["id"] for n in data["needs"]] == [pledged.need.pk]
     assert client_for().get(f"/api/v1/cities/{world.city.slug}/areas/nil/999/").status_code == 404
+
+
+def test_officer_home_counts_the_funds_work_waiting(world):
+    import datetime
+
+    from cities4csr.funds.services import award_propose
+    from cities4csr.funds.tests.factories import a_fund, a_purpose
+
+    with scope(city=world.city.pk):
+        fund = a_fund(world)
+        for n in range(2):
+            award_propose(
+                actor=world.officer,
+                fund=fund,
+                purpose=a_purpose(world, code=f"p{n}"),
+                description="Buoni spesa",
+                act_number=f"DG {n}",
+                act_on=datetime.date(2026, 5, 1),
+                amount_cents=1_000,
+                organisation=world.third_sector,
+            )
+    page = client_for(world.officer).get(f"/it/{world.city.slug}/workspace/officer/").content.decode()
+    assert 'data-testid="count-awards">2<' in page and "assegnazioni da approvare" in page
+    assert 'data-testid="count-bank-lines">0<' in page and "righe bancarie da verificare" in page
+    assert f"/it/{world.city.slug}/workspace/officer/funds/awards/" in page
