@@ -456,6 +456,7 @@ class StatementImport(CityScopedModel):
             models.CheckConstraint(
                 condition=models.Q(lines_done__lte=models.F("lines_total")),
                 name="funds_statement_progress_within_total",
+                violation_error_message=_("A statement cannot have more lines done than it holds."),
             )
         ]
 
@@ -541,8 +542,13 @@ class BankLine(CityScopedModel):
                 condition=models.Q(state="matched", contribution__isnull=False)
                 | (~models.Q(state="matched") & models.Q(contribution__isnull=True)),
                 name="funds_bankline_matched_has_contribution",
+                violation_error_message=_("A matched bank line names its contribution, and only a matched one does."),
             ),
-            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="funds_bankline_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0),
+                name="funds_bankline_amount_positive",
+                violation_error_message=_("A bank line's amount must be above zero."),
+            ),
         ]
 
     #: why the matcher left a line (banking.reconcile's reasons), as the queue says it

@@ -66,6 +66,8 @@ USER_RELATIONS = {
     "funds.fund.created_by": KEEP,
     "funds.award.created_by": KEEP,
     "funds.disbursement.created_by": KEEP,
+    "funds.pagopaflow.imported_by": KEEP,
+    "campaigns.campaign.created_by": KEEP,
     # bank statements and reconciliation: the officer who uploaded or decided stays (pseudonymised)
     "funds.statementimport.created_by": KEEP,
     "funds.bankline.decided_by": KEEP,

@@ -266,6 +266,15 @@ def test_spreadsheet_quantities_must_be_whole_and_bounded():
 ALLOWED = {
     ("needs/importing.py", "number = float(value.replace"),  # coordinates in decimal degrees, not money
     ("instruments/api/serializers.py", 'data["value_eur"] = float('),  # DRF DecimalField's value, for the advisor
+    # a campaign matcher's factor is a ratio ("€1 becomes €2"), not an amount
+    ("campaigns/api/serializers.py", 'Decimal("0.001")'),
+    ("campaigns/api/serializers.py", "Decimal(100)"),
+    ("campaigns/api/serializers.py", "Decimal(1)"),
+    ("campaigns/forms.py", "forms.DecimalField("),
+    ("campaigns/forms.py", 'Decimal("0.001")'),
+    ("campaigns/forms.py", "Decimal(100)"),
+    ("campaigns/forms.py", "Decimal(1)"),
+    ("funds/views.py", "float(cents_to_euros("),  # the chart's numbers, written out for Chart.js, not read
 }
 
 
