@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cities4csr.offers",
     "cities4csr.pledges",
     "cities4csr.campaigns",
+    "cities4csr.volunteering",
     "cities4csr.instruments",
     "cities4csr.documents",
     "cities4csr.matching",

@@ -55,6 +55,12 @@ class CityPolicy:
     #: the city's own tax identifier, printed as the beneficiary's on donation receipts: the
     #: codice fiscale of an Italian Comune (11 digits), the SIREN of a French commune (9 digits)
     tax_code: str = ""
+    #: volunteering (ADR 0033): how hours are approved, ``hours_approval`` "manual" (the host and
+    #: the company each approve), "automatic" (approved at check-out) or "automatic_under" (at
+    #: check-out when under ``auto_max_hours``); the city's default value of an hour of volunteer
+    #: time in cents, ``hour_rate_cents``, used when a company declared no hourly cost, and
+    #: ``rate_source``, the document it comes from (B4SI values time at cost)
+    volunteering: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -99,7 +105,32 @@ class CityPolicy:
             Weights.from_data(data["matching"])
         if data.get("pagopa"):
             pagopa_settings_check(data["pagopa"])
+        if data.get("volunteering"):
+            volunteering_settings_check(data["volunteering"])
         return cls(**data)
+
+    @property
+    def hours_approval(self) -> str:
+        return self.volunteering.get("hours_approval", "manual")
+
+
+HOURS_APPROVAL = ("manual", "automatic", "automatic_under")
+VOLUNTEERING_KEYS = {"hours_approval": str, "auto_max_hours": int, "hour_rate_cents": int, "rate_source": str}
+
+
+def volunteering_settings_check(data: dict) -> None:
+    """Raise ``ValueError`` naming the first wrong key of a city's volunteering settings."""
+    for key, value in data.items():
+        if key not in VOLUNTEERING_KEYS:
+            raise ValueError(f"unknown volunteering key: {key}")
+        if not isinstance(value, VOLUNTEERING_KEYS[key]) or isinstance(value, bool):
+            raise ValueError(f"volunteering {key!r} must be a {VOLUNTEERING_KEYS[key].__name__}")
+    if data.get("hours_approval", "manual") not in HOURS_APPROVAL:
+        raise ValueError(f"volunteering 'hours_approval' must be one of {', '.join(HOURS_APPROVAL)}")
+    if data.get("hours_approval") == "automatic_under" and data.get("auto_max_hours", 0) <= 0:
+        raise ValueError("volunteering 'auto_max_hours' must be a positive number of hours")
+    if data.get("hour_rate_cents", 0) < 0:
+        raise ValueError("volunteering 'hour_rate_cents' cannot be negative")
 
 
 PAGOPA_KEYS = {

@@ -166,6 +166,24 @@ SENTENCES = {
     "campaign.miss": pgettext_lazy("audit", "%(actor)s recorded that the campaign “%(object)s” missed its target"),
     "campaign.close": pgettext_lazy("audit", "%(actor)s closed the campaign “%(object)s”, keeping what it raised"),
     "campaign.deadline": pgettext_lazy("audit", "%(actor)s applied the deadline of the campaign “%(object)s”"),
+    "activity.publish": pgettext_lazy("audit", "%(actor)s opened the activity “%(object)s” for sign-up"),
+    "activity.close": pgettext_lazy("audit", "%(actor)s closed the activity “%(object)s”"),
+    "activity.cancel": pgettext_lazy("audit", "%(actor)s cancelled the activity “%(object)s”"),
+    "registration.accept": pgettext_lazy("audit", "%(actor)s accepted a registration for %(object)s"),
+    "registration.accept_to_waitlist": pgettext_lazy(
+        "audit", "%(actor)s accepted a registration for %(object)s onto the waiting list"
+    ),
+    "registration.decline": pgettext_lazy("audit", "%(actor)s declined a registration for %(object)s"),
+    "registration.promote": pgettext_lazy(
+        "audit", "%(actor)s gave a freed place on %(object)s to the next person waiting"
+    ),
+    "registration.withdraw": pgettext_lazy("audit", "%(actor)s withdrew from %(object)s"),
+    "registration.cancel": pgettext_lazy("audit", "%(actor)s cancelled a registration for %(object)s"),
+    "registration.check_in": pgettext_lazy("audit", "%(actor)s checked a participant in at %(object)s"),
+    "registration.mark_no_show": pgettext_lazy("audit", "%(actor)s marked a participant of %(object)s as absent"),
+    "hours.approve": pgettext_lazy("audit", "%(actor)s recorded the approval of volunteering hours"),
+    "hours.decline": pgettext_lazy("audit", "%(actor)s declined volunteering hours"),
+    "hours.correct": pgettext_lazy("audit", "%(actor)s replaced volunteering hours with a correction"),
     "matcher.add": pgettext_lazy("audit", "%(actor)s added a matcher to the campaign “%(object)s”"),
     "matcher.update": pgettext_lazy("audit", "%(actor)s changed a matcher of the campaign “%(object)s”"),
     "matcher.remove": pgettext_lazy("audit", "%(actor)s removed a matcher from the campaign “%(object)s”"),

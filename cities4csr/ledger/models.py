@@ -80,6 +80,7 @@ class Source(models.TextChoices):
     AWARD = "award", _("Award")
     DISBURSEMENT = "disbursement", _("Disbursement")
     REFUND = "refund", _("Refund")
+    VOLUNTEERING = "volunteering", _("Volunteering hours")
     CORRECTION = "correction", _("Correction")
 
 

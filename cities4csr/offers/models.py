@@ -19,6 +19,12 @@ class CsrProfile(CityScopedModel):
     near_our_sites = models.BooleanField(_("near our sites"), default=True)
     headcount = models.PositiveIntegerField(_("headcount"), null=True, blank=True)
     volunteering_days_per_year = models.PositiveIntegerField(_("volunteering days per year"), null=True, blank=True)
+    volunteer_hour_cost_cents = models.PositiveBigIntegerField(
+        _("hourly cost of an employee's volunteering (cents)"),
+        null=True,
+        blank=True,
+        help_text=_("What an hour of an employee's paid volunteering costs the company: it values their hours (B4SI)"),
+    )
     notify_new_needs = models.BooleanField(_("tell us about new needs that fit"), default=True)
 
     class Meta:

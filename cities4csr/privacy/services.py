@@ -71,6 +71,14 @@ USER_RELATIONS = {
     # bank statements and reconciliation: the officer who uploaded or decided stays (pseudonymised)
     "funds.statementimport.created_by": KEEP,
     "funds.bankline.decided_by": KEEP,
+    # volunteering: a registration and its hours stay, for the counts and the ledger, without the
+    # person (the account they point at is pseudonymised); what hosts and officers made stays
+    "volunteering.registration.user": KEEP,
+    "volunteering.team.captain": KEEP,
+    "volunteering.team.created_by": KEEP,
+    "volunteering.activity.created_by": KEEP,
+    "volunteering.hoursentry.host_approved_by": KEEP,
+    "volunteering.hoursentry.company_approved_by": KEEP,
 }
 
 

@@ -25,6 +25,9 @@ def test_every_stateful_model_is_registered():
         "funds.fund",
         "funds.contribution",
         "funds.award",
+        "volunteering.activity",
+        "volunteering.registration",
+        "volunteering.hoursentry",
     }
 
 
