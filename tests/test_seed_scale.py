@@ -157,3 +157,22 @@ def test_catalogue_filters_and_map_points_on_the_scale_city(client):
     api = client.get("/api/v1/cities/scale-a/needs.geojson?kind=money").json()
     without_url = [{**f, "properties": {**f["properties"], "url": None}} for f in api["features"]]
     assert without_url == [{**f, "properties": {**f["properties"], "url": None}} for f in points["features"]]
+
+
+def test_activities_fill_their_slots_within_their_places_and_keep_the_counters():
+    seed("scale-v", "--activities", "40", "--registrations", "300")
+    from cities4csr.volunteering.models import Activity, Registration, Slot
+
+    with scopes_disabled():
+        activities = Activity.objects.filter(city__slug="scale-v")
+        assert activities.count() == 40
+        assert not activities.filter(area__isnull=True).exists()
+        slots = list(Slot.objects.filter(city__slug="scale-v").order_by("id"))
+        assert 40 <= len(slots) <= 120
+        registrations = Registration.objects.filter(city__slug="scale-v")
+        assert registrations.count() == min(300, sum(s.capacity for s in slots))
+        for slot in slots:
+            assert slot.taken == registrations.filter(slot=slot).count() <= slot.capacity
+        pairs = list(registrations.values_list("slot_id", "user_id"))
+        assert len(pairs) == len(set(pairs))  # nobody twice on one slot
+    assert "already has 40 activities, skipped" in seed("scale-v", "--activities", "40")

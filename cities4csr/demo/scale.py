@@ -40,6 +40,7 @@ from cities4csr.demo.seed import CITIES, LAYERS, NAME_PARTS, SECTORS, load_layer
 from cities4csr.needs.models import KIND_UNITS, Action, Need, ResourceKind, ResourceLine, Theme
 from cities4csr.needs.services import need_search_text, sdg_index, tags_index, themes_ensure_defaults
 from cities4csr.organisations.models import Organisation, Site
+from cities4csr.volunteering.models import Activity, Registration, Slot
 
 BATCH = 5_000
 GEOGRAPHY = "milano"  # whose areas the large city reuses
@@ -146,7 +147,14 @@ class Geography:
 
 
 def seed_scale(
-    *, slug: str = "metropoli", needs: int = 20_000, organisations: int = 300_000, seed: int = 1, say=None
+    *,
+    slug: str = "metropoli",
+    needs: int = 20_000,
+    organisations: int = 300_000,
+    activities: int = 0,
+    registrations: int = 0,
+    seed: int = 1,
+    say=None,
 ) -> City:
     """Create (or complete) the large city ``slug``. Returns the city."""
     say = say or (lambda *_: None)
@@ -175,7 +183,18 @@ def seed_scale(
                 actions = _actions(city, geography)
                 counts.update(_needs(city, geography, themes, actions, needs, random.Random(f"{seed}-needs")))
                 say(f"{slug}: {counts['needs']} needs, {counts['lines']} resource lines")
-            if counts["organisations"] or counts["needs"]:
+            if not activities:
+                pass
+            elif Activity.objects.filter(city=city).exists():
+                say(f"{slug}: already has {Activity.objects.filter(city=city).count()} activities, skipped")
+            else:
+                counts.update(
+                    _activities(city, geography, themes, activities, registrations, random.Random(f"{seed}-activities"))
+                )
+                say(
+                    f"{slug}: {counts['activities']} activities, {counts['slots']} slots, {counts['registrations']} registrations"
+                )
+            if counts["organisations"] or counts["needs"] or counts.get("activities"):
                 audit_log(actor=None, city=city, verb="scale.seed", obj=city, payload=counts)
         # also when nothing was loaded: a migration may just have rewritten the tables
         _refresh_statistics()
@@ -189,6 +208,7 @@ def _refresh_statistics() -> None:
         return  # e.g. inside a test's transaction: VACUUM cannot run there, and nothing needs it
     models = [City, AreaLayer, Area, Theme, Action, Action.target_areas.through]
     models += [Organisation, Site, Site.areas.through, Need, ResourceLine, Need.themes.through]
+    models += [Activity, Activity.themes.through, Slot, Registration]
     command = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
     with connection.cursor() as cursor:
         for model in models:
@@ -505,3 +525,126 @@ def _row(instance) -> dict:
     """An unsaved instance's values for ``_Writer`` (id and timestamps are the writer's)."""
     skip = {"id", "created_at", "updated_at"}
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.attname not in skip}
+
+
+ACTIVITY_TEMPLATES = (
+    ("Ridipingiamo la scuola", "Una giornata per ridipingere aule e corridoi.", ["education"], "pittura"),
+    ("Pulizia del parco", "Raccogliere i rifiuti e curare le aiuole del parco di quartiere.", ["greening"], ""),
+    ("Doposcuola", "Aiutare i ragazzi con i compiti.", ["education", "social_inclusion"], "tutoraggio"),
+    ("Emporio solidale", "Riordinare gli scaffali e accogliere le famiglie.", ["social_inclusion"], ""),
+    ("Orto condiviso", "Semina, irrigazione e raccolta con i residenti.", ["greening"], "giardinaggio"),
+    ("Tutor digitali", "Insegnare a usare lo SPID e i servizi online.", ["innovation", "social_inclusion"], "informatica"),
+)  # fmt: skip
+
+
+def _activities(
+    city: City, geography: Geography, themes: dict, count: int, registrations: int, rng: random.Random
+) -> dict:
+    """``count`` open activities across the NIL, hosted by the city's non-profits, each with 1–3
+    slots from two months ago to four months ahead, and ``registrations`` registrations spread
+    over the slots within their places (the slots' counters kept, as the sign-up services keep
+    them), by as many fictitious people as a tenth of the registrations."""
+    _hall, hosts = _owners(city)
+    User = Registration._meta.get_field("user").related_model
+    people = max(30, registrations // 10)  # at least a slot's largest capacity: nobody twice on one slot
+    user_ids = _Writer(User).write(
+        [
+            {"email": f"volontario-{index:06d}@{city.slug}.example", "password": "!", "is_active": True}
+            for index in range(people)
+        ]
+    )
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    writers = {
+        "activities": _Writer(Activity),
+        "themes": _Writer(Activity.themes.through),
+        "slots": _Writer(Slot),
+        "registrations": _Writer(Registration),
+    }
+    slots = []  # (slot id, capacity, ended)
+    for batch in _batches(range(count)):
+        rows, links, slot_rows = [], [], []
+        for index in batch:
+            title, description, theme_keys, skills = rng.choice(ACTIVITY_TEMPLATES)
+            nil = rng.choice(geography.nils)
+            lon, lat = geography.point_in(nil, rng)
+            rows.append(
+                {
+                    "city_id": city.pk,
+                    "slug": f"attivita-{index:06d}",
+                    "title": f"{title} – {nil.name}",
+                    "description": description,
+                    "kind": Activity.Kind.SLOTS,
+                    "state": Activity.State.OPEN,
+                    "host_id": rng.choice(hosts),
+                    "skills": skills,
+                    "place": nil.name,
+                    "lat": lat,
+                    "lon": lon,
+                    "area_id": nil.pk,
+                    "family_friendly": rng.random() < 0.3,
+                    "published_at": now - dt.timedelta(days=rng.randint(1, 90)),
+                }
+            )
+        ids = writers["activities"].write(rows)
+        for activity_id, row in zip(ids, rows, strict=True):
+            template = next(t for t in ACTIVITY_TEMPLATES if row["title"].startswith(t[0]))
+            links += [{"activity_id": activity_id, "theme_id": themes[key].pk} for key in template[2] if key in themes]
+            for _ in range(rng.randint(1, 3)):
+                start = now + dt.timedelta(days=rng.randint(-60, 120), hours=rng.randint(-4, 4))
+                capacity = rng.choice((5, 10, 15, 20, 30))
+                slot_rows.append(
+                    {
+                        "city_id": city.pk,
+                        "activity_id": activity_id,
+                        "starts_at": start,
+                        "ends_at": start + dt.timedelta(hours=rng.choice((2, 3, 4))),
+                        "capacity": capacity,
+                        "taken": 0,
+                        "waiting": 0,
+                    }
+                )
+        writers["themes"].write(links)
+        slot_ids = writers["slots"].write(slot_rows)
+        slots += [(pk, row["capacity"], row["starts_at"] < now) for pk, row in zip(slot_ids, slot_rows, strict=True)]
+    # registrations: slots drawn at random, each filled up to its places; a registration's person
+    # is drawn so that nobody registers twice for one slot
+    taken = dict.fromkeys((pk for pk, _c, _e in slots), 0)
+    capacity = {pk: c for pk, c, _e in slots}
+    ended = {pk for pk, _c, e in slots if e}
+    open_slots = [pk for pk, _c, _e in slots]
+    made = 0
+    while made < registrations and open_slots:
+        rows = []
+        for _ in range(min(BATCH, registrations - made)):
+            if not open_slots:
+                break
+            position = rng.randrange(len(open_slots))
+            slot_id = open_slots[position]
+            taken[slot_id] += 1
+            if taken[slot_id] >= capacity[slot_id]:
+                open_slots[position] = open_slots[-1]
+                open_slots.pop()
+            past = slot_id in ended
+            rows.append(
+                {
+                    "city_id": city.pk,
+                    "slot_id": slot_id,
+                    "user_id": user_ids[(slot_id * 7919 + taken[slot_id]) % people],
+                    "state": Registration.State.ATTENDED if past else Registration.State.REGISTERED,
+                    "token": f"scale-{made + len(rows):07d}",
+                }
+            )
+        writers["registrations"].write(rows)
+        made += len(rows)
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Slot._meta.db_table)
+        registrations_table = connection.ops.quote_name(Registration._meta.db_table)
+        cursor.execute(
+            f"UPDATE {table} SET taken = (SELECT COUNT(*) FROM {registrations_table} r "  # noqa: S608 (names from _meta)
+            f"WHERE r.slot_id = {table}.id) WHERE city_id = %s",
+            [city.pk],
+        )
+    for writer in writers.values():
+        writer.finish()
+    _Writer(User).finish()
+    return {"activities": count, "slots": len(slots), "registrations": made, "people": people}
