@@ -1,0 +1,76 @@
+"""Who may do what with volunteering.
+
+- An activity is prepared and run by its host's people (any member of the hosting body) and by
+  the city's officers; once open (or closed, or cancelled) everyone sees it, a draft only they do.
+- Any signed-in person may sign up (residents included); the host's people review requested
+  registrations.
+- A company's representatives open its teams.
+- Participants' names (privacy, issue 11 item 6) are seen by the host's people and by the
+  representatives of the participant's own company, and by the person themselves; nobody else,
+  not even the city's officers: public pages and the city see counts.
+"""
+
+import rules
+
+from cities4csr.organisations.models import Organisation
+from cities4csr.organisations.rules import is_city_officer, is_org_member, is_org_representative
+
+
+def _activity(obj):
+    """The activity of an activity, a slot, a team or a registration."""
+    if hasattr(obj, "host_id"):
+        return obj
+    if hasattr(obj, "activity_id"):
+        return obj.activity
+    return obj.slot.activity
+
+
+@rules.predicate
+def is_host_member(user, obj):
+    """A member of the body hosting the activity (of the slot, team or registration)."""
+    if isinstance(obj, Organisation):
+        return is_org_member(user, obj)
+    return is_org_member(user, _activity(obj).host)
+
+
+@rules.predicate
+def is_public_activity(user, activity):
+    return activity.state != "draft"
+
+
+@rules.predicate
+def is_participant(user, registration):
+    return user.is_authenticated and registration.user_id == user.pk
+
+
+@rules.predicate
+def is_participants_company_representative(user, registration):
+    return registration.company_id is not None and is_org_representative(user, registration.company)
+
+
+@rules.predicate
+def may_host(user, obj):
+    """Asked on the organisation that would host: one of its people or an officer. Asked on the
+    city (the API's list, before the host is known): anyone signed in; the service asks again on
+    the host. (A company cannot host: the service refuses it with a reason, not a 403.)"""
+    if isinstance(obj, Organisation):
+        return is_org_member(user, obj) or is_city_officer(user, obj)
+    return user.is_authenticated
+
+
+# asked on the host organisation (or the city)
+rules.add_perm("volunteering.add_activity", may_host)
+# asked on the activity
+rules.add_perm("volunteering.view_activity", is_public_activity | is_city_officer | is_host_member)
+rules.add_perm("volunteering.change_activity", is_city_officer | is_host_member)
+rules.add_perm("volunteering.view_participants", is_host_member)
+# asked on the slot (or the city): any signed-in person
+rules.add_perm("volunteering.sign_up", rules.is_authenticated)
+# asked on the company
+rules.add_perm("volunteering.open_team", is_org_representative)
+# asked on a registration
+rules.add_perm(
+    "volunteering.view_registration", is_participant | is_host_member | is_participants_company_representative
+)
+rules.add_perm("volunteering.review_registration", is_host_member)
+rules.add_perm("volunteering.withdraw_registration", is_participant)
