@@ -109,7 +109,7 @@ def test_fifty_sign_ups_at_once_for_ten_places_then_withdrawals(world):
         assert _counts(slot) == (PLACES, PEOPLE - PLACES - 1, PLACES, PEOPLE - PLACES - 1)
         assert Registration.objects.get(pk=first_waiting).state == R.REGISTERED
         next_five = _waiting_pks(slot)[:5]
-        leaving = [r for r in rows[1:6]]
+        leaving = rows[1:6]
 
     # five withdrawals at once promote exactly five, the next five waiting
     def withdraw(registration):
