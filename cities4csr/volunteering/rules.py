@@ -1,19 +1,24 @@
-"""Who may do what with volunteering.
+"""Who may do what with volunteering (pages, API and services ask the same names).
 
-- An activity is prepared and run by its host's people (any member of the hosting body) and by
-  the city's officers; once open (or closed, or cancelled) everyone sees it, a draft only they do.
+- An activity is prepared and run by its host's people (any member of the hosting body: a city
+  department or a third-sector body, never a giver) and by the city's officers; once open (or
+  closed, or cancelled) everyone sees it, a draft only they do.
 - Any signed-in person may sign up (residents included); the host's people review requested
-  registrations.
-- A company's representatives open its teams.
-- Participants' names (privacy, issue 11 item 6) are seen by the host's people and by the
-  representatives of the participant's own company, and by the person themselves; nobody else,
+  registrations; a person withdraws their own.
+- A company's representatives open its teams and follow its people's volunteering.
+- Participants' names (privacy, issue 11 item 6) are seen by the host's people, by the
+  representatives of the participant's own company and by the person themselves; nobody else,
   not even the city's officers: public pages and the city see counts.
 """
 
 import rules
 
-from cities4csr.organisations.models import Organisation
+from cities4csr.cities.models import City
+from cities4csr.organisations.models import Membership, Organisation
 from cities4csr.organisations.rules import is_city_officer, is_org_member, is_org_representative
+
+#: organisations that give (and so take part), never host
+GIVERS = (Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION)
 
 
 def _activity(obj):
@@ -26,10 +31,25 @@ def _activity(obj):
 
 
 @rules.predicate
+def is_in_a_host(user, obj):
+    """Asked on the city: a member of one of its organisations that may host (not a giver).
+    Asked on an organisation: a member of it, when it may host."""
+    if not user.is_authenticated:
+        return False
+    if isinstance(obj, Organisation):
+        return obj.kind not in GIVERS and is_org_member(user, obj)
+    city = obj.pk if isinstance(obj, City) else obj.city_id
+    return (
+        Membership.objects.with_scope(city=city)
+        .filter(user=user, organisation__city=city)
+        .exclude(organisation__kind__in=GIVERS)
+        .exists()
+    )
+
+
+@rules.predicate
 def is_host_member(user, obj):
     """A member of the body hosting the activity (of the slot, team or registration)."""
-    if isinstance(obj, Organisation):
-        return is_org_member(user, obj)
     return is_org_member(user, _activity(obj).host)
 
 
@@ -48,18 +68,8 @@ def is_participants_company_representative(user, registration):
     return registration.company_id is not None and is_org_representative(user, registration.company)
 
 
-@rules.predicate
-def may_host(user, obj):
-    """Asked on the organisation that would host: one of its people or an officer. Asked on the
-    city (the API's list, before the host is known): anyone signed in; the service asks again on
-    the host. (A company cannot host: the service refuses it with a reason, not a 403.)"""
-    if isinstance(obj, Organisation):
-        return is_org_member(user, obj) or is_city_officer(user, obj)
-    return user.is_authenticated
-
-
-# asked on the host organisation (or the city)
-rules.add_perm("volunteering.add_activity", may_host)
+# asked on the city (may this person host anything?) or on the organisation that would host
+rules.add_perm("volunteering.add_activity", is_city_officer | is_in_a_host)
 # asked on the activity
 rules.add_perm("volunteering.view_activity", is_public_activity | is_city_officer | is_host_member)
 rules.add_perm("volunteering.change_activity", is_city_officer | is_host_member)
@@ -68,6 +78,8 @@ rules.add_perm("volunteering.view_participants", is_host_member)
 rules.add_perm("volunteering.sign_up", rules.is_authenticated)
 # asked on the company
 rules.add_perm("volunteering.open_team", is_org_representative)
+# asked on the company: its volunteering dashboard (counts and hours, no names)
+rules.add_perm("volunteering.view_company_volunteering", is_city_officer | is_org_representative)
 # asked on a registration
 rules.add_perm(
     "volunteering.view_registration", is_participant | is_host_member | is_participants_company_representative

@@ -37,6 +37,7 @@ from cities4csr.core.services import audit_log, person
 from cities4csr.organisations.models import Membership, Organisation
 
 from .models import Activity, Registration, Series, Slot, Team
+from .rules import GIVERS
 
 R = Registration.State
 
@@ -106,8 +107,12 @@ def _activity_check(activity: Activity) -> None:
     city = activity.city
     for name in ("need", "line", "host", "company"):
         _same_city(getattr(activity, name), city, name)
-    if activity.host.kind == Organisation.Kind.COMPANY:
-        raise _invalid("host", _("The host is a city department or a non-profit body, not a company."), "host_company")
+    if activity.host.kind in GIVERS:
+        raise _invalid(
+            "host",
+            _("The host is a city department or a non-profit body, not a company or a foundation."),
+            "host_giver",
+        )
     if activity.company is not None and activity.company.kind != Organisation.Kind.COMPANY:
         raise _invalid("company", _("Choose a company."), "not_a_company")
     if activity.line is not None and activity.line.need_id != getattr(activity.need, "pk", None):

@@ -317,4 +317,4 @@ def test_an_activity_finds_its_neighbourhood_and_a_company_cannot_host(world):
     assert activity.area is not None and activity.area.kind == world.city.settings.primary_area_kind
     with pytest.raises(ValidationError) as refused:
         services.activity_create(actor=world.officer, city=world.city, title="X", description="Y", host=world.company)
-    assert refused.value.error_dict["host"][0].code == "host_company"
+    assert refused.value.error_dict["host"][0].code == "host_giver"
