@@ -6,7 +6,7 @@ from cities4csr.core.api.fields import IdField
 from cities4csr.volunteering.models import Activity, Registration, Series, Slot, Team
 
 
-class SlotSerializer(serializers.ModelSerializer):
+class VolunteeringSlotSerializer(serializers.ModelSerializer):
     places_left = serializers.SerializerMethodField(help_text="Places not taken yet")
 
     class Meta:
@@ -28,7 +28,7 @@ class SlotSerializer(serializers.ModelSerializer):
         return max(obj.capacity - obj.taken, 0)
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class VolunteeringActivitySerializer(serializers.ModelSerializer):
     host_name = serializers.CharField(source="host.name", read_only=True)
     company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True, default=None)
     area = serializers.CharField(source="area.code", read_only=True, allow_null=True, default=None)
@@ -78,10 +78,10 @@ class ActivitySerializer(serializers.ModelSerializer):
         slots = getattr(obj, "upcoming", None)
         if slots is None:
             slots = obj.slots.filter(state=Slot.State.SCHEDULED).order_by("starts_at", "pk")
-        return SlotSerializer(slots, many=True).data
+        return VolunteeringSlotSerializer(slots, many=True).data
 
 
-class ActivityWriteSerializer(serializers.Serializer):
+class VolunteeringActivityWriteSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=80, required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
@@ -107,12 +107,12 @@ class ActivityWriteSerializer(serializers.Serializer):
     deadline = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class ActivityTransitionSerializer(serializers.Serializer):
+class VolunteeringActivityTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[Activity.State.OPEN, Activity.State.CLOSED, Activity.State.CANCELLED])
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class SlotsAddSerializer(serializers.Serializer):
+class VolunteeringSlotsAddSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     capacity = serializers.IntegerField(min_value=1, max_value=100_000)
@@ -122,18 +122,18 @@ class SlotsAddSerializer(serializers.Serializer):
     until = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReasonSerializer(serializers.Serializer):
+class VolunteeringReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class SignUpSerializer(serializers.Serializer):
+class VolunteeringSignUpSerializer(serializers.Serializer):
     birth_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Asked when the activity has a minimum age; not kept"
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class VolunteeringRegistrationSerializer(serializers.ModelSerializer):
     activity = serializers.CharField(source="slot.activity.slug", read_only=True)
 
     class Meta:
@@ -142,13 +142,13 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamOpenSerializer(serializers.Serializer):
+class VolunteeringTeamOpenSerializer(serializers.Serializer):
     company = IdField()
     name = serializers.CharField(max_length=120)
     captain = IdField(required=False, allow_null=True, default=None, help_text="One of the company's people")
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class VolunteeringTeamSerializer(serializers.ModelSerializer):
     members = serializers.SerializerMethodField(help_text="How many have joined")
 
     class Meta:
@@ -160,11 +160,11 @@ class TeamSerializer(serializers.ModelSerializer):
         return obj.registrations.filter(state__in=Registration.ACTIVE).count()
 
 
-class TeamJoinSerializer(serializers.Serializer):
+class VolunteeringTeamJoinSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     birth_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReviewSerializer(serializers.Serializer):
+class VolunteeringReviewSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")

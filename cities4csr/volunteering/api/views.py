@@ -16,18 +16,18 @@ from cities4csr.organisations.models import Organisation
 from cities4csr.volunteering import selectors, services
 
 from .serializers import (
-    ActivitySerializer,
-    ActivityTransitionSerializer,
-    ActivityWriteSerializer,
-    ReasonSerializer,
-    RegistrationSerializer,
-    ReviewSerializer,
-    SignUpSerializer,
-    SlotsAddSerializer,
-    SlotSerializer,
-    TeamJoinSerializer,
-    TeamOpenSerializer,
-    TeamSerializer,
+    VolunteeringActivitySerializer,
+    VolunteeringActivityTransitionSerializer,
+    VolunteeringActivityWriteSerializer,
+    VolunteeringReasonSerializer,
+    VolunteeringRegistrationSerializer,
+    VolunteeringReviewSerializer,
+    VolunteeringSignUpSerializer,
+    VolunteeringSlotsAddSerializer,
+    VolunteeringSlotSerializer,
+    VolunteeringTeamJoinSerializer,
+    VolunteeringTeamOpenSerializer,
+    VolunteeringTeamSerializer,
 )
 
 RELATED = {"need": Need, "host": Organisation, "company": Organisation}
@@ -66,19 +66,22 @@ class ActivityListView(CityAPIMixin, generics.ListAPIView):
 
     rules_permissions = {"GET": None, "POST": "volunteering.add_activity"}
     rules_check_object_only = True
-    serializer_class = ActivitySerializer
+    serializer_class = VolunteeringActivitySerializer
 
     def city_queryset(self):
         return selectors.activities_listed(user=self.request.user, city=self.city)
 
-    @extend_schema(request=ActivityWriteSerializer, responses={201: ActivitySerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringActivityWriteSerializer,
+        responses={201: VolunteeringActivitySerializer, 400: ErrorSerializer},
+    )
     def post(self, request, city_slug):
-        data = ActivityWriteSerializer(data=request.data)
+        data = VolunteeringActivityWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = _resolve(self.city, dict(data.validated_data))
         activity = services.activity_create(actor=request.user, city=self.city, **fields)
         activity = selectors.activity_visible_get(user=request.user, city=self.city, slug=activity.slug)
-        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteeringActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
 
 class ActivityDetailView(CityAPIMixin, APIView):
@@ -87,22 +90,27 @@ class ActivityDetailView(CityAPIMixin, APIView):
     rules_permissions = {"GET": None, "PATCH": "volunteering.change_activity"}
     rules_check_object_only = True
 
-    @extend_schema(responses=ActivitySerializer)
+    @extend_schema(responses=VolunteeringActivitySerializer)
     def get(self, request, city_slug, slug):
         return Response(
-            ActivitySerializer(selectors.activity_visible_get(user=request.user, city=self.city, slug=slug)).data
+            VolunteeringActivitySerializer(
+                selectors.activity_visible_get(user=request.user, city=self.city, slug=slug)
+            ).data
         )
 
-    @extend_schema(request=ActivityWriteSerializer, responses={200: ActivitySerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringActivityWriteSerializer,
+        responses={200: VolunteeringActivitySerializer, 400: ErrorSerializer},
+    )
     def patch(self, request, city_slug, slug):
         activity = selectors.activity_visible_get(user=request.user, city=self.city, slug=slug)
         self.check_object_permissions(request, activity)
-        data = ActivityWriteSerializer(data=request.data, partial=True)
+        data = VolunteeringActivityWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = _resolve(self.city, dict(data.validated_data))
         activity = services.activity_update(actor=request.user, activity=activity, **fields)
         activity = selectors.activity_visible_get(user=request.user, city=self.city, slug=activity.slug)
-        return Response(ActivitySerializer(activity).data)
+        return Response(VolunteeringActivitySerializer(activity).data)
 
 
 class ActivityTransitionView(CityAPIMixin, APIView):
@@ -113,18 +121,18 @@ class ActivityTransitionView(CityAPIMixin, APIView):
     rules_check_object_only = True
 
     @extend_schema(
-        request=ActivityTransitionSerializer,
-        responses={200: ActivitySerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+        request=VolunteeringActivityTransitionSerializer,
+        responses={200: VolunteeringActivitySerializer, 400: ErrorSerializer, 409: ErrorSerializer},
         description="409 with code `already` when the activity is already in that state: nothing is changed.",
     )
     def post(self, request, city_slug, slug):
         activity = selectors.activity_visible_get(user=request.user, city=self.city, slug=slug)
         self.check_object_permissions(request, activity)
-        data = ActivityTransitionSerializer(data=request.data)
+        data = VolunteeringActivityTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.activity_transition(actor=request.user, activity=activity, **data.validated_data)
         activity = selectors.activity_visible_get(user=request.user, city=self.city, slug=slug)
-        return Response(ActivitySerializer(activity).data)
+        return Response(VolunteeringActivitySerializer(activity).data)
 
 
 class ActivitySlotsView(CityAPIMixin, APIView):
@@ -133,14 +141,17 @@ class ActivitySlotsView(CityAPIMixin, APIView):
     rules_permissions = {"POST": "volunteering.change_activity"}
     rules_check_object_only = True
 
-    @extend_schema(request=SlotsAddSerializer, responses={201: SlotSerializer(many=True), 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringSlotsAddSerializer,
+        responses={201: VolunteeringSlotSerializer(many=True), 400: ErrorSerializer},
+    )
     def post(self, request, city_slug, slug):
         activity = selectors.activity_visible_get(user=request.user, city=self.city, slug=slug)
         self.check_object_permissions(request, activity)
-        data = SlotsAddSerializer(data=request.data)
+        data = VolunteeringSlotsAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         slots = services.slots_add(actor=request.user, activity=activity, **data.validated_data)
-        return Response(SlotSerializer(slots, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteeringSlotSerializer(slots, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class SlotCancelView(CityAPIMixin, APIView):
@@ -149,14 +160,16 @@ class SlotCancelView(CityAPIMixin, APIView):
     rules_permissions = {"POST": "volunteering.change_activity"}
     rules_check_object_only = True
 
-    @extend_schema(request=ReasonSerializer, responses={200: SlotSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringReasonSerializer, responses={200: VolunteeringSlotSerializer, 400: ErrorSerializer}
+    )
     def post(self, request, city_slug, pk):
         slot = selectors.slot_visible_get(user=request.user, city=self.city, pk=pk)
         self.check_object_permissions(request, slot.activity)
-        data = ReasonSerializer(data=request.data)
+        data = VolunteeringReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         slot = services.slot_cancel(actor=request.user, slot=slot, reason=data.validated_data["reason"])
-        return Response(SlotSerializer(slot).data)
+        return Response(VolunteeringSlotSerializer(slot).data)
 
 
 class SlotSignUpView(CityAPIMixin, APIView):
@@ -167,13 +180,15 @@ class SlotSignUpView(CityAPIMixin, APIView):
 
     rules_permissions = {"POST": "volunteering.sign_up"}
 
-    @extend_schema(request=SignUpSerializer, responses={201: RegistrationSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringSignUpSerializer, responses={201: VolunteeringRegistrationSerializer, 400: ErrorSerializer}
+    )
     def post(self, request, city_slug, pk):
         slot = selectors.slot_visible_get(user=request.user, city=self.city, pk=pk)
-        data = SignUpSerializer(data=request.data)
+        data = VolunteeringSignUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = services.registration_create(actor=request.user, slot=slot, **data.validated_data)
-        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteeringRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
 class SlotTeamsView(CityAPIMixin, APIView):
@@ -183,10 +198,12 @@ class SlotTeamsView(CityAPIMixin, APIView):
     rules_permissions = {"POST": "volunteering.open_team"}
     rules_check_object_only = True
 
-    @extend_schema(request=TeamOpenSerializer, responses={201: TeamSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringTeamOpenSerializer, responses={201: VolunteeringTeamSerializer, 400: ErrorSerializer}
+    )
     def post(self, request, city_slug, pk):
         slot = selectors.slot_visible_get(user=request.user, city=self.city, pk=pk)
-        data = TeamOpenSerializer(data=request.data)
+        data = VolunteeringTeamOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         company = Organisation.objects.filter(city=self.city, pk=fields["company"]).first()
@@ -201,7 +218,7 @@ class SlotTeamsView(CityAPIMixin, APIView):
                     {"captain": [_("The captain is one of the company's people.")]}, code="captain_not_member"
                 )
         team = services.team_open(actor=request.user, slot=slot, company=company, name=fields["name"], captain=captain)
-        return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteeringTeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
 class TeamJoinView(CityAPIMixin, APIView):
@@ -210,12 +227,15 @@ class TeamJoinView(CityAPIMixin, APIView):
 
     rules_permissions = {"POST": "volunteering.sign_up"}
 
-    @extend_schema(request=TeamJoinSerializer, responses={201: RegistrationSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=VolunteeringTeamJoinSerializer,
+        responses={201: VolunteeringRegistrationSerializer, 400: ErrorSerializer},
+    )
     def post(self, request, city_slug):
-        data = TeamJoinSerializer(data=request.data)
+        data = VolunteeringTeamJoinSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = services.team_join(actor=request.user, city=self.city, **data.validated_data)
-        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteeringRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
 class RegistrationWithdrawView(CityAPIMixin, APIView):
@@ -224,12 +244,12 @@ class RegistrationWithdrawView(CityAPIMixin, APIView):
     rules_permissions = {"POST": "volunteering.withdraw_registration"}
     rules_check_object_only = True
 
-    @extend_schema(request=None, responses={200: RegistrationSerializer, 409: ErrorSerializer})
+    @extend_schema(request=None, responses={200: VolunteeringRegistrationSerializer, 409: ErrorSerializer})
     def post(self, request, city_slug, pk):
         registration = selectors.registration_visible_get(user=request.user, city=self.city, pk=pk)
         self.check_object_permissions(request, registration)
         registration = services.registration_withdraw(actor=request.user, registration=registration)
-        return Response(RegistrationSerializer(registration).data)
+        return Response(VolunteeringRegistrationSerializer(registration).data)
 
 
 class RegistrationReviewView(CityAPIMixin, APIView):
@@ -240,14 +260,15 @@ class RegistrationReviewView(CityAPIMixin, APIView):
     rules_check_object_only = True
 
     @extend_schema(
-        request=ReviewSerializer, responses={200: RegistrationSerializer, 400: ErrorSerializer, 409: ErrorSerializer}
+        request=VolunteeringReviewSerializer,
+        responses={200: VolunteeringRegistrationSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
     )
     def post(self, request, city_slug, pk):
         registration = selectors.registration_visible_get(user=request.user, city=self.city, pk=pk)
         self.check_object_permissions(request, registration)
-        data = ReviewSerializer(data=request.data)
+        data = VolunteeringReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = services.registration_review(
             actor=request.user, registration=registration, **data.validated_data
         )
-        return Response(RegistrationSerializer(registration).data)
+        return Response(VolunteeringRegistrationSerializer(registration).data)
