@@ -341,6 +341,7 @@ def slot_cancel(*, actor, slot: Slot, reason: str) -> Slot:
 
 
 def _tell(users, *, slot: Slot, activity: Activity, event: str, reason: str = "") -> None:
+    local = timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(slot.city.timezone))
     notify(
         users=users,
         city=slot.city,
@@ -348,9 +349,8 @@ def _tell(users, *, slot: Slot, activity: Activity, event: str, reason: str = ""
         context={
             "event": event,
             "title": activity.title,
-            "starts_at": timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(slot.city.timezone)).strftime(
-                "%Y-%m-%d %H:%M"
-            ),
+            "starts_on": local.date().isoformat(),  # shown as the reader writes dates
+            "starts_time": local.strftime("%H:%M"),
             "reason": reason,
             "url": _page_url(slot.city, "volunteering_activity", slug=activity.slug),
         },
@@ -461,6 +461,7 @@ def _register(*, actor, slot: Slot, birth_date, note: str, team: Team | None) ->
         payload={"state": state, "slot": locked.pk, "team": getattr(team, "pk", None)},
     )
     slot.taken, slot.waiting = locked.taken, locked.waiting
+    # reminders before the slot are queued by the attendance part (vtime), from the registration
     return registration
 
 
