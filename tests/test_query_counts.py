@@ -677,6 +677,28 @@ def the_volunteering_activity(world):
     return world._activity
 
 
+def the_volunteering_slot(world):
+    if "_slot" not in world.__dict__:
+        from cities4csr.volunteering.tests.factories import a_slot
+
+        world._slot = a_slot(the_volunteering_activity(world), capacity=100)
+    return world._slot
+
+
+def add_volunteering_registrations(world, n):
+    """n people signed up, some in a company's team."""
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.models import Team
+    from cities4csr.volunteering.tests.factories import a_registration
+
+    slot = the_volunteering_slot(world)
+    team = Team.objects.filter(slot=slot).first() or Team.objects.create(
+        city=world.city, slot=slot, company=world.company, name="Squadra"
+    )
+    for i in range(n):
+        a_registration(slot, UserFactory(), team=team if i % 2 else None, company=world.company if i % 2 else None)
+
+
 def add_volunteering_slots(world, n):
     from cities4csr.volunteering.tests.factories import a_slot
 
@@ -819,6 +841,13 @@ LISTS = {
     "api:campaign-list": Case("/api/v1/cities/{city}/campaigns/", add_campaigns, api=True),
     "api:volunteering-activity-list": Case(
         "/api/v1/cities/{city}/volunteering/activities/", add_volunteering_activities, api=True
+    ),
+    "api:volunteering-slot-sign-up": Case(
+        "/api/v1/cities/{city}/volunteering/slots/{pk}/registrations/",
+        add_volunteering_registrations,
+        who="third_sector_representative",
+        pk=lambda w: the_volunteering_slot(w).pk,
+        api=True,
     ),
     "api:volunteering-activity-detail": Case(
         "/api/v1/cities/{city}/volunteering/activities/{pk}/",
@@ -1065,7 +1094,6 @@ NOT_LISTS = {
     "api:volunteering-activity-transition": "a write (POST)",
     "api:volunteering-activity-slots": "a write (POST)",
     "api:volunteering-slot-cancel": "a write (POST)",
-    "api:volunteering-slot-sign-up": "a write (POST)",
     "api:volunteering-slot-teams": "a write (POST)",
     "api:volunteering-team-join": "a write (POST)",
     "api:volunteering-registration-withdraw": "a write (POST)",

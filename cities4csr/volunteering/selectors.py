@@ -72,3 +72,17 @@ def team_by_invite_code(*, city, code: str) -> Team | None:
         .select_related("slot__activity", "company")
         .first()
     )
+
+
+def slot_participants(*, user, slot: Slot) -> QuerySet[Registration]:
+    """The registrations on ``slot`` whose person ``user`` may name: all of them for the host's
+    people; for a company's representatives, their company's people; for anyone else, their own."""
+    rows = Registration.objects.filter(city=slot.city_id, slot=slot).select_related("user", "team", "company")
+    if not user.has_perm("volunteering.view_participants", slot.activity):
+        represented = (
+            Membership.objects.with_scope(city=slot.city_id)
+            .filter(user=user, role=Membership.Role.REPRESENTATIVE)
+            .values("organisation_id")
+        )
+        rows = rows.filter(Q(user=user) | Q(company_id__in=represented))
+    return rows.order_by("pk")

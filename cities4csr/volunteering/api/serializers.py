@@ -168,3 +168,20 @@ class VolunteeringTeamJoinSerializer(serializers.Serializer):
 class VolunteeringReviewSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class VolunteeringParticipantSerializer(serializers.ModelSerializer):
+    """A registration with its person's name: only for the host's people, the person's company's
+    representatives and the person."""
+
+    name = serializers.SerializerMethodField(help_text="Empty once the person deleted their account")
+
+    class Meta:
+        model = Registration
+        fields = ["id", "name", "state", "team", "company", "note", "created_at"]
+        read_only_fields = fields
+
+    def get_name(self, obj) -> str:
+        if obj.user is None:
+            return ""
+        return obj.user.get_full_name() or obj.user.email

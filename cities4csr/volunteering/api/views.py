@@ -19,6 +19,7 @@ from .serializers import (
     VolunteeringActivitySerializer,
     VolunteeringActivityTransitionSerializer,
     VolunteeringActivityWriteSerializer,
+    VolunteeringParticipantSerializer,
     VolunteeringReasonSerializer,
     VolunteeringRegistrationSerializer,
     VolunteeringReviewSerializer,
@@ -173,12 +174,19 @@ class SlotCancelView(CityAPIMixin, APIView):
 
 
 class SlotSignUpView(CityAPIMixin, APIView):
-    """Sign up for a slot (any signed-in person): registered while places are left, else on the
-    waiting list; "requested" when the host reviews sign-ups. A refusal says why, with a code:
-    `full`, `deadline_passed`, `too_young`, `birth_date_required`, `already_signed_up`,
-    `slot_cancelled`, `not_open`."""
+    """GET: the registrations on a slot whose person the reader may name (all, for the host's
+    people; their company's people, for its representatives; else their own). POST: sign up (any
+    signed-in person): registered while places are left, else on the waiting list; "requested"
+    when the host reviews sign-ups. A refusal says why, with a code: `full`, `deadline_passed`,
+    `too_young`, `birth_date_required`, `already_signed_up`, `slot_cancelled`, `not_open`."""
 
-    rules_permissions = {"POST": "volunteering.sign_up"}
+    rules_permissions = {"GET": "volunteering.sign_up", "POST": "volunteering.sign_up"}
+
+    @extend_schema(responses=VolunteeringParticipantSerializer(many=True))
+    def get(self, request, city_slug, pk):
+        slot = selectors.slot_visible_get(user=request.user, city=self.city, pk=pk)
+        rows = selectors.slot_participants(user=request.user, slot=slot)
+        return Response(VolunteeringParticipantSerializer(rows, many=True).data)
 
     @extend_schema(
         request=VolunteeringSignUpSerializer, responses={201: VolunteeringRegistrationSerializer, 400: ErrorSerializer}

@@ -184,3 +184,27 @@ def test_another_citys_rows_are_not_found(two_cities):
     with scope(city=nantes.city.pk):
         answer = api(UserFactory()).post(base(nantes) + f"slots/{slot}/registrations/", {}, format="json")
     assert answer.status_code == 404
+
+
+def test_participants_names_only_for_the_host_their_company_and_themselves(world):
+    _slug, slot = an_open_activity(world, capacity=5)
+    team = api(world.representative).post(
+        base(world) + f"slots/{slot}/teams/", {"company": world.company.pk, "name": "Blu"}, format="json"
+    )
+    api(world.member).post(base(world) + "teams/join/", {"code": team.json()["invite_code"]}, format="json")
+    stranger = UserFactory(first_name="Carla", last_name="Bianchi")
+    api(stranger).post(base(world) + f"slots/{slot}/registrations/", {}, format="json")
+    url = base(world) + f"slots/{slot}/registrations/"
+
+    def names(user):
+        answer = api(user).get(url)
+        assert answer.status_code == 200
+        return sorted(row["name"] for row in answer.json())
+
+    member_name = world.member.get_full_name() or world.member.email
+    assert names(world.third_sector_representative) == sorted([member_name, "Carla Bianchi"])
+    assert names(world.representative) == [member_name]  # their company's people only
+    assert names(world.other_representative) == []
+    assert names(stranger) == ["Carla Bianchi"]
+    assert names(world.officer) == []  # the city sees counts, not names
+    assert api().get(url).status_code in (401, 403)
