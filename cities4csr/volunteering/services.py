@@ -67,10 +67,16 @@ ACTIVITY_FIELDS = (
 )
 #: the most slots one series makes (two years of weekly slots)
 SERIES_MAX = 104
+#: the years a slot may fall in (a typing slip, not a plan, beyond them)
+YEARS = (2000, 2100)
 
 
 def _invalid(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _out_of_range() -> str:
+    return _("Give a date between %(first)d and %(last)d.") % {"first": YEARS[0], "last": YEARS[1]}
 
 
 def _signed_in(actor) -> None:
@@ -255,9 +261,27 @@ def slots_add(
     require(actor, "volunteering.change_activity", activity)
     if activity.state == Activity.State.CANCELLED:
         raise ValidationError(_("This activity is cancelled."), code="activity_cancelled")
-    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+    for name, value in (
+        ("starts_at", starts_at),
+        ("ends_at", ends_at),
+        ("registration_deadline", registration_deadline),
+    ):
+        if value is None and name == "registration_deadline":
+            continue
         if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
             raise _invalid(name, _("Give a date and time."), "invalid")
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise _invalid(
+                name,
+                _out_of_range(),
+                "out_of_range",
+            )
+    if until is not None and not YEARS[0] <= until.year <= YEARS[1]:
+        raise _invalid(
+            "until",
+            _out_of_range(),
+            "out_of_range",
+        )
     if ends_at <= starts_at:
         raise _invalid("ends_at", _("A slot ends after it starts."), "ends_before_start")
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
