@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
         "CityRoleEnum": "cities4csr.organisations.models.CityRole.Role",
         "FundStateEnum": "cities4csr.funds.models.Fund.State",
         "ContributionStateEnum": "cities4csr.funds.models.Contribution.State",
+        "ActivityKindEnum": "cities4csr.volunteering.models.Activity.Kind",
+        "ActivityStateEnum": "cities4csr.volunteering.models.Activity.State",
+        "SlotStateEnum": "cities4csr.volunteering.models.Slot.State",
+        "RegistrationStateEnum": "cities4csr.volunteering.models.Registration.State",
+        "SeriesFrequencyEnum": "cities4csr.volunteering.models.Series.Frequency",
     },
 }
 

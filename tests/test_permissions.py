@@ -99,6 +99,28 @@ EXPECTED = {
     "campaigns.view_campaign": {"draft_campaign": OFFICERS, "open_campaign": EVERYONE},
     "campaigns.change_campaign": {"draft_campaign": OFFICERS, "open_campaign": OFFICERS},
     "campaigns.close_campaign": {"open_campaign": OFFICERS},
+    # volunteering: the host's people (here the third-sector body's) and the city's officers run
+    # activities; anyone signed in signs up; a company's representatives open its teams; a
+    # participant's registration is seen by them, the host and their company's representatives
+    "volunteering.add_activity": {
+        "city": OFFICERS | {"third_sector_representative"},
+        "third_sector": OFFICERS | {"third_sector_representative"},
+    },
+    "volunteering.view_activity": {
+        "draft_activity": OFFICERS | {"third_sector_representative"},
+        "open_activity": EVERYONE,
+    },
+    "volunteering.change_activity": {
+        "draft_activity": OFFICERS | {"third_sector_representative"},
+        "open_activity": OFFICERS | {"third_sector_representative"},
+    },
+    "volunteering.view_participants": {"open_activity": {"third_sector_representative"}},
+    "volunteering.sign_up": {"city": EVERYONE - {"anonymous"}},
+    "volunteering.open_team": {"company": {"representative"}},
+    "volunteering.view_company_volunteering": {"company": OFFICERS | {"representative"}},
+    "volunteering.view_registration": {"registration": {"member", "representative", "third_sector_representative"}},
+    "volunteering.review_registration": {"registration": {"third_sector_representative"}},
+    "volunteering.withdraw_registration": {"registration": {"member"}},
 }
 
 
@@ -138,7 +160,15 @@ def matrix(two_cities):
 
         draft_campaign = a_campaign(milan, slug="bozza", open_it=False, need=third_sector_need)
         open_campaign = a_campaign(milan, slug="aperta", need=third_sector_need)
+        from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+        open_activity = an_activity(milan, slug="aperta")
+        registration = a_registration(a_slot(open_activity), milan.member, company=milan.company)
         objects = {
+            "draft_activity": an_activity(milan, slug="bozza", state="draft"),
+            "open_activity": open_activity,
+            "registration": registration,
+            "third_sector": milan.third_sector,
             "draft_campaign": draft_campaign,
             "open_campaign": open_campaign,
             "city": milan.city,

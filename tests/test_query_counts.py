@@ -654,6 +654,58 @@ def add_disbursements(world, n):
         disbursement_record(actor=world.officer, award=the_award(world), amount_cents=100 + i, paid_on=date(2026, 5, 1))
 
 
+# --- volunteering (sign-up API) ------------------------------------------------------------------
+
+
+def add_volunteering_activities(world, n):
+    """n open activities, each with two slots still to come and a theme."""
+    from cities4csr.volunteering.tests.factories import a_slot, an_activity
+
+    start = len(world.__dict__.setdefault("_activities", []))
+    for i in range(start, start + n):
+        activity = an_activity(world, slug=f"attivita-{i}", themes=themes(world)[:1])
+        a_slot(activity, days=3)
+        a_slot(activity, days=10)
+        world._activities.append(activity)
+
+
+def the_volunteering_activity(world):
+    if "_activity" not in world.__dict__:
+        from cities4csr.volunteering.tests.factories import an_activity
+
+        world._activity = an_activity(world, slug="la-scuola", themes=themes(world))
+    return world._activity
+
+
+def the_volunteering_slot(world):
+    if "_slot" not in world.__dict__:
+        from cities4csr.volunteering.tests.factories import a_slot
+
+        world._slot = a_slot(the_volunteering_activity(world), capacity=100)
+    return world._slot
+
+
+def add_volunteering_registrations(world, n):
+    """n people signed up, some in a company's team."""
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.models import Team
+    from cities4csr.volunteering.tests.factories import a_registration
+
+    slot = the_volunteering_slot(world)
+    team = Team.objects.filter(slot=slot).first() or Team.objects.create(
+        city=world.city, slot=slot, company=world.company, name="Squadra"
+    )
+    for i in range(n):
+        a_registration(slot, UserFactory(), team=team if i % 2 else None, company=world.company if i % 2 else None)
+
+
+def add_volunteering_slots(world, n):
+    from cities4csr.volunteering.tests.factories import a_slot
+
+    for i in range(n):
+        a_slot(the_volunteering_activity(world), days=2 + i)
+
+
 @dataclass
 class Case:
     path: str  # under the city, {pk} from ``pk``
@@ -787,6 +839,22 @@ LISTS = {
     ),
     # API
     "api:campaign-list": Case("/api/v1/cities/{city}/campaigns/", add_campaigns, api=True),
+    "api:volunteering-activity-list": Case(
+        "/api/v1/cities/{city}/volunteering/activities/", add_volunteering_activities, api=True
+    ),
+    "api:volunteering-slot-sign-up": Case(
+        "/api/v1/cities/{city}/volunteering/slots/{pk}/registrations/",
+        add_volunteering_registrations,
+        who="third_sector_representative",
+        pk=lambda w: the_volunteering_slot(w).pk,
+        api=True,
+    ),
+    "api:volunteering-activity-detail": Case(
+        "/api/v1/cities/{city}/volunteering/activities/{pk}/",
+        add_volunteering_slots,
+        pk=lambda w: the_volunteering_activity(w).slug,
+        api=True,
+    ),
     "api:campaign-detail": Case(
         "/api/v1/cities/{city}/campaigns/{pk}/?amount_cents=5000",
         add_campaign_gifts,
@@ -1023,6 +1091,13 @@ NOT_LISTS = {
     "matcher_edit": "a form (one matcher)",
     "campaign_transition": "a write (POST)",
     "api:campaign-transition": "a write (POST)",
+    "api:volunteering-activity-transition": "a write (POST)",
+    "api:volunteering-activity-slots": "a write (POST)",
+    "api:volunteering-slot-cancel": "a write (POST)",
+    "api:volunteering-slot-teams": "a write (POST)",
+    "api:volunteering-team-join": "a write (POST)",
+    "api:volunteering-registration-withdraw": "a write (POST)",
+    "api:volunteering-registration-review": "a write (POST)",
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",

@@ -8,6 +8,7 @@
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -140,7 +141,10 @@ def milan_secrets(milano, users):
         admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
         theme = Theme.objects.order_by("pk").first()
         fund = _a_fund_with_a_private_donor(milano, users["milano", "officer"])
+        activity, slot, registration = _volunteering_secrets(milano, users)
     ids = {
+        "slots": slot.pk,
+        "registrations": registration.pk,
         "organisations": secret.pk,
         "needs": draft.pk,
         "pledges": pledge.pk,
@@ -159,8 +163,10 @@ def milan_secrets(milano, users):
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
-        "slug": {"funds": fund.slug, "campaigns": secret_campaign.slug},
+        "slug": {"funds": fund.slug, "campaigns": secret_campaign.slug, "activities": activity.slug},
     }, [
+        "Attività riservata",
+        "Nota riservata",
         "Campagna riservata",
         "Segreta Holding",
         "Sede riservata",
@@ -170,6 +176,25 @@ def milan_secrets(milano, users):
         "Donatrice Riservata",
         "donatrice@riservata.example",
     ]
+
+
+def _volunteering_secrets(city, users):
+    """A draft activity (its title is the host's until it opens) and, on an open one, a person's
+    registration with a note to the host: neither may reach anyone else."""
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.models import Activity
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+    host = Organisation.objects.filter(city=city).exclude(kind=Organisation.Kind.COMPANY).order_by("pk").first()
+    draft = an_activity(SimpleNamespace(city=city, third_sector=host), slug="riservata", state=Activity.State.DRAFT)
+    draft.title = "Attività riservata"
+    draft.save(update_fields=["title"])
+    draft_slot = a_slot(draft)
+    open_one = an_activity(SimpleNamespace(city=city, third_sector=host), slug="aperta-prova")
+    registration = a_registration(a_slot(open_one), UserFactory(), note="Nota riservata")
+    # the walk signs up on the draft's slot: refused. (A person of another city may sign up on an
+    # open one: accounts are the network's, and volunteering is open to any registered person.)
+    return draft, draft_slot, registration
 
 
 def _a_fund_with_a_private_donor(city, officer):

@@ -551,6 +551,23 @@ def _email_contexts(objects) -> dict:
             }
             for overdue in (False, True)
         ],
+        "volunteering_registration": [
+            {
+                "event": event,
+                "title": TITLE,
+                "starts_on": "2026-12-12",
+                "starts_time": "09:00",
+                "reason": reason,
+                "url": url,
+            }
+            for event, reason in (
+                ("promoted", ""),
+                ("cancelled", "Pioggia"),
+                ("accepted", ""),
+                ("accepted_to_waitlist", ""),
+                ("declined", "Posti riservati"),
+            )
+        ],
     }
 
 

@@ -166,6 +166,13 @@ SENTENCES = {
     "campaign.miss": pgettext_lazy("audit", "%(actor)s recorded that the campaign “%(object)s” missed its target"),
     "campaign.close": pgettext_lazy("audit", "%(actor)s closed the campaign “%(object)s”, keeping what it raised"),
     "campaign.deadline": pgettext_lazy("audit", "%(actor)s applied the deadline of the campaign “%(object)s”"),
+    # volunteering
+    "activity.create": pgettext_lazy("audit", "%(actor)s created the volunteering activity “%(object)s”"),
+    "activity.update": pgettext_lazy("audit", "%(actor)s edited the volunteering activity “%(object)s”"),
+    "slots.add": pgettext_lazy("audit", "%(actor)s added dates to the volunteering activity “%(object)s”"),
+    "slot.cancel": pgettext_lazy("audit", "%(actor)s cancelled the slot %(object)s"),
+    "registration.create": pgettext_lazy("audit", "%(actor)s signed up for %(object)s"),
+    "team.open": pgettext_lazy("audit", "%(actor)s opened the volunteering team “%(object)s”"),
     "activity.publish": pgettext_lazy("audit", "%(actor)s opened the activity “%(object)s” for sign-up"),
     "activity.close": pgettext_lazy("audit", "%(actor)s closed the activity “%(object)s”"),
     "activity.cancel": pgettext_lazy("audit", "%(actor)s cancelled the activity “%(object)s”"),
@@ -302,6 +309,10 @@ KINDS = {
             related=("organisation", "need"),
         ),
         ObjectKind("campaigns.campaign", title=lambda o: o.title),
+        ObjectKind("volunteering.activity", title=lambda o: o.title),
+        ObjectKind("volunteering.slot", related=("activity",)),
+        ObjectKind("volunteering.registration", related=("slot__activity",)),
+        ObjectKind("volunteering.team", title=lambda o: o.name),
     )
 }
 

@@ -19,6 +19,9 @@ KINDS = {
     "need_matches_you": _("A new need fits your company"),
     "collective_invitation": _("An invitation to a collective action"),
     "checklist_reminder": _("A step of an agreement is due soon or overdue"),
+    "volunteering_registration": _(
+        "Your volunteering registration changes: a place freed up for you, the host cancelled or reviewed it"
+    ),
 }
 
 

@@ -1,9 +1,10 @@
 """A person's data, as they may take it away (GDPR art. 15 and 20): one JSON document.
 
 Only what is about them or what they wrote: their account, e-mail addresses, memberships and
-roles, consents, the pledges, partner answers, evidence, agreements, drafts and collective
-actions they made, the audit events they authored and the notifications sent to them. Other
-people's e-mail addresses and names in those records are masked."""
+roles, consents, their gifts and volunteering registrations (with their hours), the pledges,
+partner answers, evidence, agreements, drafts and collective actions they made, the audit
+events they authored and the notifications sent to them. Other people's e-mail addresses and
+names in those records are masked."""
 
 import re
 
@@ -20,6 +21,7 @@ from cities4csr.instruments.models import Agreement
 from cities4csr.matching.models import CollectiveAction
 from cities4csr.organisations.models import CityRole, Membership
 from cities4csr.pledges.models import Evidence, Pledge, PledgePartner
+from cities4csr.volunteering.models import Registration
 
 EXPORT_FORMAT = "cities4csr-personal-data/1"
 EMAIL = re.compile(r"[^@\s\"',;<>()]+@[^@\s\"',;<>()]+\.[A-Za-z]{2,}")
@@ -172,6 +174,31 @@ def account_export(*, user) -> dict:
             for c in Contribution.objects.with_scopes_disabled()
             .filter(user=user)
             .select_related("city", "target")
+            .order_by("created_at", "pk")
+        ],
+        "volunteering_registrations": [
+            {
+                "id": r.pk,
+                "city": r.city.slug,
+                "activity": r.slot.activity.title,
+                "starts_at": _when(r.slot.starts_at),
+                "ends_at": _when(r.slot.ends_at),
+                "state": r.state,
+                "team": r.team.name if r.team_id else "",
+                "company": r.company.name if r.company_id else "",
+                "note": _mask(r.note),
+                "checked_in_at": _when(r.checked_in_at),
+                "checked_out_at": _when(r.checked_out_at),
+                "hours": [
+                    {"minutes": h.minutes, "state": h.state, "created_at": _when(h.created_at)}
+                    for h in sorted(r.hours.all(), key=lambda h: h.pk)
+                ],
+                "created_at": _when(r.created_at),
+            }
+            for r in Registration.objects.with_scopes_disabled()
+            .filter(user=user)
+            .select_related("city", "slot__activity", "team", "company")
+            .prefetch_related("hours")
             .order_by("created_at", "pk")
         ],
         "partner_answers": [

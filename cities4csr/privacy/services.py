@@ -2,7 +2,8 @@
 
 The account row is kept and pseudonymised (e-mail, names, password, login); what points at it
 (pledges, evidence, agreements, audit events…) keeps pointing at it, so no count, total or audit
-row changes. Rows that exist only for the account (its e-mail addresses, tokens) are deleted;
+row changes. A volunteering registration is detached instead (its person set to NULL): it stays
+for the counts and the hours, belonging to nobody. Rows that exist only for the account (its e-mail addresses, tokens) are deleted;
 its memberships and city roles are ended, each audited. Then every text column of the database
 is swept for the old e-mail address and name. docs/adr/0013-gdpr-erasure-pseudonym.md.
 """
@@ -27,10 +28,12 @@ from cities4csr.core.text import PSEUDONYM_DOMAIN
 from cities4csr.funds.models import BankLine, Contribution
 from cities4csr.organisations.models import CityRole, Membership
 from cities4csr.organisations.rules import roles_forget
+from cities4csr.volunteering.models import Registration
+from cities4csr.volunteering.services import registrations_release_person
 
 from .models import Erasure
 
-DELETE, END, KEEP = "delete", "end", "keep"
+DELETE, END, KEEP, DETACH = "delete", "end", "keep", "detach"
 
 #: What erasure does with each kind of row pointing at the account ("app.model.field").
 #: A test walks every relation to the user model: a new one fails until it is classified here.
@@ -72,8 +75,10 @@ USER_RELATIONS = {
     "funds.statementimport.created_by": KEEP,
     "funds.bankline.decided_by": KEEP,
     # volunteering: a registration and its hours stay, for the counts and the ledger, without the
-    # person (the account they point at is pseudonymised); what hosts and officers made stays
-    "volunteering.registration.user": KEEP,
+    # person: the row no longer points at any account (DETACH: set to NULL), its note to the host
+    # is emptied, and the sign-ups for slots still to come are cancelled (the places go to the
+    # people waiting). What hosts and officers made stays (the account pseudonymised)
+    "volunteering.registration.user": DETACH,
     "volunteering.team.captain": KEEP,
     "volunteering.team.created_by": KEEP,
     "volunteering.activity.created_by": KEEP,
@@ -261,9 +266,15 @@ def _erase(*, actor, user, reason: str) -> Erasure:
             )
             role.delete()
         consents_withdraw_all(actor=acting, user=user, cities=cities)
+        # a person who will not come gives their places back, then their registrations stay
+        # anonymous (counts and hours), without their note to the host
+        registrations_release_person(user=user)
+        Registration.objects.with_scopes_disabled().filter(user=user).update(note="")
         for label, model, field in user_relations():
             if USER_RELATIONS.get(label) == DELETE:
                 model._base_manager.filter(**{field: user}).delete()
+            elif USER_RELATIONS.get(label) == DETACH:
+                model._base_manager.filter(**{field: user}).update(**{field: None})
         roles_forget(user)
         # the person's gifts keep their amounts and their ledger movements (which hold no personal
         # data, ADR 0027); who gave becomes the pseudonym, and no name is shown any more

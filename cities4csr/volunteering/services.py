@@ -1,3 +1,638 @@
 """Writes of volunteering (ADR 0033): activities and their slots, sign-up and the waiting list,
 teams, attendance and hours. Each service checks who may act, runs in a transaction, audits, and
-sends messages or queues reminders after commit."""
+sends messages or queues reminders after commit.
+
+Sign-up and the waiting list are safe under concurrency: every change of a slot's places (a
+sign-up, a withdrawal, a review, a cancellation) first locks the slot's row, then counts with the
+slot's ``taken`` and ``waiting`` counters, which only these services change under that lock. So
+of fifty people signing up at once for ten places, the first ten to take the lock are registered
+and the others wait in the order they took it (their registrations' ``pk``); a freed place goes
+to the first person waiting (the lowest ``pk``), through the registration's lifecycle ("promote",
+by the system), and they are told.
+
+Whose hours a registration records (``Registration.company``): a team member's are their team's
+company's; a person signing up on their own volunteers for nobody but themselves, except on a
+company's own volunteering day (``Activity.company``) when they are a member of that company:
+then it is that company's time, and the company confirms their hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cities4csr.cities.selectors import areas_locate
+from cities4csr.core.lifecycle import transition_apply
+from cities4csr.core.notifications import notify
+from cities4csr.core.permissions import require
+from cities4csr.core.services import audit_log, person
+from cities4csr.organisations.models import Membership, Organisation
+
+from .models import Activity, Registration, Series, Slot, Team
+from .rules import GIVERS
+
+R = Registration.State
+
+ACTIVITY_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "translations",
+    "kind",
+    "need",
+    "line",
+    "host",
+    "company",
+    "skills",
+    "place",
+    "lat",
+    "lon",
+    "family_friendly",
+    "accessibility",
+    "minimum_age",
+    "safety_briefing",
+    "insurance_note",
+    "reviewed",
+    "waitlist",
+    "preparation_minutes",
+    "deadline",
+)
+#: the most slots one series makes (two years of weekly slots)
+SERIES_MAX = 104
+#: the years a slot may fall in (a typing slip, not a plan, beyond them)
+YEARS = (2000, 2100)
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _out_of_range() -> str:
+    return _("Give a date between %(first)d and %(last)d.") % {"first": YEARS[0], "last": YEARS[1]}
+
+
+def _signed_in(actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("volunteering.sign_up")
+
+
+def _page_url(city, name: str = "volunteering_me", **kwargs) -> str:
+    """A page of the volunteering app for a message's link (the pages may not exist yet)."""
+    try:
+        return reverse(name, kwargs={"city_slug": city.slug, **kwargs})
+    except NoReverseMatch:
+        return ""
+
+
+# -- activities ----------------------------------------------------------------------------------
+
+
+def _locate(activity: Activity) -> None:
+    """The activity's place resolved to its neighbourhood (the city's primary area kind). A point
+    outside every neighbourhood (a park beyond the city line) leaves it without one."""
+    activity.area = None
+    if activity.lat is not None and activity.lon is not None:
+        found = {a.kind: a for a in areas_locate(city=activity.city, lon=activity.lon, lat=activity.lat)}
+        activity.area = found.get(activity.city.settings.primary_area_kind)
+
+
+def _same_city(obj, city, field: str) -> None:
+    if obj is not None and obj.city_id != city.pk:
+        raise _invalid(field, _("Choose one of this city's."), "other_city")
+
+
+def _activity_check(activity: Activity) -> None:
+    city = activity.city
+    for name in ("need", "line", "host", "company"):
+        _same_city(getattr(activity, name), city, name)
+    if activity.host.kind in GIVERS:
+        raise _invalid(
+            "host",
+            _("The host is a city department or a non-profit body, not a company or a foundation."),
+            "host_giver",
+        )
+    if activity.company is not None and activity.company.kind != Organisation.Kind.COMPANY:
+        raise _invalid("company", _("Choose a company."), "not_a_company")
+    if activity.line is not None and activity.line.need_id != getattr(activity.need, "pk", None):
+        raise _invalid("line", _("Choose a line of the activity's need."), "line_of_other_need")
+    if activity.kind == Activity.Kind.FLEXIBLE and activity.deadline is None:
+        raise _invalid("deadline", _("A flexible task has a deadline."), "deadline_required")
+    if (activity.lat is None) != (activity.lon is None):
+        raise _invalid("lat", _("Give both the latitude and the longitude, or neither."), "half_point")
+    _locate(activity)
+    activity.full_clean(
+        exclude=["city", "need", "line", "host", "company", "area", "created_by"], validate_unique=False
+    )
+
+
+def _slug_free(city, title: str) -> str:
+    base = slugify(title)[:70] or "activity"
+    taken = set(
+        Activity.objects.with_scopes_disabled()
+        .filter(city=city, slug__startswith=base)
+        .values_list("slug", flat=True)
+        .order_by()
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def activity_create(*, actor, city, themes=(), **fields) -> Activity:
+    """A draft activity of ``city``, hosted by ``host`` (the actor is one of its people, or one of
+    the city's officers). Its place is resolved to its neighbourhood; ``slug`` defaults to the
+    title's."""
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+    host = fields.get("host")
+    if host is None:
+        raise _invalid("host", _("Say who hosts the activity."), "required")
+    require(actor, "volunteering.add_activity", host)
+    activity = Activity(city=city, created_by=person(actor), **fields)
+    activity.state = Activity.State.DRAFT
+    if not activity.slug:
+        activity.slug = _slug_free(city, activity.title)
+    elif Activity.objects.with_scopes_disabled().filter(city=city, slug=activity.slug).exists():
+        raise _invalid("slug", _("This city already has an activity with this short name."), "slug_taken")
+    _activity_check(activity)
+    for theme in themes:
+        _same_city(theme, city, "themes")
+    with transaction.atomic():
+        activity.save()
+        activity.themes.set(themes)
+        audit_log(actor=actor, city=city, verb="activity.create", obj=activity, payload={"title": activity.title})
+    return activity
+
+
+def activity_update(*, actor, activity: Activity, themes=None, **fields) -> Activity:
+    """Change an activity's description, place, rules… (its host's people or the city's officers).
+    Its state changes only through ``activity_transition``."""
+    require(actor, "volunteering.change_activity", activity)
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Activity.objects.with_scopes_disabled().select_for_update(of=("self",)).get(pk=activity.pk)
+        if "host" in fields and fields["host"] != locked.host and not actor_may_host(actor, fields["host"]):
+            raise PermissionDenied("volunteering.add_activity")
+        if (
+            "slug" in fields
+            and fields["slug"] != locked.slug
+            and Activity.objects.with_scopes_disabled().filter(city=locked.city, slug=fields["slug"]).exists()
+        ):
+            raise _invalid("slug", _("This city already has an activity with this short name."), "slug_taken")
+        changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        _activity_check(locked)
+        locked.save()
+        if themes is not None:
+            for theme in themes:
+                _same_city(theme, locked.city, "themes")
+            locked.themes.set(themes)
+            changed.append("themes")
+        audit_log(actor=actor, city=locked.city, verb="activity.update", obj=locked, payload={"changed": changed})
+    return locked
+
+
+def actor_may_host(actor, organisation) -> bool:
+    return actor is None or actor.has_perm("volunteering.add_activity", organisation)
+
+
+def activity_transition(*, actor, activity: Activity, to: str, reason: str = "") -> Activity:
+    """Open an activity for sign-up, close it, or cancel it with a reason: then every slot is
+    cancelled and everyone signed up or waiting is told."""
+    with transaction.atomic():
+        if to == Activity.State.OPEN and not activity.slots.exclude(state=Slot.State.CANCELLED).exists():
+            raise ValidationError(_("Add at least one slot before opening the activity."), code="no_slots")
+        activity = transition_apply(actor=actor, obj=activity, to=to, reason=reason)
+        if to == Activity.State.CANCELLED:
+            for slot in activity.slots.filter(state=Slot.State.SCHEDULED).order_by("pk"):
+                _slot_cancel(actor=actor, slot=slot, reason=reason, activity=activity)
+    return activity
+
+
+# -- slots ---------------------------------------------------------------------------------------
+
+
+def _occurrences(*, city, starts_at, frequency: str, count: int | None, until) -> list[datetime.datetime]:
+    """The start times of a series, at the same wall-clock time in the city's time zone (9:00
+    stays 9:00 across a change to or from summer time)."""
+    zone = zoneinfo.ZoneInfo(city.timezone)
+    local = timezone.localtime(starts_at, zone).replace(tzinfo=None)
+    limit = SERIES_MAX if count is None else min(count, SERIES_MAX)
+    until_local = None
+    if until is not None:
+        until_local = datetime.datetime.combine(until, datetime.time.max)
+    rule = rrule(
+        WEEKLY if frequency == Series.Frequency.WEEKLY else MONTHLY,
+        dtstart=local,
+        count=limit,
+        until=until_local,
+    )
+    return [moment.replace(tzinfo=zone) for moment in list(rule)[:SERIES_MAX]]
+
+
+def slots_add(
+    *,
+    actor,
+    activity: Activity,
+    starts_at,
+    ends_at,
+    capacity: int,
+    registration_deadline=None,
+    frequency: str = "",
+    count: int | None = None,
+    until=None,
+) -> list[Slot]:
+    """Add one slot to an activity, or a series of them (``frequency`` weekly or monthly, ``count``
+    times or ``until`` a date; at most ``SERIES_MAX``). Each slot of a series keeps the first one's
+    length and the same distance between its sign-up deadline and its start."""
+    require(actor, "volunteering.change_activity", activity)
+    if activity.state == Activity.State.CANCELLED:
+        raise ValidationError(_("This activity is cancelled."), code="activity_cancelled")
+    for name, value in (
+        ("starts_at", starts_at),
+        ("ends_at", ends_at),
+        ("registration_deadline", registration_deadline),
+    ):
+        if value is None and name == "registration_deadline":
+            continue
+        if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
+            raise _invalid(name, _("Give a date and time."), "invalid")
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise _invalid(
+                name,
+                _out_of_range(),
+                "out_of_range",
+            )
+    if until is not None and not YEARS[0] <= until.year <= YEARS[1]:
+        raise _invalid(
+            "until",
+            _out_of_range(),
+            "out_of_range",
+        )
+    if ends_at <= starts_at:
+        raise _invalid("ends_at", _("A slot ends after it starts."), "ends_before_start")
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
+        raise _invalid("capacity", _("A slot has at least one place."), "capacity")
+    if registration_deadline is not None and registration_deadline > starts_at:
+        raise _invalid("registration_deadline", _("Sign-up closes before the slot starts."), "deadline_after_start")
+    series = None
+    starts = [starts_at]
+    if frequency:
+        if frequency not in Series.Frequency.values:
+            raise _invalid("frequency", _("Choose every week or every month."), "invalid")
+        if count is None and until is None:
+            raise _invalid("count", _("Say how many times the slot repeats, or until when."), "series_ends")
+        if count is not None and count < 1:
+            raise _invalid("count", _("Give a number of at least 1."), "invalid")
+        starts = _occurrences(city=activity.city, starts_at=starts_at, frequency=frequency, count=count, until=until)
+        if not starts:
+            raise _invalid("until", _("The series ends before its first slot."), "series_empty")
+    length = ends_at - starts_at
+    lead = None if registration_deadline is None else starts_at - registration_deadline
+    with transaction.atomic():
+        if frequency:
+            series = Series.objects.create(
+                city=activity.city, activity=activity, frequency=frequency, count=count, until=until
+            )
+        slots = []
+        for start in starts:
+            slot = Slot(
+                city=activity.city,
+                activity=activity,
+                series=series,
+                starts_at=start,
+                ends_at=start + length,
+                capacity=capacity,
+                registration_deadline=None if lead is None else start - lead,
+            )
+            slot.save()
+            slots.append(slot)
+        audit_log(
+            actor=actor,
+            city=activity.city,
+            verb="slots.add",
+            obj=activity,
+            payload={"slots": [s.pk for s in slots], "frequency": frequency, "capacity": capacity},
+        )
+    return slots
+
+
+def _slot_lock(slot_or_pk) -> Slot:
+    """The slot's row, locked until the transaction ends: every change of its places holds it."""
+    pk = getattr(slot_or_pk, "pk", slot_or_pk)
+    return Slot.objects.with_scopes_disabled().select_for_update(of=("self",)).get(pk=pk)
+
+
+def _slot_cancel(*, actor, slot: Slot, reason: str, activity: Activity) -> Slot:
+    locked = _slot_lock(slot)
+    if locked.state == Slot.State.CANCELLED:
+        return locked
+    told = []
+    for registration in locked.registrations.filter(state__in=[R.REQUESTED, R.REGISTERED, R.WAITLISTED]).order_by("pk"):
+        # the system cancels them: the host's people may not hold a role on every registration
+        transition_apply(actor=None, obj=registration, to=R.CANCELLED, reason=reason)
+        told.append(registration.user)
+    locked.state = Slot.State.CANCELLED
+    locked.cancelled_reason = reason
+    locked.taken = locked.waiting = 0
+    locked.save(update_fields=["state", "cancelled_reason", "taken", "waiting", "updated_at"])
+    audit_log(actor=actor, city=locked.city, verb="slot.cancel", obj=locked, payload={"reason": reason})
+    _tell(told, slot=locked, activity=activity, event="cancelled", reason=reason)
+    return locked
+
+
+def slot_cancel(*, actor, slot: Slot, reason: str) -> Slot:
+    """Cancel a slot: every registration on it is cancelled and everyone is told."""
+    activity = slot.activity
+    require(actor, "volunteering.change_activity", activity)
+    if not reason.strip():
+        raise _invalid("reason", _("Say why."), "reason_required")
+    with transaction.atomic():
+        return _slot_cancel(actor=actor, slot=slot, reason=reason, activity=activity)
+
+
+def _tell(users, *, slot: Slot, activity: Activity, event: str, reason: str = "") -> None:
+    local = timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(slot.city.timezone))
+    notify(
+        users=users,
+        city=slot.city,
+        template="volunteering_registration",
+        context={
+            "event": event,
+            "title": activity.title,
+            "starts_on": local.date().isoformat(),  # shown as the reader writes dates
+            "starts_time": local.strftime("%H:%M"),
+            "reason": reason,
+            "url": _page_url(slot.city, "volunteering_activity", slug=activity.slug),
+        },
+    )
+
+
+# -- sign-up -------------------------------------------------------------------------------------
+
+
+def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _signup_check(*, actor, slot: Slot, activity: Activity, birth_date) -> None:
+    """Refuse a sign-up that cannot be taken: the slot cancelled, the activity not open, sign-up
+    closed, too young, signed up already. Run under the slot's lock."""
+    if slot.state == Slot.State.CANCELLED:
+        raise ValidationError(_("This slot has been cancelled."), code="slot_cancelled")
+    if activity.state != Activity.State.OPEN:
+        raise ValidationError(_("This activity is not open for sign-up."), code="not_open")
+    closes = slot.registration_deadline or (slot.ends_at if activity.kind == Activity.Kind.FLEXIBLE else slot.starts_at)
+    if timezone.now() >= closes:
+        raise ValidationError(_("Sign-up for this slot has closed."), code="deadline_passed")
+    if activity.minimum_age:
+        if birth_date is None:
+            raise _invalid(
+                "birth_date",
+                _("This activity has a minimum age: give your date of birth (it is not kept)."),
+                "birth_date_required",
+            )
+        day = timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(slot.city.timezone)).date()
+        if _age_on(birth_date, day) < activity.minimum_age:
+            raise _invalid(
+                "birth_date",
+                _("This activity is for people aged %(age)d or more on the day.") % {"age": activity.minimum_age},
+                "too_young",
+            )
+    if slot.registrations.filter(user=actor, state__in=Registration.ACTIVE).exists():
+        raise ValidationError(_("You are already signed up for this slot."), code="already_signed_up")
+
+
+def _place(slot: Slot, activity: Activity) -> str:
+    """The state a new (or accepted) registration takes on the locked ``slot``, counting it."""
+    if slot.taken < slot.capacity:
+        slot.taken += 1
+        return R.REGISTERED
+    if activity.waitlist:
+        slot.waiting += 1
+        return R.WAITLISTED
+    raise ValidationError(_("This slot is full."), code="full")
+
+
+def _full_without_waitlist(slot: Slot, activity: Activity) -> bool:
+    return slot.taken >= slot.capacity and not activity.waitlist
+
+
+def _company_for(actor, activity: Activity, team: Team | None):
+    if team is not None:
+        return team.company
+    if (
+        activity.company_id is not None
+        and Membership.objects.with_scopes_disabled().filter(organisation=activity.company, user=actor).exists()
+    ):
+        return activity.company
+    return None
+
+
+def _register(*, actor, slot: Slot, birth_date, note: str, team: Team | None) -> Registration:
+    """Sign ``actor`` up on ``slot``; inside the caller's transaction. ``birth_date`` is only
+    checked, never stored."""
+    _signed_in(actor)
+    if (
+        team is not None
+        and not Membership.objects.with_scopes_disabled().filter(organisation=team.company_id, user=actor).exists()
+    ):
+        raise _invalid(
+            "code", _("This team is for the people of %(company)s.") % {"company": team.company}, "not_member"
+        )
+    locked = _slot_lock(slot)
+    activity = Activity.objects.with_scopes_disabled().get(pk=locked.activity_id)  # read after the lock
+    _signup_check(actor=actor, slot=locked, activity=activity, birth_date=birth_date)
+    if activity.reviewed:
+        if _full_without_waitlist(locked, activity):
+            raise ValidationError(_("This slot is full."), code="full")
+        state = R.REQUESTED
+    else:
+        state = _place(locked, activity)
+    registration = Registration(
+        city=locked.city,
+        slot=locked,
+        user=actor,
+        team=team,
+        company=_company_for(actor, activity, team),
+        state=state,
+        note=note,
+    )
+    try:
+        with transaction.atomic():  # the constraint backs the check above against a double click
+            registration.save()
+    except IntegrityError:
+        raise ValidationError(_("You are already signed up for this slot."), code="already_signed_up") from None
+    locked.save(update_fields=["taken", "waiting", "updated_at"])
+    audit_log(
+        actor=actor,
+        city=locked.city,
+        verb="registration.create",
+        obj=registration,
+        payload={"state": state, "slot": locked.pk, "team": getattr(team, "pk", None)},
+    )
+    slot.taken, slot.waiting = locked.taken, locked.waiting
+    # reminders before the slot are queued by the attendance part (vtime), from the registration
+    return registration
+
+
+def registration_create(*, actor, slot: Slot, birth_date=None, note: str = "", team=None) -> Registration:
+    """Sign the actor up on ``slot``: registered while places are left, else on the waiting list
+    (or refused, when the activity keeps none); "requested" when the host reviews sign-ups.
+    A refusal (full, sign-up closed, too young, twice, cancelled slot, activity not open) is a
+    ValidationError with a code, and nothing is written."""
+    if team is not None and team.slot_id != slot.pk:
+        raise _invalid("team", _("This team is for another slot."), "other_slot")
+    with transaction.atomic():
+        return _register(actor=actor, slot=slot, birth_date=birth_date, note=note, team=team)
+
+
+def _promote(slot: Slot, activity: Activity) -> list[Registration]:
+    """Give the locked slot's free places to the people waiting, first come first served."""
+    promoted = []
+    while slot.taken < slot.capacity and slot.waiting > 0:
+        first = slot.registrations.filter(state=R.WAITLISTED).order_by("pk").first()
+        if first is None:  # the counter drifted: trust the rows
+            slot.waiting = 0
+            break
+        transition_apply(actor=None, obj=first, to=R.REGISTERED)
+        slot.taken += 1
+        slot.waiting -= 1
+        promoted.append(first)
+    if promoted:
+        _tell([r.user for r in promoted], slot=slot, activity=activity, event="promoted")
+    return promoted
+
+
+def _release(slot: Slot, state: str) -> None:
+    if state in Registration.HOLDING:
+        slot.taken = max(slot.taken - 1, 0)
+    elif state == R.WAITLISTED:
+        slot.waiting = max(slot.waiting - 1, 0)
+
+
+def registration_withdraw(*, actor, registration: Registration) -> Registration:
+    """The person withdraws; the place they held goes to the first person waiting."""
+    with transaction.atomic():
+        slot = _slot_lock(registration.slot_id)
+        before = Registration.objects.with_scopes_disabled().values_list("state", flat=True).get(pk=registration.pk)
+        registration = transition_apply(actor=actor, obj=registration, to=R.WITHDRAWN)
+        _release(slot, before)
+        activity = Activity.objects.with_scopes_disabled().get(pk=slot.activity_id)
+        _promote(slot, activity)
+        slot.save(update_fields=["taken", "waiting", "updated_at"])
+    return registration
+
+
+def registrations_release_person(*, user) -> int:
+    """Cancel ``user``'s sign-ups for slots still to come (their account is being erased: they will
+    not come), giving their places to the people waiting. Returns how many. Inside the caller's
+    transaction; the past ones stay, with their hours, for the counts."""
+    count = 0
+    upcoming = (
+        Registration.objects.with_scopes_disabled()
+        .filter(user=user, state__in=[R.REQUESTED, R.REGISTERED, R.WAITLISTED], slot__starts_at__gt=timezone.now())
+        .order_by("slot_id", "pk")
+    )
+    for registration in upcoming:
+        slot = _slot_lock(registration.slot_id)
+        before = Registration.objects.with_scopes_disabled().values_list("state", flat=True).get(pk=registration.pk)
+        transition_apply(actor=None, obj=registration, to=R.CANCELLED, reason="erasure")
+        _release(slot, before)
+        _promote(slot, Activity.objects.with_scopes_disabled().get(pk=slot.activity_id))
+        slot.save(update_fields=["taken", "waiting", "updated_at"])
+        count += 1
+    return count
+
+
+def registration_review(*, actor, registration: Registration, accept: bool, reason: str = "") -> Registration:
+    """The host accepts a requested registration (registered, or waiting when the slot is full) or
+    declines it with a reason; the person is told."""
+    with transaction.atomic():
+        slot = _slot_lock(registration.slot_id)
+        activity = Activity.objects.with_scopes_disabled().get(pk=slot.activity_id)
+        state = Registration.objects.with_scopes_disabled().values_list("state", flat=True).get(pk=registration.pk)
+        if accept:
+            if state != R.REQUESTED:  # the lifecycle says why (already, not allowed)
+                return transition_apply(actor=actor, obj=registration, to=R.REGISTERED)
+            target = _place(slot, activity)
+            registration = transition_apply(actor=actor, obj=registration, to=target)
+            slot.save(update_fields=["taken", "waiting", "updated_at"])
+            event = "accepted" if target == R.REGISTERED else "accepted_to_waitlist"
+        else:
+            registration = transition_apply(actor=actor, obj=registration, to=R.DECLINED, reason=reason)
+            event = "declined"
+        _tell([registration.user], slot=slot, activity=activity, event=event, reason=reason)
+    return registration
+
+
+# -- teams ---------------------------------------------------------------------------------------
+
+
+def team_open(*, actor, slot: Slot, company, name: str, captain=None) -> Team:
+    """A company's representative opens a team for a slot, with a captain (one of the company's
+    people); employees join it with its code."""
+    require(actor, "volunteering.open_team", company)
+    _same_city(company, slot.city, "company")
+    if company.kind != Organisation.Kind.COMPANY:
+        raise _invalid("company", _("Choose a company."), "not_a_company")
+    if not name.strip():
+        raise _invalid("name", _("Give the team a name."), "required")
+    if (
+        captain is not None
+        and not Membership.objects.with_scopes_disabled().filter(organisation=company, user=captain).exists()
+    ):
+        raise _invalid("captain", _("The captain is one of the company's people."), "captain_not_member")
+    activity = slot.activity
+    if slot.state == Slot.State.CANCELLED:
+        raise ValidationError(_("This slot has been cancelled."), code="slot_cancelled")
+    if activity.state != Activity.State.OPEN:
+        raise ValidationError(_("This activity is not open for sign-up."), code="not_open")
+    if activity.company_id is not None and activity.company_id != company.pk:
+        raise _invalid("company", _("This activity is another company's volunteering day."), "other_company")
+    with transaction.atomic():
+        team = Team(city=slot.city, slot=slot, company=company, name=name.strip(), captain=captain)
+        team.created_by = person(actor)
+        for _attempt in range(5):  # a code already taken (one in a trillion): draw another
+            try:
+                with transaction.atomic():
+                    team.save()
+                break
+            except IntegrityError:
+                team.pk = None
+                team.invite_code = Team._meta.get_field("invite_code").default()
+        audit_log(
+            actor=actor,
+            city=slot.city,
+            verb="team.open",
+            obj=team,
+            payload={"slot": slot.pk, "company": company.pk, "name": team.name},
+        )
+    return team
+
+
+def team_join(*, actor, code: str, birth_date=None, city=None) -> Registration:
+    """Join a team with its invitation code: a place on its slot (or on the waiting list), as the
+    team's company's time. Only the company's own people may join."""
+    _signed_in(actor)
+    teams = (
+        Team.objects.with_scopes_disabled() if city is None else Team.objects.with_scopes_disabled().filter(city=city)
+    )
+    team = teams.filter(invite_code=(code or "").strip().upper()).select_related("slot", "company").first()
+    if team is None:
+        raise _invalid("code", _("No team has this code."), "unknown_code")
+    with transaction.atomic():
+        return _register(actor=actor, slot=team.slot, birth_date=birth_date, note="", team=team)

@@ -1,0 +1,187 @@
+"""The volunteering API's shapes. Counts only: no participant's name is in any of them."""
+
+from rest_framework import serializers
+
+from cities4csr.core.api.fields import IdField
+from cities4csr.volunteering.models import Activity, Registration, Series, Slot, Team
+
+
+class VolunteeringSlotSerializer(serializers.ModelSerializer):
+    places_left = serializers.SerializerMethodField(help_text="Places not taken yet")
+
+    class Meta:
+        model = Slot
+        fields = [
+            "id",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "places_left",
+            "waiting",
+            "registration_deadline",
+            "state",
+            "series",
+        ]
+        read_only_fields = fields
+
+    def get_places_left(self, obj) -> int:
+        return max(obj.capacity - obj.taken, 0)
+
+
+class VolunteeringActivitySerializer(serializers.ModelSerializer):
+    host_name = serializers.CharField(source="host.name", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True, default=None)
+    area = serializers.CharField(source="area.code", read_only=True, allow_null=True, default=None)
+    themes = serializers.SerializerMethodField()
+    slots = serializers.SerializerMethodField(help_text="The slots still to come")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "translations",
+            "kind",
+            "state",
+            "need",
+            "line",
+            "host",
+            "host_name",
+            "company",
+            "company_name",
+            "themes",
+            "skills",
+            "place",
+            "lat",
+            "lon",
+            "area",
+            "family_friendly",
+            "accessibility",
+            "minimum_age",
+            "safety_briefing",
+            "insurance_note",
+            "reviewed",
+            "waitlist",
+            "preparation_minutes",
+            "deadline",
+            "published_at",
+            "slots",
+        ]
+        read_only_fields = fields
+
+    def get_themes(self, obj) -> list[str]:
+        return sorted(theme.key for theme in obj.themes.all())
+
+    def get_slots(self, obj) -> list[dict]:
+        slots = getattr(obj, "upcoming", None)
+        if slots is None:
+            slots = obj.slots.filter(state=Slot.State.SCHEDULED).order_by("starts_at", "pk")
+        return VolunteeringSlotSerializer(slots, many=True).data
+
+
+class VolunteeringActivityWriteSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=80, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False)
+    translations = serializers.DictField(required=False)
+    kind = serializers.ChoiceField(choices=Activity.Kind.choices, required=False)
+    need = IdField(required=False, allow_null=True)
+    line = IdField(required=False, allow_null=True)
+    host = IdField(required=False, help_text="The hosting organisation (required to create)")
+    company = IdField(required=False, allow_null=True, help_text="For a company's own volunteering day")
+    themes = serializers.ListField(child=serializers.CharField(max_length=60), required=False, help_text="Theme keys")
+    skills = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    place = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    family_friendly = serializers.BooleanField(required=False)
+    accessibility = serializers.CharField(required=False, allow_blank=True)
+    minimum_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    safety_briefing = serializers.CharField(required=False, allow_blank=True)
+    insurance_note = serializers.CharField(required=False, allow_blank=True)
+    reviewed = serializers.BooleanField(required=False)
+    waitlist = serializers.BooleanField(required=False)
+    preparation_minutes = serializers.IntegerField(required=False, min_value=0, max_value=24 * 60)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class VolunteeringActivityTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=[Activity.State.OPEN, Activity.State.CLOSED, Activity.State.CANCELLED])
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class VolunteeringSlotsAddSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField(min_value=1, max_value=100_000)
+    registration_deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    frequency = serializers.ChoiceField(choices=Series.Frequency.choices, required=False, allow_blank=True, default="")
+    count = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000, default=None)
+    until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class VolunteeringReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class VolunteeringSignUpSerializer(serializers.Serializer):
+    birth_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Asked when the activity has a minimum age; not kept"
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class VolunteeringRegistrationSerializer(serializers.ModelSerializer):
+    activity = serializers.CharField(source="slot.activity.slug", read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = ["id", "activity", "slot", "state", "team", "company", "note", "created_at"]
+        read_only_fields = fields
+
+
+class VolunteeringTeamOpenSerializer(serializers.Serializer):
+    company = IdField()
+    name = serializers.CharField(max_length=120)
+    captain = IdField(required=False, allow_null=True, default=None, help_text="One of the company's people")
+
+
+class VolunteeringTeamSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField(help_text="How many have joined")
+
+    class Meta:
+        model = Team
+        fields = ["id", "slot", "company", "name", "captain", "invite_code", "members"]
+        read_only_fields = fields
+
+    def get_members(self, obj) -> int:
+        return obj.registrations.filter(state__in=Registration.ACTIVE).count()
+
+
+class VolunteeringTeamJoinSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class VolunteeringReviewSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class VolunteeringParticipantSerializer(serializers.ModelSerializer):
+    """A registration with its person's name: only for the host's people, the person's company's
+    representatives and the person."""
+
+    name = serializers.SerializerMethodField(help_text="Empty once the person deleted their account")
+
+    class Meta:
+        model = Registration
+        fields = ["id", "name", "state", "team", "company", "note", "created_at"]
+        read_only_fields = fields
+
+    def get_name(self, obj) -> str:
+        if obj.user is None:
+            return ""
+        return obj.user.get_full_name() or obj.user.email
