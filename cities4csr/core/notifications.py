@@ -19,6 +19,7 @@ KINDS = {
     "need_matches_you": _("A new need fits your company"),
     "collective_invitation": _("An invitation to a collective action"),
     "checklist_reminder": _("A step of an agreement is due soon or overdue"),
+    "volunteering_reminder": _("A reminder the day before you volunteer"),
 }
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 
 from cities4csr.core.lifecycle import transition_apply  # noqa: E402
+from cities4csr.core.notifications import notify  # noqa: E402
 from cities4csr.core.services import audit_log  # noqa: E402
 from cities4csr.ledger.models import Account, Motivation, ReasonCode, Source, Valuation  # noqa: E402
 from cities4csr.ledger.resources import ResourceKind  # noqa: E402
@@ -461,3 +462,66 @@ def hours_ledger_post(*, entry: HoursEntry):
         area_code=area,
         memo=activity.title[:255],
     )
+
+
+# --- reminders and the job after each slot -----------------------------------------------------
+
+#: a reminder goes this long before the slot starts
+REMINDER_BEFORE = datetime.timedelta(hours=24)
+
+
+def registration_reminder_queue(registration: Registration) -> None:
+    """Queue the reminder of ``registration`` for a day before its slot (at once when the slot is
+    nearer than that; not at all once it has started), after the caller's transaction commits.
+    The sign-up services call it when a registration becomes "registered" (sign-up, promotion,
+    an accepted request)."""
+    from .tasks import registration_remind
+
+    starts_at, now = registration.slot.starts_at, timezone.now()
+    if starts_at <= now:
+        return
+    pk, run_after = registration.pk, max(starts_at - REMINDER_BEFORE, now)
+    transaction.on_commit(lambda: registration_remind.using(run_after=run_after).enqueue(registration_id=pk))
+
+
+def registration_reminder_send(*, registration: Registration) -> str:
+    """Send the reminder of ``registration`` once, if it still holds a place on a slot to come;
+    sets ``reminded_at``. Returns "sent" or why not."""
+    with transaction.atomic():
+        locked = _registration_locked(registration)
+        slot = locked.slot
+        if locked.reminded_at is not None:
+            return "already"
+        if locked.state != R.REGISTERED or locked.user_id is None:
+            return "not_registered"
+        if slot.state == Slot.State.CANCELLED or slot.activity.state == Activity.State.CANCELLED:
+            return "cancelled"
+        if slot.starts_at <= timezone.now():
+            return "started"
+        locked.reminded_at = timezone.now()
+        locked.save(update_fields=["reminded_at", "updated_at"])
+        zone = ZoneInfo(locked.city.timezone)
+        city = locked.city
+        notify(
+            users=[locked.user],
+            city=city,
+            template="volunteering_reminder",
+            context={
+                "title": slot.activity.title,
+                "starts_on": slot.starts_at.astimezone(zone).date().isoformat(),
+                "time": slot.starts_at.astimezone(zone).strftime("%H:%M"),
+                "place": slot.activity.place,
+                "url": f"/{city.default_language}/{city.slug}/volunteering/me/",
+            },
+            key=f"volunteering-reminder:{locked.pk}",
+        )
+    return "sent"
+
+
+def slot_attendance_queue(slot: Slot) -> None:
+    """Queue the job that closes ``slot``'s attendance when it ends (``tasks.slot_attendance_close``),
+    after the caller's transaction commits. The slot services call it for each new slot."""
+    from .tasks import slot_attendance_close
+
+    pk, at = slot.pk, slot.ends_at
+    transaction.on_commit(lambda: slot_attendance_close.using(run_after=at).enqueue(slot_id=pk))
