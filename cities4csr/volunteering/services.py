@@ -35,8 +35,9 @@ from cities4csr.ledger.services import Leg, group_post, group_reverse  # noqa: E
 from cities4csr.needs.models import Need, ResourceLine  # noqa: E402
 from cities4csr.needs.services import need_refresh_totals  # noqa: E402
 from cities4csr.offers.models import CsrProfile  # noqa: E402
+from cities4csr.organisations.rules import is_org_representative  # noqa: E402
 
-from .models import Activity, HoursEntry, Registration, Slot  # noqa: E402
+from .models import Activity, CalendarFeed, HoursEntry, Registration, Slot, _token  # noqa: E402
 from .states import activity_roles, hours_roles, registration_roles  # noqa: E402
 
 R = Registration.State
@@ -525,3 +526,37 @@ def slot_attendance_queue(slot: Slot) -> None:
 
     pk, at = slot.pk, slot.ends_at
     transaction.on_commit(lambda: slot_attendance_close.using(run_after=at).enqueue(slot_id=pk))
+
+
+# --- calendar feeds ---------------------------------------------------------------------------
+
+
+def calendar_feed_get(*, actor, city, organisation=None):
+    """The secret address of ``actor``'s own calendar feed in ``city`` or, with
+    ``organisation``, of that company's (its representatives only); made on first use."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("calendar_feed.create")
+    if organisation is not None and (organisation.city_id != city.pk or not is_org_representative(actor, organisation)):
+        raise PermissionDenied("calendar_feed.create")
+    owner = {"organisation": organisation} if organisation is not None else {"user": actor}
+    with transaction.atomic():
+        feed = CalendarFeed.objects.with_scopes_disabled().filter(city=city, **owner).first()
+        if feed is None:
+            feed = CalendarFeed.objects.create(city=city, **owner)
+            audit_log(actor=actor, city=city, verb="calendar_feed.create", obj=feed, payload={})
+    return feed
+
+
+def calendar_feed_renew(*, actor, feed):
+    """Give ``feed`` a new secret address (the old one was shared too widely): the old stops working."""
+    if not (feed.user_id == getattr(actor, "pk", None) or (feed.organisation_id and _represents(actor, feed))):
+        raise PermissionDenied("calendar_feed.renew")
+    with transaction.atomic():
+        feed.token = _token()
+        feed.save(update_fields=["token", "updated_at"])
+        audit_log(actor=actor, city=feed.city, verb="calendar_feed.renew", obj=feed, payload={})
+    return feed
+
+
+def _represents(actor, feed) -> bool:
+    return actor is not None and actor.is_authenticated and is_org_representative(actor, feed.organisation)

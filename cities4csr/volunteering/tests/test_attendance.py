@@ -144,3 +144,54 @@ def test_no_shows_are_marked_once_the_slot_is_over(world, slot):
     assert HoursEntry.objects.get(registration=came).minutes == 4 * 60 + 30
     with pytest.raises(PermissionDenied):
         services.slot_no_shows_mark(actor=world.member, slot=slot)
+
+
+# --- the host's check-in page and the QR code --------------------------------------------------
+
+
+def checkin_url(world, registration):
+    from django.urls import reverse
+
+    return reverse("volunteering_checkin", kwargs={"city_slug": world.city.slug, "token": registration.token})
+
+
+def test_the_qr_code_holds_the_check_in_address(world, slot, rf):
+    from cities4csr.volunteering.qr import registration_checkin_url, registration_qr_data_uri
+
+    registration = a_registration(slot, world.member)
+    request = rf.get("/")
+    assert registration_checkin_url(request, registration) == "http://testserver" + checkin_url(world, registration)
+    assert registration_qr_data_uri(request, registration).startswith("data:image/svg+xml")
+
+
+def test_the_host_checks_in_on_the_phone_page(world, slot):
+    from django.test import Client
+
+    world.member.first_name = "Giulia"
+    world.member.save()
+    registration = a_registration(slot, world.member, company=world.company)
+    host = Client()
+    host.force_login(world.third_sector_representative)
+    page = host.get(checkin_url(world, registration))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Giulia" in html and 'data-testid="check-in"' in html and "Ridipingiamo la scuola" in html
+    assert world.member.last_name not in html  # the first name only
+    response = host.post(checkin_url(world, registration), {"action": "check_in"}, follow=True)
+    assert response.status_code == 200 and 'data-testid="check-out"' in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.state == Registration.State.ATTENDED
+
+
+@pytest.mark.parametrize("who", ["member", "representative", "officer"])
+def test_the_check_in_page_is_the_hosts_only(world, slot, who):
+    from django.test import Client
+
+    registration = a_registration(slot, world.member)
+    client = Client()
+    client.force_login(getattr(world, who))
+    assert client.get(checkin_url(world, registration)).status_code == 403
+    assert client.post(checkin_url(world, registration)).status_code == 403
+    assert Client().get(checkin_url(world, registration)).status_code == 302  # to the login page
+    registration.refresh_from_db()
+    assert registration.state == Registration.State.REGISTERED
