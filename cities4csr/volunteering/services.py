@@ -164,7 +164,8 @@ def registration_check_out(*, actor, registration: Registration, at: datetime.da
             payload={"at": at.isoformat()},
         )
         minutes = _minutes_between(locked.checked_in_at, at) + locked.slot.activity.preparation_minutes
-        _hours_propose(actor=actor, registration=locked, minutes=minutes, automatic=True)
+        if minutes > 0:  # in and out within the minute, without preparation: no hours to confirm
+            _hours_propose(actor=actor, registration=locked, minutes=minutes, automatic=True)
     registration.checked_out_at, registration.state = locked.checked_out_at, locked.state
     return locked
 

@@ -195,3 +195,24 @@ def test_the_check_in_page_is_the_hosts_only(world, slot, who):
     assert Client().get(checkin_url(world, registration)).status_code == 302  # to the login page
     registration.refresh_from_db()
     assert registration.state == Registration.State.REGISTERED
+
+
+def test_the_api_checks_in_by_token_and_refuses_a_wrong_code(world, slot):
+    from django.test import Client
+
+    registration = a_registration(slot, world.member)
+    base = f"/api/v1/cities/{world.city.slug}/volunteering/"
+    member = Client()
+    member.force_login(world.member)
+    refused = member.post(f"{base}checkin/{registration.token}/")
+    assert refused.status_code == 403
+    wrong = member.post(f"{base}slots/{slot.pk}/self-check-in/", {"code": "ZZZZ9999"}, content_type="application/json")
+    assert wrong.status_code == 400 and wrong.json()["codes"] == {"code": ["wrong_code"]}
+    host = Client()
+    host.force_login(world.third_sector_representative)
+    answer = host.post(f"{base}checkin/{registration.token}/")
+    assert answer.status_code == 200 and answer.json()["state"] == "attended"
+    again = host.post(f"{base}checkin/{registration.token}/")
+    assert again.status_code == 409
+    out = host.post(f"{base}registrations/{registration.pk}/check-out/", {}, content_type="application/json")
+    assert out.status_code == 200 and out.json()["checked_out_at"]

@@ -219,3 +219,45 @@ def test_the_company_sees_its_employees_hours_and_no_one_elses(world, slot):
     }
     assert list(selectors.hours_visible(actor=world.resident, city=world.city)) == [alone]
     assert not selectors.hours_visible(actor=world.officer, city=world.city).exists()
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def api(world, user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    base = f"/api/v1/cities/{world.city.slug}/volunteering/"
+    return client, base
+
+
+def test_the_api_lists_approves_declines_and_corrects(world, need, slot):
+    CsrProfile.objects.create(city=world.city, organisation=world.company, volunteer_hour_cost_cents=3_000)
+    mine = attend(world, a_registration(slot, world.member, company=world.company))
+    other = attend(world, a_registration(slot, world.other_representative, company=world.other_company))
+
+    company, base = api(world, world.representative)
+    listed = company.get(base + "hours/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["id"] for row in rows] == [mine.pk]
+    refused = company.post(base + "hours/approve/", {"ids": [mine.pk, other.pk]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["codes"] == {"ids": ["not_found"]}
+
+    host, _base = api(world, world.third_sector_representative)
+    answer = host.post(base + "hours/approve/", {"ids": [mine.pk, other.pk]}, content_type="application/json")
+    assert answer.status_code == 200 and {row["state"] for row in answer.json()} == {"proposed"}
+    answer = company.post(base + "hours/approve/", {"ids": [mine.pk]}, content_type="application/json")
+    assert answer.json()[0]["state"] == "approved" and answer.json()[0]["rate_source"] == "company"
+
+    declined = host.post(f"{base}hours/{other.pk}/decline/", {"reason": ""}, content_type="application/json")
+    assert declined.status_code == 400
+    declined = host.post(f"{base}hours/{other.pk}/decline/", {"reason": "Doppione"}, content_type="application/json")
+    assert declined.json()["state"] == "declined"
+
+    corrected = host.post(
+        f"{base}hours/{mine.pk}/correct/", {"minutes": 300, "reason": "Orario errato"}, content_type="application/json"
+    )
+    assert corrected.status_code == 201 and corrected.json()["corrects"] == mine.pk
+    assert ledger_chain_verify(city=world.city).ok
