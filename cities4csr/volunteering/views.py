@@ -67,6 +67,7 @@ class CheckInView(LoginRequiredMixin, CityMixin, View):
     a big "Check in" button (then "Check out"). Only the host's people see it (403 otherwise)."""
 
     template_name = "volunteering/checkin.html"
+    raise_exception = True  # 403, as every page of the city refuses (never a redirect that hints)
 
     def _registration(self, request, token) -> Registration:
         registration = selectors.registration_by_token(city=self.city, token=token)
@@ -104,6 +105,8 @@ class CheckInView(LoginRequiredMixin, CityMixin, View):
 # ---------------------------------------------------------------------------------------------
 class CertificateView(LoginRequiredMixin, CityMixin, View):
     """The signed-in person's certificate of approved hours in this city, as PDF, in their language."""
+
+    raise_exception = True
 
     def get(self, request, city_slug):
         language = certificate_language(translation.get_language(), self.city)

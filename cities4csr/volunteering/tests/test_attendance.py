@@ -192,7 +192,7 @@ def test_the_check_in_page_is_the_hosts_only(world, slot, who):
     client.force_login(getattr(world, who))
     assert client.get(checkin_url(world, registration)).status_code == 403
     assert client.post(checkin_url(world, registration)).status_code == 403
-    assert Client().get(checkin_url(world, registration)).status_code == 302  # to the login page
+    assert Client().get(checkin_url(world, registration)).status_code == 403  # signed out
     registration.refresh_from_db()
     assert registration.state == Registration.State.REGISTERED
 
@@ -216,3 +216,18 @@ def test_the_api_checks_in_by_token_and_refuses_a_wrong_code(world, slot):
     assert again.status_code == 409
     out = host.post(f"{base}registrations/{registration.pk}/check-out/", {}, content_type="application/json")
     assert out.status_code == 200 and out.json()["checked_out_at"]
+
+
+@pytest.mark.parametrize("language, words", [("it", "Registra l"), ("fr", "Pointer l")])
+def test_the_check_in_page_in_the_hosts_language(world, slot, language, words):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    registration = a_registration(slot, world.member)
+    host = Client()
+    host.force_login(world.third_sector_representative)
+    with translation.override(language):
+        url = reverse("volunteering_checkin", kwargs={"city_slug": world.city.slug, "token": registration.token})
+    html = host.get(url).content.decode()
+    assert words in html and "Check in" not in html and "State:" not in html

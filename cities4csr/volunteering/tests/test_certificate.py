@@ -68,4 +68,4 @@ def test_the_certificate_shows_the_approved_hours_in_the_persons_language(world,
 
 def test_the_certificate_needs_a_login(world):
     response = Client().get(reverse("volunteering_certificate", kwargs={"city_slug": world.city.slug}))
-    assert response.status_code == 302
+    assert response.status_code == 403
