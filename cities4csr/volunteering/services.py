@@ -154,6 +154,8 @@ def registration_check_out(*, actor, registration: Registration, at: datetime.da
         at = at or timezone.now()
         if at <= locked.checked_in_at:
             raise _refuse(_("Check-out comes after check-in."), "before_check_in", "at")
+        if at > timezone.now() + datetime.timedelta(minutes=5):
+            raise _refuse(_("A check-out is recorded when the person leaves, not in advance."), "in_future", "at")
         locked.checked_out_at = at
         locked.save(update_fields=["checked_out_at", "updated_at"])
         audit_log(

@@ -122,6 +122,11 @@ def test_the_host_may_say_when_someone_left_but_the_participant_may_not(world, s
                 actor=world.third_sector_representative, registration=registration, at=at(8)
             )
         assert codes(refused.value) == {"before_check_in"}
+        with pytest.raises(ValidationError) as refused:
+            services.registration_check_out(
+                actor=world.third_sector_representative, registration=registration, at=at(17)
+            )
+        assert codes(refused.value) == {"in_future"}
         services.registration_check_out(actor=world.third_sector_representative, registration=registration, at=at(12))
     assert HoursEntry.objects.get(registration=registration).minutes == 3 * 60 + 30
 
