@@ -99,3 +99,20 @@ def test_the_job_after_the_slot_marks_no_shows(world, slot, django_capture_on_co
         assert slot_attendance_close.call(slot_id=slot.pk) == 1
     registration.refresh_from_db()
     assert registration.state == Registration.State.NO_SHOW
+
+
+def test_the_daily_housekeeping_queues_the_slots_left_open(world, slot):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a_registration(slot, world.resident)
+    done = a_slot(
+        slot.activity, starts_at=START + datetime.timedelta(days=1), ends_at=START + datetime.timedelta(days=1, hours=2)
+    )
+    with time_machine.travel(START + datetime.timedelta(days=2), tick=False):
+        out = StringIO()
+        call_command("close_volunteering_slots", stdout=out)
+    assert "1 slot(s) queued" in out.getvalue()  # the slot without anyone registered is left alone
+    (job,) = queued("slot_attendance_close")
+    assert job.args_kwargs["kwargs"] == {"slot_id": slot.pk} and done.pk != slot.pk
