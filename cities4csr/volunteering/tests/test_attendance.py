@@ -236,3 +236,13 @@ def test_the_check_in_page_in_the_hosts_language(world, slot, language, words):
         url = reverse("volunteering_checkin", kwargs={"city_slug": world.city.slug, "token": registration.token})
     html = host.get(url).content.decode()
     assert words in html and "Check in" not in html and "State:" not in html
+
+
+def test_the_qr_tag_draws_an_image_with_alt_text(world, slot, rf):
+    from django.template import Context, Template
+
+    registration = a_registration(slot, world.member)
+    html = Template("{% load volunteering_qr %}{% registration_qr registration %}").render(
+        Context({"request": rf.get("/"), "registration": registration})
+    )
+    assert '<img src="data:image/svg+xml' in html and 'alt="QR code of your registration' in html
