@@ -517,15 +517,11 @@ def add_matchers(world, n):
 def add_volunteering(world, n, *, company=False, approve=False):
     """``n`` registrations (on ``n`` new slots): the resident's, or the company member's for
     the company; checked in, out and approved by the host with ``approve``."""
-    import datetime
-
-    from django.utils import timezone
-
     from cities4csr.volunteering import services
     from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
 
     if "_activity" not in world.__dict__:
-        world._activity = an_activity(world, slug="conteggi")
+        world._activity = an_activity(world, slug="conteggi", preparation_minutes=60)
     start = world.__dict__.setdefault("_slots_added", 0)
     for i in range(start, start + n):
         slot = a_slot(world._activity, days=3 + i)
@@ -534,8 +530,7 @@ def add_volunteering(world, n, *, company=False, approve=False):
         if approve:
             host = world.third_sector_representative
             services.registration_check_in(actor=host, registration=registration)
-            at = timezone.now() + datetime.timedelta(hours=2)
-            services.registration_check_out(actor=host, registration=registration, at=at)
+            services.registration_check_out(actor=host, registration=registration)  # an hour's preparation
             entry = registration.hours.get()
             services.hours_approve(actor=host, entries=[entry])
             if company:

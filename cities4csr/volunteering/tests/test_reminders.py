@@ -26,8 +26,11 @@ def slot(world):
     return a_slot(an_activity(world), starts_at=START, ends_at=START + datetime.timedelta(hours=4))
 
 
-def queued(task_name):
-    return list(DBTaskResult.objects.filter(task_path__endswith=task_name).order_by("enqueued_at", "pk"))
+def queued(task_name, **kwargs):
+    """The jobs of ``task_name`` queued with these keyword arguments (among others): other tests'
+    committed jobs (a transactional test's) are not this test's."""
+    jobs = DBTaskResult.objects.filter(task_path__endswith=task_name).order_by("enqueued_at", "pk")
+    return [job for job in jobs if kwargs.items() <= job.args_kwargs["kwargs"].items()]
 
 
 def sign_up(slot, user, django_capture_on_commit_callbacks, **fields):
@@ -67,7 +70,7 @@ def test_the_reminder_is_sent_once(world, slot, django_capture_on_commit_callbac
             assert registration_remind.call(registration_id=registration.pk) == "sent"
         with django_capture_on_commit_callbacks(execute=True):
             assert registration_remind.call(registration_id=registration.pk) == "already"
-    (job,) = queued("send_notification")
+    (job,) = queued("send_notification", template="volunteering_reminder")
     job.task.call(**job.args_kwargs["kwargs"])
     (note,) = Notification.objects.filter(user=world.resident)
     assert "Ridipingiamo la scuola" in note.subject and "09:00" in note.subject
@@ -84,7 +87,7 @@ def test_no_reminder_after_a_withdrawal_or_a_cancelled_slot(world, slot, django_
         assert registration_remind.call(registration_id=gone.pk) == "not_registered"
         Slot.objects.filter(pk=slot.pk).update(state=Slot.State.CANCELLED)
         assert registration_remind.call(registration_id=staying.pk) == "cancelled"
-    assert not queued("send_notification")
+    assert not queued("send_notification", template="volunteering_reminder")
 
 
 def test_the_job_after_the_slot_marks_no_shows(world, slot, django_capture_on_commit_callbacks):
