@@ -514,6 +514,38 @@ def add_matchers(world, n):
         )
 
 
+def add_volunteering(world, n, *, company=False, approve=False):
+    """``n`` registrations (on ``n`` new slots): the resident's, or the company member's for
+    the company; checked in, out and approved by the host with ``approve``."""
+    from cities4csr.volunteering import services
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+    if "_activity" not in world.__dict__:
+        world._activity = an_activity(world, slug="conteggi", preparation_minutes=60)
+    start = world.__dict__.setdefault("_slots_added", 0)
+    for i in range(start, start + n):
+        slot = a_slot(world._activity, days=3 + i)
+        user, fields = (world.member, {"company": world.company}) if company else (world.resident, {})
+        registration = a_registration(slot, user, **fields)
+        if approve:
+            host = world.third_sector_representative
+            services.registration_check_in(actor=host, registration=registration)
+            services.registration_check_out(actor=host, registration=registration)  # an hour's preparation
+            entry = registration.hours.get()
+            services.hours_approve(actor=host, entries=[entry])
+            if company:
+                services.hours_approve(actor=world.representative, entries=[entry])
+    world._slots_added = start + n
+
+
+def feed_token(world, *, company=False):
+    from cities4csr.volunteering.services import calendar_feed_get
+
+    if company:
+        return calendar_feed_get(actor=world.representative, city=world.city, organisation=world.company).token
+    return calendar_feed_get(actor=world.resident, city=world.city).token
+
+
 def prepare_pagopa(world):
     """pagoPA on, and a fund whose pagoPA contributions the flows pay."""
     from cities4csr.funds.tests.factories import a_fund
@@ -855,6 +887,26 @@ LISTS = {
         pk=lambda w: the_volunteering_activity(w).slug,
         api=True,
     ),
+    # volunteering: attendance, hours and calendars
+    "volunteering_person_feed": Case(
+        "/en/{city}/volunteering/feeds/person/{pk}.ics", add_volunteering, pk=lambda w: feed_token(w)
+    ),
+    "volunteering_company_feed": Case(
+        "/en/{city}/volunteering/feeds/company/{pk}.ics",
+        lambda w, n: add_volunteering(w, n, company=True),
+        pk=lambda w: feed_token(w, company=True),
+    ),
+    "volunteering_certificate": Case(
+        "/en/{city}/volunteering/me/certificate.pdf",
+        lambda w, n: add_volunteering(w, n, approve=True),
+        who="resident",
+    ),
+    "api:volunteering-hours-list": Case(
+        "/api/v1/cities/{city}/volunteering/hours/",
+        lambda w, n: add_volunteering(w, n, company=True, approve=True),
+        who="representative",
+        api=True,
+    ),
     "api:campaign-detail": Case(
         "/api/v1/cities/{city}/campaigns/{pk}/?amount_cents=5000",
         add_campaign_gifts,
@@ -1098,6 +1150,15 @@ NOT_LISTS = {
     "api:volunteering-team-join": "a write (POST)",
     "api:volunteering-registration-withdraw": "a write (POST)",
     "api:volunteering-registration-review": "a write (POST)",
+    "volunteering_registration_ics": "one registration's calendar file",
+    "volunteering_checkin": "one registration's check-in page",
+    "api:volunteering-check-in": "a write (POST)",
+    "api:volunteering-self-check-in": "a write (POST)",
+    "api:volunteering-check-out": "a write (POST)",
+    "api:volunteering-hours-approve": "a write (POST)",
+    "api:volunteering-hours-declare": "a write (POST)",
+    "api:volunteering-hours-decline": "a write (POST)",
+    "api:volunteering-hours-correct": "a write (POST)",
     # the platform itself
     "path ''": "redirects to the visitor's language",
     "healthz": "the health check",

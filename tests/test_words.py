@@ -189,6 +189,12 @@ EXCLUDED = {
     "mfa_view_recovery_codes": "only with a second factor activated (a redirect otherwise)",
     "mfa_generate_recovery_codes": "only with a second factor activated (a redirect otherwise)",
     "account_confirm_login_code": "only during a login by code (a redirect otherwise)",
+    "volunteering_registration_ics": "an iCalendar file: checked in cities4csr/volunteering/tests/test_calendars.py",
+    "volunteering_person_feed": "an iCalendar feed: checked in cities4csr/volunteering/tests/test_calendars.py",
+    "volunteering_company_feed": "an iCalendar feed: checked in cities4csr/volunteering/tests/test_calendars.py",
+    "volunteering_certificate": "a PDF: its words are checked in cities4csr/volunteering/tests/test_certificate.py",
+    "volunteering_checkin": "a registration's check-in page (no registration in the demo yet): its words are checked "
+    "in cities4csr/volunteering/tests/test_attendance.py",
 }
 #: namespaces not rendered here
 EXCLUDED_NAMESPACES = {
@@ -567,6 +573,10 @@ def _email_contexts(objects) -> dict:
                 ("accepted_to_waitlist", ""),
                 ("declined", "Posti riservati"),
             )
+        ],
+        "volunteering_reminder": [
+            {"title": TITLE, "starts_on": "2026-12-01", "time": "09:00", "place": "Via Polesine 12", "url": url},
+            {"title": TITLE, "starts_on": "2026-12-01", "time": "09:00", "place": "", "url": url},
         ],
     }
 

@@ -22,6 +22,7 @@ KINDS = {
     "volunteering_registration": _(
         "Your volunteering registration changes: a place freed up for you, the host cancelled or reviewed it"
     ),
+    "volunteering_reminder": _("A reminder the day before you volunteer"),
 }
 
 

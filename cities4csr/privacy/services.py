@@ -84,6 +84,8 @@ USER_RELATIONS = {
     "volunteering.activity.created_by": KEEP,
     "volunteering.hoursentry.host_approved_by": KEEP,
     "volunteering.hoursentry.company_approved_by": KEEP,
+    # the secret address of a person's calendar of volunteering: theirs alone
+    "volunteering.calendarfeed.user": DELETE,
 }
 
 

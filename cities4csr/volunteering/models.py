@@ -384,3 +384,59 @@ class HoursEntry(CityScopedModel):
                 violation_error_message=_("That is more hours than a year holds."),
             ),
         ]
+
+
+class CalendarFeed(CityScopedModel):
+    """The secret address of a calendar feed (iCal) that a calendar application polls: a
+    person's own volunteering, or a company's employees' (for its representatives). Whoever holds
+    the address reads the feed, so it can be replaced by a new one; only one per person or
+    company and city."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="volunteering_feeds",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="volunteering_feeds",
+    )
+    token = models.CharField(max_length=40, default=_token, editable=False)
+
+    class Meta:
+        ordering = ["city", "pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "token"],
+                name="volunteering_feed_token_unique",
+                violation_error_message=_("This calendar address is already used."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True, organisation__isnull=False)
+                | models.Q(user__isnull=False, organisation__isnull=True),
+                name="volunteering_feed_of_one",
+                violation_error_message=_("A calendar feed is a person's or a company's."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "user"],
+                condition=models.Q(user__isnull=False),
+                name="volunteering_feed_one_per_person",
+                violation_error_message=_("This person already has a calendar feed."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="volunteering_feed_one_per_company",
+                violation_error_message=_("This company already has a calendar feed."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("calendar feed"))

@@ -34,7 +34,7 @@ REGISTRATION_TRANSITIONS = table(
     ((R.REQUESTED, R.REGISTERED, R.WAITLISTED), R.WITHDRAWN, {"participant"}, "withdraw"),
     ((R.REQUESTED, R.REGISTERED, R.WAITLISTED), R.CANCELLED, {"host", "officer", "system"}, "cancel"),
     ((R.REGISTERED, R.NO_SHOW), R.ATTENDED, {"host", "participant"}, "check_in"),
-    ((R.REGISTERED, R.ATTENDED), R.NO_SHOW, {"host"}, "mark_no_show"),
+    ((R.REGISTERED, R.ATTENDED), R.NO_SHOW, {"host", "system"}, "mark_no_show"),
 )
 
 HOURS_TRANSITIONS = table(

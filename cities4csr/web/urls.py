@@ -45,6 +45,7 @@ city_patterns = [
     path("funds/", include("cities4csr.funds.urls")),
     path("workspace/officer/funds/", include("cities4csr.funds.manage_urls")),
     path("campaigns/", include("cities4csr.campaigns.urls")),
+    path("volunteering/", include("cities4csr.volunteering.urls")),
     path("workspace/officer/campaigns/", include("cities4csr.campaigns.manage_urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),

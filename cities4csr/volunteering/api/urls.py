@@ -1,5 +1,5 @@
 """The volunteering API: /api/v1/cities/<city>/volunteering/… (sign-up: activities, slots, teams,
-registrations; attendance and hours are appended below)."""
+registrations; attendance and hours below)."""
 
 from django.urls import path
 
@@ -28,4 +28,13 @@ urlpatterns = [
         views.RegistrationReviewView.as_view(),
         name="volunteering-registration-review",
     ),
+    # attendance and hours
+    path("checkin/<str:token>/", views.CheckInView.as_view(), name="volunteering-check-in"),
+    path("slots/<int:pk>/self-check-in/", views.SelfCheckInView.as_view(), name="volunteering-self-check-in"),
+    path("registrations/<int:pk>/check-out/", views.CheckOutView.as_view(), name="volunteering-check-out"),
+    path("hours/", views.HoursListView.as_view(), name="volunteering-hours-list"),
+    path("hours/approve/", views.HoursApproveView.as_view(), name="volunteering-hours-approve"),
+    path("hours/declare/", views.HoursDeclareView.as_view(), name="volunteering-hours-declare"),
+    path("hours/<int:pk>/decline/", views.HoursDeclineView.as_view(), name="volunteering-hours-decline"),
+    path("hours/<int:pk>/correct/", views.HoursCorrectView.as_view(), name="volunteering-hours-correct"),
 ]
