@@ -119,3 +119,35 @@ def test_the_daily_housekeeping_queues_the_slots_left_open(world, slot):
     assert "1 slot(s) queued" in out.getvalue()  # the slot without anyone registered is left alone
     (job,) = queued("slot_attendance_close")
     assert job.args_kwargs["kwargs"] == {"slot_id": slot.pk} and done.pk != slot.pk
+
+
+def test_the_sign_up_services_queue_the_reminder_for_a_place_and_a_promotion(
+    world, slot, django_capture_on_commit_callbacks
+):
+    """Through the services: a place taken queues the reminder, a place on the waiting list does
+    not, and the promotion that follows a withdrawal queues the promoted person's."""
+    Slot.objects.filter(pk=slot.pk).update(capacity=1)
+    slot.refresh_from_db()
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        first = services.registration_create(actor=world.resident, slot=slot)
+        second = services.registration_create(actor=world.member, slot=slot)
+    assert (first.state, second.state) == (Registration.State.REGISTERED, Registration.State.WAITLISTED)
+    assert [job.args_kwargs["kwargs"]["registration_id"] for job in queued("registration_remind")] == [first.pk]
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.registration_withdraw(actor=world.resident, registration=first)
+    jobs = queued("registration_remind", registration_id=second.pk)
+    assert len(jobs) == 1 and jobs[0].run_after == START - datetime.timedelta(hours=24)
+
+
+def test_adding_a_slot_queues_the_closing_of_its_attendance(world, django_capture_on_commit_callbacks):
+    activity = an_activity(world, slug="orto")
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        (new,) = services.slots_add(
+            actor=world.third_sector_representative,
+            activity=activity,
+            starts_at=START,
+            ends_at=START + datetime.timedelta(hours=3),
+            capacity=5,
+        )
+    (job,) = queued("slot_attendance_close", slot_id=new.pk)
+    assert job.run_after == new.ends_at
