@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as iban_check
 
 from cities4csr.cities.models import City
-from cities4csr.core.bulk import rows_insert
+from cities4csr.core.bulk import rows_copy
 from cities4csr.core.lifecycle import TransitionRepeated, effect, guard, transition_apply
 from cities4csr.core.money import MAX_CENTS, active_locale, money_format
 from cities4csr.core.permissions import require
@@ -413,8 +413,25 @@ def _bulk_receivable_kinds() -> frozenset[str]:
 
 def _received_update(contributions: list[Contribution]) -> None:
     """Write the received state, amount, day and movement of ``contributions`` in one UPDATE
-    from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand)."""
+    from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand). On
+    PostgreSQL the values go as four arrays (four parameters, whatever the batch's size);
+    elsewhere as a VALUES list, in chunks under the driver's limit of parameters."""
+    if not contributions:
+        return
     table = connection.ops.quote_name(Contribution._meta.db_table)
+    update = f"""UPDATE {table} SET state = %s, updated_at = %s, received_cents = received.cents,
+                received_on = received.received_on, group_id = received.group_id
+            FROM received WHERE {table}.id = received.id"""  # noqa: S608 (the model's table; values as parameters)
+    state, now = Contribution.State.RECEIVED, contributions[0].updated_at
+    if connection.vendor == "postgresql":
+        columns = list(zip(*((c.pk, c.received_cents, c.received_on, c.group_id) for c in contributions), strict=True))
+        with connection.cursor() as cursor:
+            arrays = "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[])"
+            cursor.execute(
+                f"WITH received(id, cents, received_on, group_id) AS ({arrays}) {update}",  # noqa: S608 (as above)
+                [*map(list, columns), state, now],
+            )
+        return
     size = (connection.features.max_query_params or 4000) // 4  # SQLite: 999 parameters a query
     for start in range(0, len(contributions), size):
         chunk = contributions[start : start + size]
@@ -422,11 +439,8 @@ def _received_update(contributions: list[Contribution]) -> None:
         params = [p for c in chunk for p in (c.pk, c.received_cents, c.received_on, c.group_id)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""WITH received(id, cents, received_on, group_id) AS (VALUES {rows})
-                UPDATE {table} SET state = %s, updated_at = %s, received_cents = received.cents,
-                    received_on = received.received_on, group_id = received.group_id
-                FROM received WHERE {table}.id = received.id""",  # noqa: S608 (the model's table; values as parameters)
-                [*params, Contribution.State.RECEIVED, chunk[0].updated_at],
+                f"WITH received(id, cents, received_on, group_id) AS (VALUES {rows}) {update}",  # noqa: S608 (as above)
+                [*params, state, now],
             )
 
 
@@ -952,11 +966,39 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
     return statement
 
 
+#: a bank line's columns as ``_reconcile_chunk`` writes them (``core.bulk.rows_copy``)
+_LINE_COLUMNS = [
+    "city_id",
+    "statement_id",
+    "fund_id",
+    "entry_key",
+    "line_number",
+    "booking_date",
+    "value_date",
+    "amount_cents",
+    "credit",
+    "currency",
+    "debtor_name",
+    "reference",
+    "remittance",
+    "bank_reference",
+    "end_to_end_id",
+    "state",
+    "outcome",
+    "contribution_id",
+    "matched_by",
+    "decided_by_id",
+    "decided_at",
+    "ignored_reason",
+]
+
+
 def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -> tuple[int, int]:
     """Store the entries not seen before, match them by reference and receive the matches in one
-    batch (``contributions_receive_many``): a few queries for the whole chunk. Returns (new
-    lines, matched)."""
-    from .banking.reconcile import DEBIT, reconcile, references_in
+    batch (``contributions_receive_many``): a few queries for the whole chunk, and the lines
+    written as plain rows (``rows_copy``: no model instance a line). Returns (new lines,
+    matched)."""
+    from .banking.reconcile import DEBIT, PendingContribution, reconcile, references_in
 
     city = statement.city
     known = set(
@@ -972,48 +1014,65 @@ def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -
     if not fresh:
         return 0, 0
     references = {reference for entry in fresh if entry.credit for reference in references_in(entry)}
-    candidates = {
-        c.pk: c
-        for c in Contribution.objects.filter(
+    pending = [
+        PendingContribution(
+            id=pk, reference=reference, amount_cents=amount_cents, donor_name=donor_name, currency=city.currency
+        )
+        for pk, reference, amount_cents, donor_name in Contribution.objects.filter(
             city=city, target_id=fund.account_id, state=Contribution.State.PENDING, reference__in=references
-        ).select_related("city", "target")
-    }
-    decisions = reconcile(fresh, [_pending_of(c) for c in candidates.values()], by_name=False)
-    lines = []
+        ).values_list("pk", "reference", "amount_cents", "donor_name")
+    ]
+    decisions = reconcile(fresh, pending, by_name=False)
+    rows = []
+    receipts = []
+    today = None
     for entry, decision in zip(fresh, decisions, strict=True):
         if decision.matched:
             state = BankLine.State.MATCHED
+            if entry.booking_date is None and today is None:
+                today = timezone.localdate()
+            # what ``_receipt_of`` says of the line once stored
+            receipts.append(
+                Receipt(
+                    contribution_id=decision.contribution_id,
+                    received_cents=entry.amount_cents,
+                    received_on=entry.booking_date or today,
+                    entry_ref=f"bank:{entry.key}",
+                )
+            )
         elif decision.reason == DEBIT:
             state = BankLine.State.IGNORED
         else:
             state = BankLine.State.UNMATCHED
-        lines.append(
-            BankLine(
-                city=city,
-                statement=statement,
-                fund=fund,
-                entry_key=entry.key,
-                line_number=entry.line,
-                booking_date=entry.booking_date,
-                value_date=entry.value_date,
-                amount_cents=entry.amount_cents,
-                credit=entry.credit,
-                currency=entry.currency[:3],
-                debtor_name=entry.debtor_name[:200],
-                reference=entry.reference[:70],
-                remittance=entry.remittance,
-                bank_reference=entry.bank_reference[:100],
-                end_to_end_id=entry.end_to_end_id[:100],
-                state=state,
-                outcome="" if decision.matched else decision.reason,
-                contribution_id=decision.contribution_id,
-                matched_by=BankLine.MatchedBy.REFERENCE if decision.matched else "",
+        rows.append(
+            (
+                city.pk,
+                statement.pk,
+                fund.pk,
+                entry.key,
+                entry.line,
+                entry.booking_date,
+                entry.value_date,
+                entry.amount_cents,
+                entry.credit,
+                entry.currency[:3],
+                entry.debtor_name[:200],
+                entry.reference[:70],
+                entry.remittance,
+                entry.bank_reference[:100],
+                entry.end_to_end_id[:100],
+                state,
+                "" if decision.matched else decision.reason,
+                decision.contribution_id,
+                BankLine.MatchedBy.REFERENCE if decision.matched else "",
+                None,
+                None,
+                "",
             )
         )
-    rows_insert(lines)
-    receipts = [_receipt_of(line) for line in lines if line.contribution_id]
+    rows_copy(BankLine, _LINE_COLUMNS, rows)
     contributions_receive_many(actor=None, receipts=receipts)
-    return len(lines), len(receipts)
+    return len(rows), len(receipts)
 
 
 def _reconcile_by_name(*, statement: StatementImport, fund: Fund) -> int:
