@@ -116,14 +116,15 @@ def _value(obj: Model, field, kind: str, now, connection):
     return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
-def rows_copy(model: type[Model], columns: list[str], rows: list[tuple]) -> list[int]:
+def rows_copy(model: type[Model], columns: list[str], rows: list[tuple]) -> int:
     """Insert ``rows`` of ``model`` given as plain tuples, one value per attribute of ``columns``
     (every concrete field's ``attname`` but the primary key's and the time stamps', which are set
-    to now), and return their primary keys in order: ``rows_insert`` without a model instance per
-    row, for the many rows nothing reads back (a statement's lines, a batch's postings). The
-    values are as the model holds them (a JSON field's a dict); no field's ``pre_save`` runs."""
+    to now); returns how many. ``rows_insert`` without a model instance per row, for the many
+    rows nothing reads back (a statement's lines, a batch's postings): their primary keys come
+    from the table's default, in order, and are not read back. The values are as the model holds
+    them (a JSON field's a dict); no field's ``pre_save`` runs."""
     if not rows:
-        return []
+        return 0
     meta = model._meta
     fields = {field.attname: field for field in meta.concrete_fields}
     stamps = [name for name, field in fields.items() if _kind(field) == "now" and name not in columns]
@@ -136,7 +137,7 @@ def rows_copy(model: type[Model], columns: list[str], rows: list[tuple]) -> list
     if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
         objs = [model(**dict(zip(columns, row, strict=True)), **dict.fromkeys(stamps, now)) for row in rows]
         model._base_manager.using(alias).bulk_create(objs)
-        return [obj.pk for obj in objs]
+        return len(objs)
     # values the database takes as Python holds them go as they are; the others (a JSON
     # document, a value with a conversion of its own) are converted, when not None
     convert = [
@@ -144,26 +145,20 @@ def rows_copy(model: type[Model], columns: list[str], rows: list[tuple]) -> list
         for index, name in enumerate(columns)
         if not fields[name].is_relation and _kind(fields[name]) != "as_is"
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        pks = [pk for (pk,) in cursor.fetchall()]
-        names = [meta.pk.column, *(fields[name].column for name in (*columns, *stamps))]
-        table = connection.ops.quote_name(meta.db_table)
-        sql = f"COPY {table} ({', '.join(map(connection.ops.quote_name, names))}) FROM STDIN"
-        tail = (now,) * len(stamps)
-        with cursor.cursor.copy(sql) as copy:
-            for pk, row in zip(pks, rows, strict=True):
-                if convert:
-                    row = list(row)
-                    for index, field in convert:
-                        if row[index] is not None:
-                            row[index] = (
-                                json.dumps(row[index], cls=field.encoder)
-                                if isinstance(field, JSONField)
-                                else field.get_db_prep_save(row[index], connection)
-                            )
-                copy.write_row((pk, *row, *tail))
-    return pks
+    names = [fields[name].column for name in (*columns, *stamps)]
+    table = connection.ops.quote_name(meta.db_table)
+    sql = f"COPY {table} ({', '.join(map(connection.ops.quote_name, names))}) FROM STDIN"
+    tail = (now,) * len(stamps)
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            if convert:
+                row = list(row)
+                for index, field in convert:
+                    if row[index] is not None:
+                        row[index] = (
+                            json.dumps(row[index], cls=field.encoder)
+                            if isinstance(field, JSONField)
+                            else field.get_db_prep_save(row[index], connection)
+                        )
+            copy.write_row((*row, *tail))
+    return len(rows)
