@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as iban_check
 
 from cities4csr.cities.models import City
-from cities4csr.core.bulk import rows_copy
+from cities4csr.core.bulk import keys_found, rows_copy
 from cities4csr.core.lifecycle import TransitionRepeated, effect, guard, transition_apply
 from cities4csr.core.money import MAX_CENTS, active_locale, money_format
 from cities4csr.core.permissions import require
@@ -1001,11 +1001,7 @@ def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -
     from .banking.reconcile import DEBIT, PendingContribution, reconcile, references_in
 
     city = statement.city
-    known = set(
-        BankLine.objects.filter(city=city, entry_key__in=[entry.key for entry in entries]).values_list(
-            "entry_key", flat=True
-        )
-    )
+    known = keys_found(BankLine, city_id=city.pk, field="entry_key", values={entry.key for entry in entries})
     new = {}
     for entry in entries:
         if entry.key not in known and entry.key not in new:
@@ -1014,13 +1010,20 @@ def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -
     if not fresh:
         return 0, 0
     references = {reference for entry in fresh if entry.credit for reference in references_in(entry)}
+    # the city's contributions of those references (keys_found: by its unique index), read by
+    # their keys alone and sorted here: a filter on the fund and the state would let the planner
+    # scan the fund's contributions through their index, a chunk after the other, while the
+    # table's statistics still count a new city's 100,000 as a few
+    found = keys_found(Contribution, city_id=city.pk, field="reference", values=references)
+    candidates = Contribution.objects.with_scopes_disabled().filter(pk__in=found.values())
     pending = [
         PendingContribution(
             id=pk, reference=reference, amount_cents=amount_cents, donor_name=donor_name, currency=city.currency
         )
-        for pk, reference, amount_cents, donor_name in Contribution.objects.filter(
-            city=city, target_id=fund.account_id, state=Contribution.State.PENDING, reference__in=references
-        ).values_list("pk", "reference", "amount_cents", "donor_name")
+        for pk, reference, amount_cents, donor_name, target_id, state in candidates.values_list(
+            "pk", "reference", "amount_cents", "donor_name", "target_id", "state"
+        )
+        if target_id == fund.account_id and state == Contribution.State.PENDING
     ]
     decisions = reconcile(fresh, pending, by_name=False)
     rows = []

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities4csr.core.bulk import rows_copy, rows_insert
+from cities4csr.core.bulk import keys_found, rows_copy, rows_insert
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.core.services import audit_log_many
 
@@ -229,8 +229,11 @@ def _post_many(*, actor, city, movements: list[Movement]) -> list[PostingGroup]:
         refs = {m.source_ref for m in movements if m.source_ref}
         posted: dict[str, PostingGroup] = {}
         if refs:  # posted already: a retry, a second run of the migration, a statement read again
-            found = PostingGroup.objects.with_scopes_disabled().filter(city=city, source_ref__in=refs)
-            posted = {group.source_ref: group for group in found}
+            found = keys_found(PostingGroup, city_id=city.pk, field="source_ref", values=refs)
+            if found:
+                posted = {
+                    g.source_ref: g for g in PostingGroup.objects.with_scopes_disabled().filter(pk__in=found.values())
+                }
         todo: list[Movement] = []
         first: dict[int, int] = {}  # a movement's index -> its place in ``todo`` (or its twin's)
         places: dict[str, int] = {}  # source_ref -> place in ``todo``
