@@ -7,7 +7,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from cities4csr.cities.tests.factories import CityFactory
-from cities4csr.core.bulk import COPY_FROM, rows_copy, rows_insert
+from cities4csr.core.bulk import COPY_FROM, keys_found, rows_copy, rows_insert
 from cities4csr.core.models import AuditEvent
 from cities4csr.core.services import audit_log_many
 
@@ -49,3 +49,14 @@ def test_rows_insert_and_audit_log_many_keep_each_value(count):
         (city.pk, None, "system", "cities.city", str(city.pk), {"n": n}) for n in range(count)
     ]
     assert [e.object_repr for e in stored] == [str(city)[:255]] * count
+
+
+@pytest.mark.django_db
+def test_keys_found_gives_the_key_of_each_value_present_in_the_city():
+    city, other = CityFactory(), CityFactory()
+    with transaction.atomic():
+        mine = audit_log_many(actor=None, city=city, events=[("x.one", city, {}), ("x.two", city, {})])
+        audit_log_many(actor=None, city=other, events=[("x.three", other, {})])
+    found = keys_found(AuditEvent, city_id=city.pk, field="verb", values=["x.one", "x.two", "x.three", "", "x.none"])
+    assert found == {"x.one": mine[0].pk, "x.two": mine[1].pk}
+    assert keys_found(AuditEvent, city_id=city.pk, field="verb", values=[]) == {}
