@@ -452,8 +452,9 @@ def contributions_receive_many(*, actor, receipts: list[Receipt]) -> list[Contri
     This is the lifecycle's "receive" transition (``core.lifecycle.transition_apply``) applied in
     bulk, for a contribution to a fund, whose receipt has no other effect than its movement:
     the pending contributions are locked in id order, checked against the table and the actor's
-    roles, set received with ``bulk_update``, their movements written with ``groups_post_many``
-    (one chain lock) and their "contribution.receive" events with one INSERT. That it has no
+    roles, set received with one UPDATE (``_received_update``), their movements written with
+    ``groups_post_many`` (one chain lock) and their "contribution.receive" events with one INSERT
+    (a COPY on PostgreSQL). That it has no
     other effect is checked, not assumed (``_bulk_receivable_kinds``): any other guard or effect
     on the transition, or an apply or notify hook on the lifecycle, sends the kinds it concerns
     through ``contribution_receive``, as are a campaign's gifts, a contribution no longer pending
