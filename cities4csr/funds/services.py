@@ -5,6 +5,7 @@ and audit."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import secrets
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -39,6 +41,7 @@ from cities4csr.ledger.services import (
 )
 from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
+from .banking.records import entries_dump
 from .banking.rf import rf_build
 from .models import Award, BankLine, Contribution, Disbursement, Earmark, Fund, PurposeCategory, StatementImport
 
@@ -851,6 +854,8 @@ def statement_upload(*, actor, fund: Fund, file, format: str, csv_profile: dict 
     )
     with transaction.atomic():
         statement.file.save(statement.file_name, file, save=False)
+        # the entries as read here: the task takes them instead of reading the file again
+        statement.entries.save(f"{statement.file_name}.entries.json", ContentFile(entries_dump(entries)), save=False)
         statement.save()
         audit_log(
             actor=actor,
@@ -902,10 +907,26 @@ def _receive_line(*, actor, line: BankLine, contribution: Contribution) -> None:
     )
 
 
+def _entries_stored(statement: StatementImport) -> list | None:
+    """The entries the upload read (``banking.records.entries_load``), or None."""
+    from .banking.records import entries_load
+
+    if not statement.entries:
+        return None
+    try:
+        with statement.entries.open("rb") as stored:
+            return entries_load(stored.read())
+    except OSError:
+        return None
+
+
 def statement_run(*, statement: StatementImport) -> StatementImport:
     """Reconcile a queued statement (the background task's work; run in its city's scope):
     store its new lines, match and receive them chunk by chunk with the progress saved after each,
-    then match what is left by amount and name. A statement that is not queued is left alone."""
+    then match what is left by amount and name. A statement that is not queued is left alone.
+
+    Its entries are those the upload read, kept beside the file (``StatementImport.entries``):
+    the file is read again only for an import that has none."""
     from .banking.records import StatementError
 
     imports = StatementImport.objects.filter(city=statement.city)
@@ -917,10 +938,12 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
         return statement
     fund = statement.fund
     try:
-        with statement.file.open("rb") as source:
-            entries, _ref, _ibans = _statement_entries(
-                source=source, format=statement.format, csv_profile=statement.csv_profile, account=fund.iban
-            )
+        entries = _entries_stored(statement)
+        if entries is None:  # uploaded before the entries were kept, or their file is unreadable
+            with statement.file.open("rb") as source:
+                entries, _ref, _ibans = _statement_entries(
+                    source=source, format=statement.format, csv_profile=statement.csv_profile, account=fund.iban
+                )
         entries = [entry for entry in entries if entry.amount_cents > 0]
         for start in range(0, len(entries), RECONCILE_CHUNK):
             with transaction.atomic():
@@ -964,7 +987,21 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
         statement.refresh_from_db()
         if not isinstance(error, StatementError):
             raise
+    finally:
+        _entries_discard(statement)
     return statement
+
+
+def _entries_discard(statement: StatementImport) -> None:
+    """Delete the entries kept for the run once it is over (done or failed: a statement is run
+    once): they were only the task's copy of what the file says, names of payers included."""
+    if not statement.entries:
+        return
+    name = statement.entries.name
+    StatementImport.objects.filter(city=statement.city, pk=statement.pk).update(entries="")
+    statement.entries = ""
+    with contextlib.suppress(OSError):  # else an orphan file in the media folder, named by no row
+        statement.entries.storage.delete(name)
 
 
 #: a bank line's columns as ``_reconcile_chunk`` writes them (``core.bulk.rows_copy``)
