@@ -49,7 +49,25 @@ def audit_log_many(*, actor, city, events: list[tuple[str, object, dict | None]]
     at once): the same rows in one write (``core.bulk.rows_insert``), and the same ``post_save``
     signal sent for each, as saving them one by one would (the matching app watches the events)."""
     _in_transaction()
-    rows = [_audit_event(actor=actor, city=city, verb=verb, obj=obj, payload=payload) for verb, obj, payload in events]
+    who = person(actor)
+    actor_id = who.pk if who is not None else None
+    label = getattr(actor, "email", "") or "system"
+    city_id = city.pk if city is not None else None
+    # by the keys, not the objects: what ``_audit_event`` writes, without a related object's
+    # descriptor a row (a statement's chunk audits thousands)
+    rows = [
+        AuditEvent(
+            city_id=city_id,
+            actor_id=actor_id,
+            actor_label=label,
+            verb=verb,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:255],
+            payload=payload or {},
+        )
+        for verb, obj, payload in events
+    ]
     if not rows:
         return rows
     rows_insert(rows)

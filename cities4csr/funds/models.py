@@ -429,6 +429,13 @@ class StatementImport(CityScopedModel):
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="statement_imports", verbose_name=_("fund"))
     file = models.FileField(_("file"), upload_to="funds/statements/%Y/%m/")
+    entries = models.FileField(
+        upload_to="funds/statements/%Y/%m/",
+        blank=True,
+        editable=False,
+        help_text="Its entries as the upload read them (JSON, banking.records.entries_dump): the "
+        "reconciliation takes them instead of reading the file again",
+    )
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64, editable=False)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)

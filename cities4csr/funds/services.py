@@ -5,6 +5,7 @@ and audit."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import secrets
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as iban_check
 
 from cities4csr.cities.models import City
-from cities4csr.core.bulk import rows_insert
+from cities4csr.core.bulk import keys_found, rows_copy
 from cities4csr.core.lifecycle import TransitionRepeated, effect, guard, transition_apply
 from cities4csr.core.money import MAX_CENTS, active_locale, money_format
 from cities4csr.core.permissions import require
@@ -39,6 +41,7 @@ from cities4csr.ledger.services import (
 )
 from cities4csr.organisations.rules import is_city_officer, is_org_representative
 
+from .banking.records import entries_dump
 from .banking.rf import rf_build
 from .models import Award, BankLine, Contribution, Disbursement, Earmark, Fund, PurposeCategory, StatementImport
 
@@ -413,8 +416,25 @@ def _bulk_receivable_kinds() -> frozenset[str]:
 
 def _received_update(contributions: list[Contribution]) -> None:
     """Write the received state, amount, day and movement of ``contributions`` in one UPDATE
-    from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand)."""
+    from a list of values (``bulk_update``'s CASE per row and field costs seconds a thousand). On
+    PostgreSQL the values go as four arrays (four parameters, whatever the batch's size);
+    elsewhere as a VALUES list, in chunks under the driver's limit of parameters."""
+    if not contributions:
+        return
     table = connection.ops.quote_name(Contribution._meta.db_table)
+    update = f"""UPDATE {table} SET state = %s, updated_at = %s, received_cents = received.cents,
+                received_on = received.received_on, group_id = received.group_id
+            FROM received WHERE {table}.id = received.id"""  # noqa: S608 (the model's table; values as parameters)
+    state, now = Contribution.State.RECEIVED, contributions[0].updated_at
+    if connection.vendor == "postgresql":
+        columns = list(zip(*((c.pk, c.received_cents, c.received_on, c.group_id) for c in contributions), strict=True))
+        with connection.cursor() as cursor:
+            arrays = "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[])"
+            cursor.execute(
+                f"WITH received(id, cents, received_on, group_id) AS ({arrays}) {update}",  # noqa: S608 (as above)
+                [*map(list, columns), state, now],
+            )
+        return
     size = (connection.features.max_query_params or 4000) // 4  # SQLite: 999 parameters a query
     for start in range(0, len(contributions), size):
         chunk = contributions[start : start + size]
@@ -422,11 +442,8 @@ def _received_update(contributions: list[Contribution]) -> None:
         params = [p for c in chunk for p in (c.pk, c.received_cents, c.received_on, c.group_id)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""WITH received(id, cents, received_on, group_id) AS (VALUES {rows})
-                UPDATE {table} SET state = %s, updated_at = %s, received_cents = received.cents,
-                    received_on = received.received_on, group_id = received.group_id
-                FROM received WHERE {table}.id = received.id""",  # noqa: S608 (the model's table; values as parameters)
-                [*params, Contribution.State.RECEIVED, chunk[0].updated_at],
+                f"WITH received(id, cents, received_on, group_id) AS (VALUES {rows}) {update}",  # noqa: S608 (as above)
+                [*params, state, now],
             )
 
 
@@ -438,8 +455,9 @@ def contributions_receive_many(*, actor, receipts: list[Receipt]) -> list[Contri
     This is the lifecycle's "receive" transition (``core.lifecycle.transition_apply``) applied in
     bulk, for a contribution to a fund, whose receipt has no other effect than its movement:
     the pending contributions are locked in id order, checked against the table and the actor's
-    roles, set received with ``bulk_update``, their movements written with ``groups_post_many``
-    (one chain lock) and their "contribution.receive" events with one INSERT. That it has no
+    roles, set received with one UPDATE (``_received_update``), their movements written with
+    ``groups_post_many`` (one chain lock) and their "contribution.receive" events with one INSERT
+    (a COPY on PostgreSQL). That it has no
     other effect is checked, not assumed (``_bulk_receivable_kinds``): any other guard or effect
     on the transition, or an apply or notify hook on the lifecycle, sends the kinds it concerns
     through ``contribution_receive``, as are a campaign's gifts, a contribution no longer pending
@@ -836,6 +854,8 @@ def statement_upload(*, actor, fund: Fund, file, format: str, csv_profile: dict 
     )
     with transaction.atomic():
         statement.file.save(statement.file_name, file, save=False)
+        # the entries as read here: the task takes them instead of reading the file again
+        statement.entries.save(f"{statement.file_name}.entries.json", ContentFile(entries_dump(entries)), save=False)
         statement.save()
         audit_log(
             actor=actor,
@@ -887,10 +907,26 @@ def _receive_line(*, actor, line: BankLine, contribution: Contribution) -> None:
     )
 
 
+def _entries_stored(statement: StatementImport) -> list | None:
+    """The entries the upload read (``banking.records.entries_load``), or None."""
+    from .banking.records import entries_load
+
+    if not statement.entries:
+        return None
+    try:
+        with statement.entries.open("rb") as stored:
+            return entries_load(stored.read())
+    except OSError:
+        return None
+
+
 def statement_run(*, statement: StatementImport) -> StatementImport:
     """Reconcile a queued statement (the background task's work; run in its city's scope):
     store its new lines, match and receive them chunk by chunk with the progress saved after each,
-    then match what is left by amount and name. A statement that is not queued is left alone."""
+    then match what is left by amount and name. A statement that is not queued is left alone.
+
+    Its entries are those the upload read, kept beside the file (``StatementImport.entries``):
+    the file is read again only for an import that has none."""
     from .banking.records import StatementError
 
     imports = StatementImport.objects.filter(city=statement.city)
@@ -902,10 +938,12 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
         return statement
     fund = statement.fund
     try:
-        with statement.file.open("rb") as source:
-            entries, _ref, _ibans = _statement_entries(
-                source=source, format=statement.format, csv_profile=statement.csv_profile, account=fund.iban
-            )
+        entries = _entries_stored(statement)
+        if entries is None:  # uploaded before the entries were kept, or their file is unreadable
+            with statement.file.open("rb") as source:
+                entries, _ref, _ibans = _statement_entries(
+                    source=source, format=statement.format, csv_profile=statement.csv_profile, account=fund.iban
+                )
         entries = [entry for entry in entries if entry.amount_cents > 0]
         for start in range(0, len(entries), RECONCILE_CHUNK):
             with transaction.atomic():
@@ -949,21 +987,59 @@ def statement_run(*, statement: StatementImport) -> StatementImport:
         statement.refresh_from_db()
         if not isinstance(error, StatementError):
             raise
+    finally:
+        _entries_discard(statement)
     return statement
+
+
+def _entries_discard(statement: StatementImport) -> None:
+    """Delete the entries kept for the run once it is over (done or failed: a statement is run
+    once): they were only the task's copy of what the file says, names of payers included."""
+    if not statement.entries:
+        return
+    name = statement.entries.name
+    StatementImport.objects.filter(city=statement.city, pk=statement.pk).update(entries="")
+    statement.entries = ""
+    with contextlib.suppress(OSError):  # else an orphan file in the media folder, named by no row
+        statement.entries.storage.delete(name)
+
+
+#: a bank line's columns as ``_reconcile_chunk`` writes them (``core.bulk.rows_copy``)
+_LINE_COLUMNS = [
+    "city_id",
+    "statement_id",
+    "fund_id",
+    "entry_key",
+    "line_number",
+    "booking_date",
+    "value_date",
+    "amount_cents",
+    "credit",
+    "currency",
+    "debtor_name",
+    "reference",
+    "remittance",
+    "bank_reference",
+    "end_to_end_id",
+    "state",
+    "outcome",
+    "contribution_id",
+    "matched_by",
+    "decided_by_id",
+    "decided_at",
+    "ignored_reason",
+]
 
 
 def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -> tuple[int, int]:
     """Store the entries not seen before, match them by reference and receive the matches in one
-    batch (``contributions_receive_many``): a few queries for the whole chunk. Returns (new
-    lines, matched)."""
-    from .banking.reconcile import DEBIT, reconcile, references_in
+    batch (``contributions_receive_many``): a few queries for the whole chunk, and the lines
+    written as plain rows (``rows_copy``: no model instance a line). Returns (new lines,
+    matched)."""
+    from .banking.reconcile import DEBIT, PendingContribution, reconcile, references_in
 
     city = statement.city
-    known = set(
-        BankLine.objects.filter(city=city, entry_key__in=[entry.key for entry in entries]).values_list(
-            "entry_key", flat=True
-        )
-    )
+    known = keys_found(BankLine, city_id=city.pk, field="entry_key", values={entry.key for entry in entries})
     new = {}
     for entry in entries:
         if entry.key not in known and entry.key not in new:
@@ -972,48 +1048,72 @@ def _reconcile_chunk(*, statement: StatementImport, fund: Fund, entries: list) -
     if not fresh:
         return 0, 0
     references = {reference for entry in fresh if entry.credit for reference in references_in(entry)}
-    candidates = {
-        c.pk: c
-        for c in Contribution.objects.filter(
-            city=city, target_id=fund.account_id, state=Contribution.State.PENDING, reference__in=references
-        ).select_related("city", "target")
-    }
-    decisions = reconcile(fresh, [_pending_of(c) for c in candidates.values()], by_name=False)
-    lines = []
+    # the city's contributions of those references (keys_found: by its unique index), read by
+    # their keys alone and sorted here: a filter on the fund and the state would let the planner
+    # scan the fund's contributions through their index, a chunk after the other, while the
+    # table's statistics still count a new city's 100,000 as a few
+    found = keys_found(Contribution, city_id=city.pk, field="reference", values=references)
+    candidates = Contribution.objects.with_scopes_disabled().filter(pk__in=found.values())
+    pending = [
+        PendingContribution(
+            id=pk, reference=reference, amount_cents=amount_cents, donor_name=donor_name, currency=city.currency
+        )
+        for pk, reference, amount_cents, donor_name, target_id, state in candidates.values_list(
+            "pk", "reference", "amount_cents", "donor_name", "target_id", "state"
+        )
+        if target_id == fund.account_id and state == Contribution.State.PENDING
+    ]
+    decisions = reconcile(fresh, pending, by_name=False)
+    rows = []
+    receipts = []
+    today = None
     for entry, decision in zip(fresh, decisions, strict=True):
         if decision.matched:
             state = BankLine.State.MATCHED
+            if entry.booking_date is None and today is None:
+                today = timezone.localdate()
+            # what ``_receipt_of`` says of the line once stored
+            receipts.append(
+                Receipt(
+                    contribution_id=decision.contribution_id,
+                    received_cents=entry.amount_cents,
+                    received_on=entry.booking_date or today,
+                    entry_ref=f"bank:{entry.key}",
+                )
+            )
         elif decision.reason == DEBIT:
             state = BankLine.State.IGNORED
         else:
             state = BankLine.State.UNMATCHED
-        lines.append(
-            BankLine(
-                city=city,
-                statement=statement,
-                fund=fund,
-                entry_key=entry.key,
-                line_number=entry.line,
-                booking_date=entry.booking_date,
-                value_date=entry.value_date,
-                amount_cents=entry.amount_cents,
-                credit=entry.credit,
-                currency=entry.currency[:3],
-                debtor_name=entry.debtor_name[:200],
-                reference=entry.reference[:70],
-                remittance=entry.remittance,
-                bank_reference=entry.bank_reference[:100],
-                end_to_end_id=entry.end_to_end_id[:100],
-                state=state,
-                outcome="" if decision.matched else decision.reason,
-                contribution_id=decision.contribution_id,
-                matched_by=BankLine.MatchedBy.REFERENCE if decision.matched else "",
+        rows.append(
+            (
+                city.pk,
+                statement.pk,
+                fund.pk,
+                entry.key,
+                entry.line,
+                entry.booking_date,
+                entry.value_date,
+                entry.amount_cents,
+                entry.credit,
+                entry.currency[:3],
+                entry.debtor_name[:200],
+                entry.reference[:70],
+                entry.remittance,
+                entry.bank_reference[:100],
+                entry.end_to_end_id[:100],
+                state,
+                "" if decision.matched else decision.reason,
+                decision.contribution_id,
+                BankLine.MatchedBy.REFERENCE if decision.matched else "",
+                None,
+                None,
+                "",
             )
         )
-    rows_insert(lines)
-    receipts = [_receipt_of(line) for line in lines if line.contribution_id]
+    rows_copy(BankLine, _LINE_COLUMNS, rows)
     contributions_receive_many(actor=None, receipts=receipts)
-    return len(lines), len(receipts)
+    return len(rows), len(receipts)
 
 
 def _reconcile_by_name(*, statement: StatementImport, fund: Fund) -> int:

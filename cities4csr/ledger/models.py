@@ -170,7 +170,11 @@ class PostingGroup(CityScopedModel):
     def __str__(self):
         # the label through the enum, not get_source_display (which builds the choices' dict each
         # time: seconds for a statement's audit events)
-        source = Source(self.source).label if self.source in Source.values else self.source
+        # (``Source.values`` builds its list on each call: a try is cheaper)
+        try:
+            source = Source(self.source).label
+        except ValueError:
+            source = self.source
         return f"#{self.seq} · {source}"
 
     def save(self, *args, **kwargs):

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities4csr.core.bulk import rows_insert
+from cities4csr.core.bulk import keys_found, rows_copy, rows_insert
 from cities4csr.core.money import MAX_CENTS, MAX_QUANTITY
 from cities4csr.core.services import audit_log_many
 
@@ -229,8 +229,11 @@ def _post_many(*, actor, city, movements: list[Movement]) -> list[PostingGroup]:
         refs = {m.source_ref for m in movements if m.source_ref}
         posted: dict[str, PostingGroup] = {}
         if refs:  # posted already: a retry, a second run of the migration, a statement read again
-            found = PostingGroup.objects.with_scopes_disabled().filter(city=city, source_ref__in=refs)
-            posted = {group.source_ref: group for group in found}
+            found = keys_found(PostingGroup, city_id=city.pk, field="source_ref", values=refs)
+            if found:
+                posted = {
+                    g.source_ref: g for g in PostingGroup.objects.with_scopes_disabled().filter(pk__in=found.values())
+                }
         todo: list[Movement] = []
         first: dict[int, int] = {}  # a movement's index -> its place in ``todo`` (or its twin's)
         places: dict[str, int] = {}  # source_ref -> place in ``todo``
@@ -259,8 +262,8 @@ def _write(*, actor, city, head: ChainHead, movements: list[Movement]) -> list[P
     running = {account.pk: account.balance_cents for account in accounts.values()}
     seq, prev_hash = head.seq, head.last_hash
     groups: list[PostingGroup] = []
-    postings: list[Posting] = []
-    for movement in movements:
+    postings: list[tuple] = []  # (the movement's place, account, amount, quantity, unit, balance after)
+    for place, movement in enumerate(movements):
         moves: dict[int, int] = defaultdict(int)
         for leg in movement.legs:
             moves[accounts[leg.kind, leg.ref_id].pk] += leg.amount_cents
@@ -296,21 +299,17 @@ def _write(*, actor, city, head: ChainHead, movements: list[Movement]) -> list[P
         )
         groups.append(group)
         for leg in movement.legs:
-            account = accounts[leg.kind, leg.ref_id]
-            running[account.pk] += leg.amount_cents
-            postings.append(
-                Posting(
-                    city=city,
-                    group=group,
-                    account=account,
-                    amount_cents=leg.amount_cents,
-                    quantity=leg.quantity,
-                    unit=leg.unit,
-                    balance_after_cents=running[account.pk],
-                )
-            )
+            account_id = accounts[leg.kind, leg.ref_id].pk
+            running[account_id] += leg.amount_cents
+            postings.append((place, account_id, leg.amount_cents, leg.quantity, leg.unit, running[account_id]))
     rows_insert(groups)
-    rows_insert(postings)
+    # the postings as plain rows (``rows_copy``): nothing reads them back here, and a model
+    # instance each is most of the time of a statement's chunk
+    rows_copy(
+        Posting,
+        ["city_id", "group_id", "account_id", "amount_cents", "quantity", "unit", "balance_after_cents"],
+        [(city.pk, groups[place].pk, *rest) for place, *rest in postings],
+    )
     for account in sorted(accounts.values(), key=lambda a: a.pk):
         if running[account.pk] != account.balance_cents:
             Account.objects.with_scopes_disabled().filter(pk=account.pk).update(

@@ -10,9 +10,10 @@ depends on a language.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 #: what ``StatementError.code`` can be
@@ -96,3 +97,39 @@ def content_keys(entries: list[tuple[BankEntry, tuple[str, ...]]], prefix: str) 
         seen[parts] += 1
         keyed.append(replace(entry, key=content_key(prefix, parts, rank)))
     return keyed
+
+
+#: what ``entries_dump`` writes a row of, in order (a file of other fields is not read back)
+ENTRY_FIELDS = [field.name for field in fields(BankEntry)]
+_DATES = {"booking_date", "value_date"}
+
+
+def entries_dump(entries: list[BankEntry]) -> bytes:
+    """``entries`` as compact JSON (a list of rows, the dates in ISO form), to be read back by
+    ``entries_load`` instead of the statement: five times cheaper than reading the file again."""
+    dates = [index for index, name in enumerate(ENTRY_FIELDS) if name in _DATES]
+    rows = []
+    for entry in entries:
+        row = [getattr(entry, name) for name in ENTRY_FIELDS]
+        for index in dates:
+            row[index] = row[index].isoformat() if row[index] is not None else None
+        rows.append(row)
+    return json.dumps({"fields": ENTRY_FIELDS, "entries": rows}, separators=(",", ":")).encode()
+
+
+def entries_load(data: bytes) -> list[BankEntry] | None:
+    """The entries ``entries_dump`` wrote; None when ``data`` is not such a file, or one written
+    with other fields (read the statement again then)."""
+    try:
+        document = json.loads(data)
+        if document["fields"] != ENTRY_FIELDS:
+            return None
+        dates = [index for index, name in enumerate(ENTRY_FIELDS) if name in _DATES]
+        entries = []
+        for row in document["entries"]:
+            for index in dates:
+                row[index] = date.fromisoformat(row[index]) if row[index] is not None else None
+            entries.append(BankEntry(*row))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    return entries

@@ -129,6 +129,10 @@ def _candidates(text: str) -> tuple[str, ...]:
         longest = min(len(compact), begin + MAX_LENGTH)
         for end in range(longest, begin + 4, -1):
             candidate = compact[begin:end]
+            # a candidate is compact, "RF…", alphanumeric: rf_validate's first check (MOD 97-10)
+            # inline, which most fail, before the whole of it
+            if int((candidate[4:] + candidate[:4]).translate(_AS_DIGITS)) % 97 != 1:
+                continue
             if candidate not in found and rf_is_valid(candidate):
                 found.append(candidate)
     return tuple(found)

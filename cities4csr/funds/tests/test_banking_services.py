@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django_scopes import scope
@@ -105,6 +106,43 @@ def test_a_camt053_statement_reconciles_its_lines(city, gifts, django_capture_on
     fund.account.refresh_from_db()
     assert fund_figures(fund=fund)["balance_cents"] == 2000 + 5000 + 10000 + 3000 + 5000
     assert AuditEvent.objects.filter(verb="statement.reconcile").count() == 1
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_task_reads_the_entries_the_upload_kept_or_else_the_file(
+    city, gifts, django_capture_on_commit_callbacks, monkeypatch, kept
+):
+    """The upload keeps the entries it read beside the file: the task does not read the statement
+    again (it would fail here), and gives the same lines. An import without them (uploaded before
+    they were kept) is read from its file."""
+    from cities4csr.funds.banking import camt053
+    from cities4csr.funds.banking.records import entries_load
+
+    fund, pending = gifts
+    statement = upload(city, fund, capture=django_capture_on_commit_callbacks)
+    assert statement.entries.name.endswith(".entries.json")
+    kept_at = statement.entries.name
+    with statement.entries.open("rb") as stored:
+        assert [e.line for e in entries_load(stored.read())] == [45, 76, 95, 115, 136, 161, 167, 175]
+    if kept:
+        monkeypatch.setattr(camt053, "parse_camt053", lambda source: pytest.fail("the statement read again"))
+    else:
+        StatementImport.objects.filter(pk=statement.pk).update(entries="")
+        default_storage.delete(kept_at)
+    assert run_queued() == [5]
+    statement.refresh_from_db()
+    assert (statement.state, statement.lines_done, statement.lines_new) == (StatementImport.State.DONE, 8, 8)
+    assert BankLine.objects.filter(statement=statement, contribution=pending[101]).exists()
+    assert not statement.entries and not default_storage.exists(kept_at)  # discarded once run
+
+
+def test_entries_load_refuses_what_entries_dump_did_not_write():
+    from cities4csr.funds.banking.records import BankEntry, entries_dump, entries_load
+
+    entries = [BankEntry("k", 1250, True, datetime.date(2026, 3, 12), None, debtor_name="Anna Bianchi", line=7)]
+    assert entries_load(entries_dump(entries)) == entries
+    assert entries_load(b"not json") is None
+    assert entries_load(b'{"fields": ["key"], "entries": [["k"]]}') is None
 
 
 def test_a_malformed_statement_is_refused_with_the_line_and_the_reason_and_changes_nothing(city, gifts):

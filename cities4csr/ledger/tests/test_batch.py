@@ -175,9 +175,10 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(world):
         return len(captured)
 
     small = queries([movement(world, n, source_ref="") for n in range(7, 14)])
-    # (SQLite takes 999 parameters a query: Django splits larger inserts)
+    # (SQLite takes 999 parameters a query: Django splits larger inserts; on PostgreSQL a large
+    # batch's postings go by COPY, which is not counted as a query, with no key read before)
     large = queries([movement(world, n, source_ref="") for n in range(14, 50)])
-    assert small == large <= 25
+    assert small - (connection.vendor == "postgresql") <= large <= small <= 25
     assert ledger_chain_verify(city=world.city).ok
 
 
