@@ -38,6 +38,7 @@ from cities4csr.needs.models import Action
 from cities4csr.needs.services import action_upsert
 from cities4csr.organisations.models import CityRole, Membership, Organisation
 from cities4csr.organisations.services import city_role_grant, membership_add, organisation_create, site_add
+from cities4csr.volunteering.demo import volunteering_demo_seed
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo-cities4csr"
@@ -78,6 +79,13 @@ CITIES = {
             "default_indicator": "foreign_share",
             "accessibility_email": "accessibility@milano.example",
             "tax_code": "01199250158",  # the Comune di Milano's codice fiscale (donation receipts)
+            # the host and the company each approve volunteering hours; an hour of a person
+            # volunteering on their own is valued at this demo rate (no act of the Comune)
+            "volunteering": {
+                "hours_approval": "manual",
+                "hour_rate_cents": 2_000,
+                "rate_source": "Tariffa di prova della demo",
+            },
         },
     ),
     "nantes": dict(
@@ -360,6 +368,8 @@ def seed_demo(stdout=None) -> dict[str, City]:
                 seed_milan_catalogue(city)
                 seed_milan_funds(city)
                 campaigns_demo_seed(city)  # a running campaign for the school need in NIL 35
+                # the corporate-volunteering pact: a company team repaints a school in NIL 35
+                volunteering_demo_seed(city, _representatives_company(), make_password(DEMO_PASSWORD))
             if last_run(city=city) is None:  # recommendations at once: the demo shows them before the worker runs
                 recommendations_recompute(city=city)
         say(f"{slug}: ready")
@@ -501,8 +511,13 @@ def demo_email(city_slug: str, role: str) -> str:
     return f"{role}@{city_slug}.example"
 
 
+def _representatives_company() -> Organisation:
+    """The company the demo's representative@… speaks for."""
+    return Organisation.objects.filter(kind=Organisation.Kind.COMPANY).order_by("name").first()
+
+
 def _users(city: City) -> None:
-    company = Organisation.objects.filter(kind=Organisation.Kind.COMPANY).order_by("name").first()
+    company = _representatives_company()
     password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
     for role in ROLES:
         user, created = User.objects.get_or_create(

@@ -1,11 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities4csr.core.forms import AreaMultipleChoiceField, LocaleDateField, QuantityField
+from cities4csr.core.forms import (
+    AreaMultipleChoiceField,
+    CurrencyFormMixin,
+    LocaleDateField,
+    MoneyField,
+    QuantityField,
+)
 from cities4csr.needs.forms import ResourceAmountForm, SdgField
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CurrencyFormMixin, forms.Form):
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -19,6 +25,11 @@ class ProfileForm(forms.Form):
     near_our_sites = forms.BooleanField(label=_("Near our sites"), required=False)
     headcount = QuantityField(label=_("Headcount"), min_value=0, required=False)
     volunteering_days_per_year = QuantityField(label=_("Volunteering days per year"), min_value=0, required=False)
+    volunteer_hour_cost_cents = MoneyField(
+        label=_("Cost of an hour of an employee's volunteering (%(currency)s)"),
+        required=False,
+        help_text=_("It values your employees' approved volunteering hours, at cost (B4SI)."),
+    )
     notify_new_needs = forms.BooleanField(label=_("Tell us about new needs that fit"), required=False)
 
     def __init__(self, *args, themes, areas, **kwargs):

@@ -12,7 +12,13 @@ from cities4csr.needs.services import resource_valuation, sdg_problem
 
 from .models import CsrProfile, Offer
 
-PROFILE_FIELDS = ("near_our_sites", "headcount", "volunteering_days_per_year", "notify_new_needs")
+PROFILE_FIELDS = (
+    "near_our_sites",
+    "headcount",
+    "volunteering_days_per_year",
+    "volunteer_hour_cost_cents",
+    "notify_new_needs",
+)
 
 
 def profile_update(*, actor, organisation, themes=None, sdgs=None, preferred_areas=None, **fields) -> CsrProfile:

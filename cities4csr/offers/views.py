@@ -34,6 +34,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
 
     def profile_choices(self) -> dict:
         return {
+            "currency": self.city.currency,
             "themes": themes_of_city(city=self.city),
             "areas": areas_of_kind(city=self.city, kind=self.city.settings.primary_area_kind),
         }
@@ -50,6 +51,7 @@ class CompanyWorkspaceView(CityMixin, TemplateView):
                 "near_our_sites": profile.near_our_sites,
                 "notify_new_needs": profile.notify_new_needs,
                 "volunteering_days_per_year": profile.volunteering_days_per_year,
+                "volunteer_hour_cost_cents": profile.volunteer_hour_cost_cents,
             }
         pledges = list(pledges_of_organisations(city=self.city, organisations=[self.organisation]))
         invitations = list(partnerships_awaiting(city=self.city, organisations=[self.organisation]))

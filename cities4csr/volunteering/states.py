@@ -62,8 +62,8 @@ def _host_roles(actor, activity: Activity) -> set[str]:
 
 
 def activity_roles(actor, activity: Activity) -> set[str]:
-    if actor is None:
-        return {"system"}
+    if actor is None:  # the system acts for the city (a command, the demo)
+        return {"host", "officer", "system"}
     return _host_roles(actor, activity)
 
 

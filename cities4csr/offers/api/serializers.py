@@ -76,6 +76,13 @@ class CsrProfileSerializer(serializers.Serializer):
     volunteering_days_per_year = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=10_000_000
     )
+    volunteer_hour_cost_cents = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_CENTS,
+        help_text="what an hour of an employee's volunteering costs the company, in cents: it values their hours",
+    )
     notify_new_needs = serializers.BooleanField(required=False)
 
     def validate_themes(self, keys):

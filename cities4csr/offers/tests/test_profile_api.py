@@ -38,6 +38,7 @@ def test_a_representative_reads_the_defaults_then_corrects_the_profile(world):
         "near_our_sites": True,
         "headcount": 120,
         "volunteering_days_per_year": None,
+        "volunteer_hour_cost_cents": None,
         "notify_new_needs": True,
     }
     profile = CsrProfile.objects.get(organisation=world.company)
@@ -65,3 +66,18 @@ def test_others_may_not_and_bad_values_are_named(world, two_cities):
     assert bad.status_code == 400
     assert set(bad.json()["codes"]) >= {"themes", "preferred_areas", "headcount"}
     assert not CsrProfile.objects.filter(organisation=world.company).exists()
+
+
+@pytest.mark.django_db
+def test_the_hourly_cost_of_volunteering_is_declared_in_the_page_and_the_api(world):
+    """It values the employees' approved hours (B4SI: time at cost): typed as the page's language
+    writes money, in cents through the API, a negative amount refused."""
+    page = client_of(world.representative)
+    form = {"near_our_sites": "on", "volunteer_hour_cost_cents": "32,50", "form": "profile"}
+    response = page.post(f"/it/{world.city.slug}/workspace/company/?organisation={world.company.pk}", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CsrProfile.objects.get(organisation=world.company).volunteer_hour_cost_cents == 3250
+    api = page.patch(url(world, world.company), {"volunteer_hour_cost_cents": 4000}, content_type="application/json")
+    assert api.json()["volunteer_hour_cost_cents"] == 4000
+    bad = page.patch(url(world, world.company), {"volunteer_hour_cost_cents": -1}, content_type="application/json")
+    assert bad.status_code == 400 and "volunteer_hour_cost_cents" in bad.json()["codes"]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cities4csr.demo.seed import CITIES, DEMO_PASSWORD, PARTNERS, ROLES, demo_email, seed_demo
+from cities4csr.volunteering.demo import EMPLOYEES, HOST_LOGIN
 
 
 class Command(BaseCommand):
@@ -17,3 +18,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {slug:8} {role:15} {demo_email(slug, role)}")
             if slug in PARTNERS:
                 self.stdout.write(f"  {slug:8} {'partner':15} {demo_email(slug, 'partner')}")
+            if slug == "milano":  # the corporate-volunteering pact: its host and the company's employees
+                self.stdout.write(f"  {slug:8} {'host':15} {demo_email(slug, HOST_LOGIN)}")
+                self.stdout.write(
+                    f"  {slug:8} {'employee':15} {demo_email(slug, EMPLOYEES[0][0])} … {EMPLOYEES[-1][0]}"
+                )
