@@ -46,6 +46,8 @@ city_patterns = [
     path("workspace/officer/funds/", include("cities4csr.funds.manage_urls")),
     path("campaigns/", include("cities4csr.campaigns.urls")),
     path("workspace/officer/campaigns/", include("cities4csr.campaigns.manage_urls")),
+    path("volunteering/", include("cities4csr.volunteering.urls")),
+    path("workspace/volunteering/", include("cities4csr.volunteering.manage_urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
