@@ -99,6 +99,10 @@ EXPECTED = {
     "campaigns.view_campaign": {"draft_campaign": OFFICERS, "open_campaign": EVERYONE},
     "campaigns.change_campaign": {"draft_campaign": OFFICERS, "open_campaign": OFFICERS},
     "campaigns.close_campaign": {"open_campaign": OFFICERS},
+    # volunteering: the host's people and the officers run activities; a company follows its people's
+    "volunteering.add_activity": {"city": OFFICERS | {"third_sector_representative"}},
+    "volunteering.change_activity": {"activity": OFFICERS | {"third_sector_representative"}},
+    "volunteering.view_company_volunteering": {"company": OFFICERS | {"representative"}},
 }
 
 
@@ -138,7 +142,10 @@ def matrix(two_cities):
 
         draft_campaign = a_campaign(milan, slug="bozza", open_it=False, need=third_sector_need)
         open_campaign = a_campaign(milan, slug="aperta", need=third_sector_need)
+        from cities4csr.volunteering.tests.factories import an_activity
+
         objects = {
+            "activity": an_activity(milan, company=milan.company),
             "draft_campaign": draft_campaign,
             "open_campaign": open_campaign,
             "city": milan.city,

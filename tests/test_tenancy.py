@@ -140,7 +140,10 @@ def milan_secrets(milano, users):
         admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
         theme = Theme.objects.order_by("pk").first()
         fund = _a_fund_with_a_private_donor(milano, users["milano", "officer"])
+        draft_activity, slot, registration = _volunteering_secrets(milano, secret)
     ids = {
+        "slots": slot.pk,
+        "registrations": registration.pk,
         "organisations": secret.pk,
         "needs": draft.pk,
         "pledges": pledge.pk,
@@ -159,8 +162,10 @@ def milan_secrets(milano, users):
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
-        "slug": {"funds": fund.slug, "campaigns": secret_campaign.slug},
+        "slug": {"funds": fund.slug, "campaigns": secret_campaign.slug, "volunteering": draft_activity.slug},
     }, [
+        "Attività riservata",
+        "Volontaria Riservata",
         "Campagna riservata",
         "Segreta Holding",
         "Sede riservata",
@@ -170,6 +175,28 @@ def milan_secrets(milano, users):
         "Donatrice Riservata",
         "donatrice@riservata.example",
     ]
+
+
+def _volunteering_secrets(city, company):
+    """A draft activity (its host's and the officers' own), and an open one where an employee of
+    the private company signed up: her name is for the host and her company only."""
+    from types import SimpleNamespace
+
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+    host = (
+        Organisation.objects.filter(city=city)
+        .exclude(kind__in=[Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION])
+        .order_by("pk")
+        .first()
+    )
+    place = SimpleNamespace(city=city, third_sector=host)
+    draft = an_activity(place, slug="attivita-riservata", title="Attività riservata", state="draft")
+    slot = a_slot(an_activity(place, slug="attivita-aperta", title="Attività aperta"))
+    volunteer = UserFactory(first_name="Volontaria", last_name="Riservata")
+    registration = a_registration(slot, volunteer, company=company)
+    return draft, slot, registration
 
 
 def _a_fund_with_a_private_donor(city, officer):
