@@ -137,7 +137,7 @@ class SlotForm(forms.Form):
     day = LocaleDateField(label=_("Day"))
     starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     ends = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10_000)
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=10_000)
     frequency = forms.ChoiceField(
         label=_("Repeats"),
         choices=[("", _("Once"))] + list(Series.Frequency.choices),

@@ -22,7 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cities4csr.cities.selectors import area_bounds, area_choices
-from cities4csr.core.forms import add_service_errors, transition_messages
+from cities4csr.core.forms import add_service_errors, date_hint, transition_messages
 from cities4csr.core.i18n import pick
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
@@ -129,6 +129,7 @@ class ActivityDetailView(CityMixin, TemplateView):
             team_form=kwargs.pop("team_form", None)
             or (TeamOpenForm(companies=page.companies) if page.companies else None),
             login_url=reverse("account_login") + f"?next={self.request.path}",
+            date_format_help=_("Format: %(format)s") % {"format": date_hint()},
             **kwargs,
         )
 

@@ -28,14 +28,14 @@ def hours(minutes) -> str:
     minutes = int(minutes or 0)
     value = round(minutes / 60, 1)
     whole = value == int(value)
-    shown = number_format(int(value) if whole else value, decimal_pos=0 if whole else 1)
+    shown = number_format(int(value) if whole else value, decimal_pos=0 if whole else 1, force_grouping=True)
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if value == 1 else 2) % {"hours": shown}
 
 
 @register.filter
 def places(n) -> str:
     n = int(n or 0)
-    return ngettext("%(n)s place left", "%(n)s places left", n) % {"n": number_format(n)}
+    return ngettext("%(n)s place left", "%(n)s places left", n) % {"n": number_format(n, force_grouping=True)}
 
 
 @register.inclusion_tag("volunteering/includes/need_panel.html", takes_context=True)
