@@ -29,6 +29,8 @@ from .models import Activity, HoursEntry, Registration, Slot, Team
 
 #: activities per page of the public list
 PAGE_SIZE = 20
+#: dots on the map: the soonest activities (the neighbourhoods' shades count them all)
+MAP_POINTS = 200
 #: states in which the public sees an activity's page (a draft is its host's and the officers')
 PUBLIC_STATES = (Activity.State.OPEN, Activity.State.CLOSED, Activity.State.CANCELLED)
 #: hours of a volunteering day, for a company's yearly target (CSR profile's days × headcount)
@@ -140,9 +142,11 @@ def activities_page(*, city, params) -> tuple[ActivityFilter, Page]:
 
 
 def activity_points(*, city, params) -> dict:
-    """The activities of the list (same filters) that have a place, as a GeoJSON
-    FeatureCollection for the map: one grouped query over the slots to come, without model
-    instances, each URL from one reversed template (fast at 10,000 activities)."""
+    """The soonest ``MAP_POINTS`` activities of the list (same filters) that have a place, as a
+    GeoJSON FeatureCollection for the map: one grouped query over the slots to come, without
+    model instances, each URL from one reversed template. The map shades the neighbourhoods by
+    their number of activities (``activity_counts_by_area``), so it says where the others are
+    without sending 10,000 dots to a phone."""
     marker = "activity-slug-marker"
     url = reverse("volunteering_activity", kwargs={"city_slug": city.slug, "slug": marker})
     rows = (
@@ -151,7 +155,7 @@ def activity_points(*, city, params) -> dict:
         .order_by()
         .values("activity_id", "activity__slug", "activity__title", "activity__lat", "activity__lon")
         .annotate(next_start=Min("starts_at"), places_left=Sum(F("capacity") - F("taken")))
-        .order_by("activity_id")
+        .order_by("next_start", "activity_id")[:MAP_POINTS]
     )
     features = [
         {
@@ -168,6 +172,20 @@ def activity_points(*, city, params) -> dict:
         for row in rows
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def activity_counts_by_area(*, city, params) -> dict[str, int]:
+    """{neighbourhood code: activities with slots to come} of the list (same filters), for the
+    map's shading (one grouped query)."""
+    rows = (
+        activities_filter(city=city, params=params)
+        .qs.filter(activity__area__isnull=False)
+        .order_by()
+        .values("activity__area__code")
+        .annotate(n=Count("activity_id", distinct=True))
+        .order_by("activity__area__code")
+    )
+    return {row["activity__area__code"]: row["n"] for row in rows if row["activity__area__code"]}
 
 
 # -- one activity ----------------------------------------------------------------------------------

@@ -93,16 +93,16 @@ class ActivityMapView(_FilterChoicesMixin, CityMixin, TemplateView):
         api = {"city_slug": city.slug}
         map_config = {
             "geojson": reverse("api:area-geojson", kwargs=api) + f"?kind={primary}",
-            "values": {},
+            "values": selectors.activity_counts_by_area(city=city, params=self.request.GET),
             "points": reverse("volunteering_points", kwargs=api) + (f"?{context['query']}" if context["query"] else ""),
-            "label": _("Activities"),
+            "label": _("Activities with dates to come"),
             "unit": "",
             "areaUrl": reverse("volunteering_list", kwargs=api) + "?nil=CODE",
             "bounds": area_bounds(city=city, kind=primary),
             "tileUrl": city.settings.map_tile_url,
             "tileAttribution": city.settings.map_tile_attribution,
         }
-        return super().get_context_data(map_config=map_config, **context, **kwargs)
+        return super().get_context_data(map_config=map_config, map_points=selectors.MAP_POINTS, **context, **kwargs)
 
 
 class ActivityPointsView(CityMixin, View):

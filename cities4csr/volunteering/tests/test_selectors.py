@@ -192,3 +192,15 @@ def test_the_console_lists_the_slot_people_and_its_waiting_list(world):
     with pytest.raises(Http404):
         selectors.slot_get(user=world.representative, city=world.city, pk=slot.pk)
     assert selectors.slot_get(user=world.third_sector_representative, city=world.city, pk=slot.pk) == slot
+
+
+def test_the_map_shades_neighbourhoods_by_their_activities_and_draws_the_soonest(world, monkeypatch):
+    for i in range(3):
+        a_slot(an_activity(world, slug=f"a-{i}", area=world.areas["35"]), days=2 + i)
+    a_slot(an_activity(world, slug="duomo", area=world.areas["1"]), days=9)
+    an_activity(world, slug="senza-date", area=world.areas["1"])
+
+    assert selectors.activity_counts_by_area(city=world.city, params=params()) == {"1": 1, "35": 3}
+    monkeypatch.setattr(selectors, "MAP_POINTS", 2)
+    points = selectors.activity_points(city=world.city, params=params())
+    assert [f["properties"]["url"].rsplit("/", 2)[1] for f in points["features"]] == ["a-0", "a-1"]
