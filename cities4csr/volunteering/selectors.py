@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum, Window
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -132,13 +132,46 @@ def _activities_of_rows(city, rows) -> list[Activity]:
     return activities
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (read with the page's rows, by a window function)."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:  # the base class's is a cached_property over object_list
+        return self._known
+
+
 def activities_page(*, city, params) -> tuple[ActivityFilter, Page]:
-    """The list page: its filter (form, errors) and the page of activities ``params`` asks for
-    (three queries: the count, the page's rows, the activities with their themes)."""
+    """The list page: its filter (form, errors) and the page of activities ``params`` asks for.
+    One scan of the slots to come gives the page's rows and, by ``COUNT(*) OVER ()``, how many
+    activities there are (no second aggregate for the paginator's count); then the activities
+    with their themes."""
     found = activities_filter(city=city, params=params)
-    page = Paginator(_grouped(found.qs), PAGE_SIZE).get_page(params.get("page"))
-    page.object_list = _activities_of_rows(city, list(page.object_list))
-    return found, page
+    grouped = _grouped(found.qs)
+    try:
+        number = max(int(params.get("page") or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+    counted = grouped.annotate(total=Window(Count("*")))
+
+    def rows_of(n):
+        return list(counted[(n - 1) * PAGE_SIZE : n * PAGE_SIZE])
+
+    rows = rows_of(number)
+    if rows:
+        total = rows[0]["total"]
+    else:  # past the last page (or nothing at all): the last page, as Paginator.get_page does
+        total = grouped.count() if number > 1 else 0
+        if total:
+            number = -(-total // PAGE_SIZE)
+            rows = rows_of(number)
+        else:
+            number = 1
+    paginator = _CountedPaginator(total, PAGE_SIZE)
+    return found, Page(_activities_of_rows(city, rows), number, paginator)
 
 
 def activity_points(*, city, params) -> dict:

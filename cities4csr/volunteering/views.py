@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from cities4csr.cities.selectors import area_bounds, area_choices
+from cities4csr.cities.selectors import area_bounds
 from cities4csr.core.forms import add_service_errors, date_hint, transition_messages
 from cities4csr.core.i18n import pick
 from cities4csr.core.lifecycle import transitions_for
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
-from cities4csr.needs.selectors import themes_of_city
+from cities4csr.needs.selectors import catalogue_choices
 from cities4csr.organisations.models import Organisation
 
 from . import selectors
@@ -51,14 +51,14 @@ def _services():
 class _FilterChoicesMixin:
     def filter_context(self, found) -> dict:
         city = self.city
-        primary = city.settings.primary_area_kind
+        choices = catalogue_choices(city=city)  # the catalogue's drop-downs, read once a minute
         query = self.request.GET.copy()
         query.pop("page", None)
         return {
             "filter": found,
             "query": query.urlencode(),
-            "nils": area_choices(city=city, kinds=(primary,))[primary],
-            "theme_choices": [(t.key, pick(t.names) or t.key) for t in themes_of_city(city=city)],
+            "nils": choices["areas"][city.settings.primary_area_kind],
+            "theme_choices": [(key, pick(names) or key) for key, names in choices["themes"]],
             "active_filters": sum(1 for name in found.form.fields if self.request.GET.get(name)),
         }
 

@@ -204,3 +204,19 @@ def test_the_map_shades_neighbourhoods_by_their_activities_and_draws_the_soonest
     monkeypatch.setattr(selectors, "MAP_POINTS", 2)
     points = selectors.activity_points(city=world.city, params=params())
     assert [f["properties"]["url"].rsplit("/", 2)[1] for f in points["features"]] == ["a-0", "a-1"]
+
+
+def test_the_list_pages(world):
+    for i in range(selectors.PAGE_SIZE + 5):
+        a_slot(an_activity(world, slug=f"p-{i:02d}"), days=1 + i)
+    _filter, first = selectors.activities_page(city=world.city, params=params())
+    assert first.paginator.count == selectors.PAGE_SIZE + 5 and first.paginator.num_pages == 2
+    assert [a.slug for a in first.object_list][:2] == ["p-00", "p-01"]
+    _filter, second = selectors.activities_page(city=world.city, params=params(page="2"))
+    assert [a.slug for a in second.object_list] == [
+        f"p-{i:02d}" for i in range(selectors.PAGE_SIZE, selectors.PAGE_SIZE + 5)
+    ]
+    assert second.has_previous() and not second.has_next()
+    for beyond in ("99", "x", "-3"):
+        _filter, page = selectors.activities_page(city=world.city, params=params(page=beyond))
+        assert page.number == (2 if beyond == "99" else 1), beyond
