@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_scopes import scope
 from cities4csr.accounts.models import User
 from cities4csr.cities.models import City
+from cities4csr.cities.models import Area
 from cities4csr.organisations.models import Organisation
 from cities4csr.volunteering.models import Activity, HoursEntry, Registration, Slot, Team
 
@@ -43,6 +44,7 @@ with scope(city=city.pk):
             description="Una giornata per ridipingere le aule della scuola: pennelli e guanti li portiamo noi.",
             host=host, company=company, state="open", minimum_age=16, family_friendly=True, skills="Pittura",
             place="Via Polesine 12, Milano", lat=45.4403, lon=9.2235, published_at=timezone.now(),
+            area=Area.objects.get(city=city, kind="nil", code="35"),
         )
         start = (timezone.now() + datetime.timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
         slot = Slot.objects.create(city=city, activity=activity, starts_at=start,

@@ -183,6 +183,10 @@ def test_the_nav_the_homes_and_the_need_link_here(world, school):
     assert "workspace/volunteering/company/" in home
     partner = text(client_for(world.third_sector_representative).get(f"/it/{world.city.slug}/workspace/partner/"))
     assert "workspace/volunteering/" in partner
+    volunteer = text(client_for(world.volunteer).get(f"/it/{world.city.slug}/workspace/volunteer/"))
+    assert f"/it/{world.city.slug}/volunteering/me/" in volunteer
+    officer = text(client_for(world.officer).get(f"/it/{world.city.slug}/workspace/officer/"))
+    assert f"/it/{world.city.slug}/workspace/volunteering/" in officer
 
 
 def test_hostile_content_stays_text(world):
