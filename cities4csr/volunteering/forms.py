@@ -64,7 +64,8 @@ class ActivityForm(forms.Form):
     deadline = LocaleDateField(label=_("Deadline"), required=False, help_text=_("For a flexible task"))
 
     def __init__(self, *args, city, hosts, activity: Activity | None = None, **kwargs):
-        if activity is not None and "initial" not in kwargs and not args:
+        if activity is not None and "initial" not in kwargs:
+            # also with data: a disabled field (the short name) takes its value from the initial
             kwargs["initial"] = self.initial_of(activity, city)
         super().__init__(*args, **kwargs)
         self.city = city

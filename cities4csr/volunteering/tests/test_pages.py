@@ -289,3 +289,23 @@ def test_bulk_approval(world, school):
         assert client_for(user).post(workspace(world, "it", "hours/"), {"entries": [entry.pk]}).status_code == 302
     entry.refresh_from_db()
     assert entry.state == HoursEntry.State.APPROVED
+
+
+def test_the_activity_form_keeps_its_short_name_when_editing(world, school):
+    from cities4csr.volunteering.forms import ActivityForm
+
+    data = {
+        "title": "Nuovo titolo",
+        "slug": "cambiato",
+        "description": "D",
+        "kind": "slots",
+        "host": world.third_sector.pk,
+        "preparation_minutes": "15",
+        "deadline": "31/12/2026",
+    }
+    form = ActivityForm(data, city=world.city, hosts=[world.third_sector], activity=school)
+    assert form.is_valid(), form.errors
+    fields = form.service_fields()
+    assert "slug" not in fields  # an address once given does not change
+    assert fields["title"] == "Nuovo titolo" and fields["themes"] == []
+    assert fields["deadline"].day == 31 and fields["deadline"].tzinfo is not None
