@@ -738,6 +738,88 @@ def add_volunteering_slots(world, n):
         a_slot(the_volunteering_activity(world), days=2 + i)
 
 
+# -- volunteering --------------------------------------------------------------------------------
+
+
+def add_activities(world, n):
+    """Open activities, each with a slot to come and a person signed up, in two themes."""
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+    start = world.__dict__.setdefault("_activities_added", 0)
+    for i in range(start, start + n):
+        activity = an_activity(world, slug=f"attivita-{i}", title=f"Attività {i}", themes=themes(world))
+        a_registration(a_slot(activity, days=2 + i), UserFactory())
+    world._activities_added = start + n
+
+
+def the_activity(world):
+    from cities4csr.volunteering.tests.factories import a_slot, an_activity
+
+    if "_activity" not in world.__dict__:
+        world._activity = an_activity(world, slug="la-scuola", themes=themes(world), company=world.company)
+        world._slot = a_slot(world._activity, capacity=100)
+    return world._activity
+
+
+def the_slot(world):
+    the_activity(world)
+    return world._slot
+
+
+def add_slots(world, n):
+    """Slots of the activity, each with an employee of the company signed up (their names show
+    to the host) and a team."""
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.models import Team
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot
+
+    start = world.__dict__.setdefault("_slots_added", 0)
+    for i in range(start, start + n):
+        slot = a_slot(the_activity(world), days=3 + i)
+        a_registration(slot, UserFactory(first_name=f"Persona{i}"), company=world.company)
+        Team.objects.create(city=world.city, slot=slot, company=world.company, name=f"Squadra {i}")
+    world._slots_added = start + n
+
+
+def add_slot_people(world, n):
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.tests.factories import a_registration
+
+    for _ in range(n):
+        a_registration(the_slot(world), UserFactory(), company=world.company)
+
+
+def add_my_registrations(world, n):
+    """The volunteer's sign-ups: to come, and past with approved hours."""
+    from cities4csr.volunteering.models import HoursEntry, Registration
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot
+
+    start = world.__dict__.setdefault("_mine_added", 0)
+    for i in range(start, start + n):
+        a_registration(a_slot(the_activity(world), days=4 + i), world.volunteer)
+        past = a_registration(
+            a_slot(the_activity(world), days=-4 - i), world.volunteer, state=Registration.State.ATTENDED
+        )
+        HoursEntry.objects.create(city=world.city, registration=past, minutes=60, state=HoursEntry.State.APPROVED)
+    world._mine_added = start + n
+
+
+def add_hours(world, n, *, state="proposed"):
+    """Employees' hours on past slots of activities of different needs and neighbourhoods."""
+    from cities4csr.accounts.tests.factories import UserFactory
+    from cities4csr.volunteering.models import HoursEntry, Registration
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+    start = world.__dict__.setdefault("_hours_added", 0)
+    for i in range(start, start + n):
+        activity = an_activity(world, slug=f"passata-{i}", need=need(world), area=world.areas["35"])
+        slot = a_slot(activity, days=-1)
+        registration = a_registration(slot, UserFactory(), state=Registration.State.ATTENDED, company=world.company)
+        HoursEntry.objects.create(city=world.city, registration=registration, minutes=60 + i, state=state)
+    world._hours_added = start + n
+
+
 @dataclass
 class Case:
     path: str  # under the city, {pk} from ``pk``
@@ -833,6 +915,30 @@ LISTS = {
         prepare=the_fund_with_an_award,
         api=True,
         cached=True,
+    ),
+    # volunteering: places from the slots' counters, names for the host, one page of activities
+    "volunteering_list": Case("/en/{city}/volunteering/", add_activities),
+    "volunteering_points": Case("/en/{city}/volunteering/map.geojson", add_activities),
+    "volunteering_activity": Case(
+        "/en/{city}/volunteering/{pk}/", add_slots, who="third_sector_representative", pk=lambda w: the_activity(w).slug
+    ),
+    "volunteering_me": Case("/en/{city}/volunteering/me/", add_my_registrations, who="volunteer"),
+    "volunteering_manage": Case("/en/{city}/workspace/volunteering/", add_activities, who="officer"),
+    "volunteering_edit": Case(
+        "/en/{city}/workspace/volunteering/{pk}/", add_slots, who="officer", pk=lambda w: the_activity(w).slug
+    ),
+    "volunteering_console": Case(
+        "/en/{city}/workspace/volunteering/slots/{pk}/",
+        add_slot_people,
+        who="third_sector_representative",
+        pk=lambda w: the_slot(w).pk,
+    ),
+    "volunteering_hours": Case("/en/{city}/workspace/volunteering/hours/", add_hours, who="representative"),
+    "volunteering_company": Case(
+        "/en/{city}/workspace/volunteering/company/",
+        lambda w, n: add_hours(w, n, state="approved"),
+        who="representative",
+        prepare=prepare_company,
     ),
     "campaign_list": Case("/en/{city}/campaigns/", add_campaigns),
     "campaign_manage": Case("/en/{city}/workspace/officer/campaigns/", add_campaigns, who="officer"),
@@ -1024,6 +1130,16 @@ LISTS = {
 }
 
 NOT_LISTS = {
+    # volunteering
+    "volunteering_team": "one team's invitation page",
+    "volunteering_map": "the map's page lists nothing: its dots are volunteering_points, measured above",
+    "volunteering_create": "a form (the host's organisations and the city's themes: a handful)",
+    "volunteering_sign_up": "a write (POST)",
+    "volunteering_team_open": "a write (POST)",
+    "volunteering_withdraw": "a write (POST)",
+    "volunteering_slot_add": "a write (POST)",
+    "volunteering_transition": "a write (POST)",
+    "volunteering_console_check_in": "a write (POST)",
     # card payments (funds, ADR 0029)
     "contribution_pay_by_card": "a POST that sends the donor to the provider's checkout: one contribution",
     "api:payment-webhook": "a provider's notification about one contribution: lists nothing",

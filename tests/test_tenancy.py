@@ -141,7 +141,7 @@ def milan_secrets(milano, users):
         admin_role = CityRole.objects.filter(role=CityRole.Role.ADMIN).first()
         theme = Theme.objects.order_by("pk").first()
         fund = _a_fund_with_a_private_donor(milano, users["milano", "officer"])
-        activity, slot, registration = _volunteering_secrets(milano, users)
+        draft_activity, slot, registration = _volunteering_secrets(milano, secret)
     ids = {
         "slots": slot.pk,
         "registrations": registration.pk,
@@ -163,10 +163,16 @@ def milan_secrets(milano, users):
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
-        "slug": {"funds": fund.slug, "campaigns": secret_campaign.slug, "activities": activity.slug},
+        "slug": {
+            "funds": fund.slug,
+            "campaigns": secret_campaign.slug,
+            "activities": draft_activity.slug,
+            "volunteering": draft_activity.slug,
+        },
     }, [
         "Attività riservata",
         "Nota riservata",
+        "Volontaria Riservata",
         "Campagna riservata",
         "Segreta Holding",
         "Sede riservata",
@@ -178,20 +184,25 @@ def milan_secrets(milano, users):
     ]
 
 
-def _volunteering_secrets(city, users):
-    """A draft activity (its title is the host's until it opens) and, on an open one, a person's
-    registration with a note to the host: neither may reach anyone else."""
+def _volunteering_secrets(city, company):
+    """A draft activity (its title is the host's until it opens) and its slot; on an open one, an
+    employee of the private ``company`` signed up with a note to the host: her name is for the
+    host and her company only, the note for the host only."""
     from cities4csr.accounts.tests.factories import UserFactory
-    from cities4csr.volunteering.models import Activity
     from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
 
-    host = Organisation.objects.filter(city=city).exclude(kind=Organisation.Kind.COMPANY).order_by("pk").first()
-    draft = an_activity(SimpleNamespace(city=city, third_sector=host), slug="riservata", state=Activity.State.DRAFT)
-    draft.title = "Attività riservata"
-    draft.save(update_fields=["title"])
+    host = (
+        Organisation.objects.filter(city=city)
+        .exclude(kind__in=[Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION])
+        .order_by("pk")
+        .first()
+    )
+    place = SimpleNamespace(city=city, third_sector=host)
+    draft = an_activity(place, slug="attivita-riservata", title="Attività riservata", state="draft")
     draft_slot = a_slot(draft)
-    open_one = an_activity(SimpleNamespace(city=city, third_sector=host), slug="aperta-prova")
-    registration = a_registration(a_slot(open_one), UserFactory(), note="Nota riservata")
+    open_slot = a_slot(an_activity(place, slug="attivita-aperta", title="Attività aperta"))
+    volunteer = UserFactory(first_name="Volontaria", last_name="Riservata")
+    registration = a_registration(open_slot, volunteer, company=company, note="Nota riservata")
     # the walk signs up on the draft's slot: refused. (A person of another city may sign up on an
     # open one: accounts are the network's, and volunteering is open to any registered person.)
     return draft, draft_slot, registration

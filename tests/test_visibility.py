@@ -21,7 +21,7 @@ from cities4csr.pledges.services import pledge_propose
 from .test_tenancy import city_urls, fill
 
 NAME = "Riservata Offerte S.r.l."
-SECRETS = [NAME, "Offerta riservata ai soci", "Stabilimento riservato"]
+SECRETS = [NAME, "Offerta riservata ai soci", "Stabilimento riservato", "socio@riservata.example"]
 
 
 @pytest.fixture
@@ -44,7 +44,24 @@ def private(milano, users):
             actor=None, need=need, organisation=secret, is_public=True, items=[(need.lines.first(), 1)]
         )
         Pledge.objects.filter(pk=pledge.pk).update(state=Pledge.State.ACCEPTED)
+        _a_volunteering_day(milano, secret, member)
     return secret, member, need
+
+
+def _a_volunteering_day(city, company, member):
+    """An open activity that is the private company's volunteering day, its member signed up."""
+    from types import SimpleNamespace
+
+    from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
+
+    host = (
+        Organisation.objects.filter(city=city)
+        .exclude(kind__in=[Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION])
+        .order_by("pk")
+        .first()
+    )
+    activity = an_activity(SimpleNamespace(city=city, third_sector=host), slug="giornata-riservata", company=company)
+    a_registration(a_slot(activity), member, company=company)
 
 
 def _outsiders(users):
@@ -69,7 +86,7 @@ def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private
         "code": "35",
         "token": "not-a-token",
         "access_token": "not-a-token",
-        "slug": "milano-aiuta",
+        "slug": {"funds": "milano-aiuta", "campaigns": "milano-aiuta", "volunteering": "giornata-riservata"},
     }
     routes = city_urls()
     assert any("offers" in r for r in routes) and any("organisations" in r for r in routes)

@@ -170,6 +170,7 @@ EXCLUDED = {
     "need_export_xlsx": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "need_export_geojson": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "need_photo": "an image",
+    "volunteering_points": "GeoJSON for the map's script: titles as typed, ISO dates by contract",
     "fund_ledger_csv": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "fund_ledger_json": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "evidence_file": "the uploaded file itself",
@@ -224,7 +225,11 @@ def _demo_objects() -> dict:
     from cities4csr.funds.models import Contribution
 
     campaign = Campaign.objects.filter(city=city).order_by("pk").first()
+    activity, slot, team = _demo_volunteering(city, representative_company)
     return {
+        "activity": activity,
+        "slot": slot,
+        "team": team,
         "campaign": campaign,
         "matcher": Matcher.objects.filter(campaign=campaign).order_by("pk").first(),
         "campaign_gift": Contribution.objects.filter(city=city, target=campaign.account, state="pending").first(),
@@ -242,6 +247,66 @@ def _demo_objects() -> dict:
         "offer": Offer.objects.filter(city=city, organisation=representative_company).order_by("pk").first(),
         "theme": Theme.objects.filter(city=city).order_by("pk").first(),
     }
+
+
+def _demo_volunteering(city, company):
+    """The demo's first activity, its next slot and a team; made here when the demo has none: a
+    company day hosted by the third-sector body the "third_sector" reader belongs to, with a
+    slot to come (an employee signed up, a team) and a past one (hours approved and proposed)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cities4csr.accounts.models import User
+    from cities4csr.organisations.models import Organisation
+    from cities4csr.volunteering.models import Activity, HoursEntry, Registration, Slot, Team
+
+    activity = Activity.objects.filter(city=city, state="open").order_by("pk").first()
+    if activity is None:
+        host = Organisation.objects.filter(city=city, kind__in=["third_sector", "association"]).order_by("pk").first()
+        activity = Activity.objects.create(
+            city=city,
+            slug="ridipingiamo-la-scuola",
+            title="Ridipingiamo la scuola",
+            description="Una giornata per ridipingere le aule.",
+            host=host,
+            company=company,
+            state="open",
+            minimum_age=16,
+            place="Via Polesine 12",
+            lat=45.4403,
+            lon=9.2235,
+            published_at=timezone.now(),
+        )
+        start = (timezone.now() + datetime.timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+        Slot.objects.create(
+            city=city, activity=activity, starts_at=start, ends_at=start + datetime.timedelta(hours=4), capacity=10
+        )
+        past = Slot.objects.create(
+            city=city,
+            activity=activity,
+            starts_at=start - datetime.timedelta(days=21),
+            ends_at=start - datetime.timedelta(days=21, hours=-4),
+            capacity=10,
+            taken=1,
+        )
+        representative = User.objects.get(email="representative@milano.example")
+        attended = Registration.objects.create(
+            city=city, slot=past, user=representative, company=company, state=Registration.State.ATTENDED
+        )
+        HoursEntry.objects.create(city=city, registration=attended, minutes=270, state=HoursEntry.State.APPROVED)
+        HoursEntry.objects.create(city=city, registration=attended, minutes=30, state=HoursEntry.State.PROPOSED)
+    slot = Slot.objects.filter(activity=activity, starts_at__gt=timezone.now()).order_by("starts_at").first()
+    if not Registration.objects.filter(slot=slot).exists():
+        representative = User.objects.get(email="representative@milano.example")
+        Registration.objects.create(
+            city=city, slot=slot, user=representative, company=company, state=Registration.State.REGISTERED
+        )
+        Slot.objects.filter(pk=slot.pk).update(taken=slot.taken + 1)
+    team = Team.objects.filter(slot=slot).order_by("pk").first() or Team.objects.create(
+        city=city, slot=slot, company=company, name="Squadra blu"
+    )
+    return activity, slot, team
 
 
 def _demo_funds(city):
@@ -401,6 +466,17 @@ PAGES = {
     "campaign_create": (_city, ""),
     "campaign_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug}, ""),
     "matcher_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug, "pk": d["matcher"].pk}, ""),
+    "volunteering_list": (_city, ""),
+    "volunteering_map": (_city, ""),
+    "volunteering_activity": (lambda d: {**_city(d), "slug": d["activity"].slug}, ""),
+    "volunteering_team": (lambda d: {**_city(d), "code": d["team"].invite_code}, ""),
+    "volunteering_me": (_city, ""),
+    "volunteering_manage": (_city, ""),
+    "volunteering_create": (_city, ""),
+    "volunteering_edit": (lambda d: {**_city(d), "slug": d["activity"].slug}, ""),
+    "volunteering_console": (lambda d: {**_city(d), "pk": d["slot"].pk}, ""),
+    "volunteering_hours": (_city, ""),
+    "volunteering_company": (_city, ""),
 }
 
 

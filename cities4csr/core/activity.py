@@ -315,6 +315,8 @@ KINDS = {
             related=("organisation", "need"),
         ),
         ObjectKind("campaigns.campaign", title=lambda o: o.title),
+        # a movement named in the reader's words ("#12 · Ore di volontariato"), not the writer's
+        ObjectKind("ledger.postinggroup", title=lambda o: str(o)),
         ObjectKind("volunteering.activity", title=lambda o: o.title),
         ObjectKind("volunteering.slot", related=("activity",)),
         ObjectKind("volunteering.registration", related=("slot__activity",)),

@@ -11,6 +11,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cities4csr.core.models import CityScopedModel
@@ -218,7 +220,8 @@ class Slot(CityScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.activity} {self.starts_at:%Y-%m-%d %H:%M}"
+        # in the reader's language and the active time zone (the city's on its pages)
+        return f"{self.activity} – {date_format(timezone.localtime(self.starts_at), 'SHORT_DATETIME_FORMAT')}"
 
 
 class Team(CityScopedModel):

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from cities4csr.core.api.fields import IdField
+from cities4csr.organisations.rules import is_org_member
 from cities4csr.volunteering.models import Activity, HoursEntry, Registration, Series, Slot, Team
 
 
@@ -28,9 +29,22 @@ class VolunteeringSlotSerializer(serializers.ModelSerializer):
         return max(obj.capacity - obj.taken, 0)
 
 
+def _company_shown(activity, request):
+    """A company day's company, unless it keeps out of the public directory: then only for the
+    activity's host and officers and the company's own people."""
+    company = activity.company
+    if company is None or company.is_public:
+        return company
+    user = getattr(request, "user", None)
+    if user is not None and (user.has_perm("volunteering.change_activity", activity) or is_org_member(user, company)):
+        return company
+    return None
+
+
 class VolunteeringActivitySerializer(serializers.ModelSerializer):
     host_name = serializers.CharField(source="host.name", read_only=True)
-    company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True, default=None)
+    company = serializers.SerializerMethodField(help_text="The company of a company's volunteering day")
+    company_name = serializers.SerializerMethodField()
     area = serializers.CharField(source="area.code", read_only=True, allow_null=True, default=None)
     themes = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField(help_text="The slots still to come")
@@ -70,6 +84,14 @@ class VolunteeringActivitySerializer(serializers.ModelSerializer):
             "slots",
         ]
         read_only_fields = fields
+
+    def get_company(self, obj) -> int | None:
+        company = _company_shown(obj, self.context.get("request"))
+        return company.pk if company else None
+
+    def get_company_name(self, obj) -> str | None:
+        company = _company_shown(obj, self.context.get("request"))
+        return company.name if company else None
 
     def get_themes(self, obj) -> list[str]:
         return sorted(theme.key for theme in obj.themes.all())
