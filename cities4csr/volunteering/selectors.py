@@ -346,7 +346,11 @@ def activity_detail(*, user, city, activity: Activity, now=None) -> ActivityPage
         )
     companies = []
     if own_companies:
-        companies = list(Organisation.objects.filter(city=city, pk__in=own_companies).order_by("name", "pk"))
+        # the companies that may open a team here: the reader's own, and on a company day only that one
+        teams_for = Organisation.objects.filter(city=city, pk__in=own_companies, kind=Organisation.Kind.COMPANY)
+        if activity.company_id is not None:
+            teams_for = teams_for.filter(pk=activity.company_id)
+        companies = list(teams_for.order_by("name", "pk"))
     return ActivityPage(
         activity=activity, upcoming=rows, past_slots=past, manage=manage, host=host, companies=companies
     )

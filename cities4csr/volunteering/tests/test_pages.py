@@ -297,3 +297,14 @@ def test_the_activity_form_keeps_its_short_name_when_editing(world, school):
     assert "slug" not in fields  # an address once given does not change
     assert fields["title"] == "Nuovo titolo" and fields["themes"] == []
     assert fields["deadline"].day == 31 and fields["deadline"].tzinfo is not None
+
+
+def test_the_team_form_offers_only_companies_the_reader_represents(world, school):
+    """The host's own people see no team form (a host is not a company); a company's
+    representative sees their company; on another company's day, nobody else's."""
+    host_page = text(client_for(world.third_sector_representative).get(url(world, "it", f"{school.slug}/")))
+    assert "Apri una squadra" not in host_page
+    assert "Apri una squadra" in text(client_for(world.representative).get(url(world, "it", f"{school.slug}/")))
+    day = an_activity(world, slug="giornata-altrui", company=world.other_company)
+    a_slot(day)
+    assert "Apri una squadra" not in text(client_for(world.representative).get(url(world, "it", f"{day.slug}/")))
