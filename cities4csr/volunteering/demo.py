@@ -189,6 +189,7 @@ def volunteering_demo_seed(city, company, password_hash: str | None = None) -> A
         hours_approve(actor=host_person, entries=entries)
         if representative is not None:
             hours_approve(actor=representative.user, entries=entries)
+    _more_activities(city, host)
     if upcoming and representative is not None:
         first = upcoming[0]
         team = team_open(
@@ -201,3 +202,51 @@ def volunteering_demo_seed(city, company, password_hash: str | None = None) -> A
         if resident is not None:
             registration_create(actor=resident, slot=first, birth_date=datetime.date(1985, 3, 2))
     return activity
+
+
+def _more_activities(city, host) -> None:
+    """Two activities open to anyone: a weekly shared garden, families welcome, and a flexible
+    task (digital tutors for older residents, by a deadline)."""
+    garden = activity_create(
+        actor=None,
+        city=city,
+        slug="orto-condiviso-di-corvetto",
+        title="Curiamo l'orto condiviso",
+        description="Semina, irrigazione e raccolta con i residenti, ogni mercoledì pomeriggio. Bambini benvenuti.",
+        host=host,
+        place="Orto condiviso di via Mompiani, Milano",
+        lat=45.4440,
+        lon=9.2270,
+        family_friendly=True,
+        skills="giardinaggio",
+    )
+    today = timezone.localdate()
+    wednesday = today + datetime.timedelta(days=(2 - today.weekday()) % 7 or 7)
+    start = timezone.make_aware(datetime.datetime.combine(wednesday, datetime.time(17, 0)))
+    slots_add(
+        actor=None,
+        activity=garden,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=12,
+        frequency="weekly",
+        count=6,
+    )
+    activity_transition(actor=None, activity=garden, to=Activity.State.OPEN)
+    tutors = activity_create(
+        actor=None,
+        city=city,
+        slug="tutor-digitali",
+        title="Tutor digitali per gli anziani",
+        description="Aiutare, quando potete entro la scadenza, gli anziani del quartiere a usare SPID e servizi online.",
+        kind=Activity.Kind.FLEXIBLE,
+        host=host,
+        place="Centro civico di via Oglio, Milano",
+        lat=45.4380,
+        lon=9.2180,
+        skills="informatica",
+        deadline=timezone.now() + datetime.timedelta(weeks=6),
+    )
+    opening = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+    slots_add(actor=None, activity=tutors, starts_at=opening, ends_at=tutors.deadline, capacity=5)
+    activity_transition(actor=None, activity=tutors, to=Activity.State.OPEN)
