@@ -37,7 +37,7 @@ def test_neighbourhoods_are_offered_by_their_number_then_name(world):
     areas_load(world.city, layers=[("quartiere", 0, "", NEIGHBOURHOODS)])
     areas = Area.objects.filter(city=world.city, kind="quartiere")
     assert [a.code for a in areas] == ["1", "10", "11", "2"]  # the database's order: text
-    form = ProfileForm(themes=Theme.objects.filter(city=world.city), areas=areas)
+    form = ProfileForm(currency="EUR", themes=Theme.objects.filter(city=world.city), areas=areas)
     labels = [label for _value, label in form.fields["preferred_areas"].choices]
     assert labels == ["1 Duomo", "2 Brera", "10 Garibaldi", "11 Isola"]
 
@@ -47,7 +47,9 @@ def test_neighbourhoods_are_ticked_in_a_filterable_fieldset(world):
     areas_load(world.city, layers=[("quartiere", 0, "", NEIGHBOURHOODS)])
     areas = Area.objects.filter(city=world.city, kind="quartiere")
     brera, isola = areas.get(code="2"), areas.get(code="11")
-    form = ProfileForm({"preferred_areas": [brera.pk, isola.pk]}, themes=Theme.objects.none(), areas=areas)
+    form = ProfileForm(
+        {"preferred_areas": [brera.pk, isola.pk]}, currency="EUR", themes=Theme.objects.none(), areas=areas
+    )
     assert form.is_valid(), form.errors
     assert set(form.cleaned_data["preferred_areas"]) == {brera, isola}
     page = client_of(world.representative).get(f"/it/{world.city.slug}/workspace/company/").content.decode()

@@ -269,7 +269,9 @@ def test_whole_numbers_in_forms_are_read_in_the_page_language(in_milano, users):
         form = NeedForm(need, city=in_milano, owners=owners, actions=Action.objects.none())
         assert form.is_valid(), form.errors
         assert form.cleaned_data["beneficiaries_expected"] == 1000
-        profile = ProfileForm({"headcount": "2.500"}, themes=Theme.objects.none(), areas=Area.objects.none())
+        profile = ProfileForm(
+            {"headcount": "2.500"}, currency="EUR", themes=Theme.objects.none(), areas=Area.objects.none()
+        )
         assert profile.is_valid() and profile.cleaned_data["headcount"] == 2500
         advisor = AdvisorForm({"duration_months": "1.500"}, currency="EUR")
         assert not advisor.is_valid() and "al massimo 1.200" in str(advisor.errors["duration_months"])

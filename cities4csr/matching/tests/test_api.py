@@ -85,7 +85,7 @@ def test_pages_query_counts(computed, users):
     rep, company, need = computed
     pages = [
         (rep, "/en/milano/workspace/company/", 31),  # with the home figures and the navigation
-        (users["milano", "officer"], f"/en/milano/needs/{need.pk}/", 21),  # with its open campaign, if any
+        (users["milano", "officer"], f"/en/milano/needs/{need.pk}/", 22),  # with its open campaign and activities
     ]
     for user, url, budget in pages:
         client = client_for(user)

@@ -265,7 +265,7 @@ class HoursEntrySerializer(serializers.ModelSerializer):
 
 class HoursApproveSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500, help_text="The entries to approve"
+        child=IdField(min_value=1), min_length=1, max_length=500, help_text="The entries to approve"
     )
 
 
@@ -279,6 +279,6 @@ class HoursCorrectSerializer(serializers.Serializer):
 
 
 class HoursDeclareSerializer(serializers.Serializer):
-    registration = serializers.IntegerField(min_value=1)
+    registration = IdField(min_value=1)
     minutes = serializers.IntegerField(min_value=1, max_value=24 * 60 * 366)
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
