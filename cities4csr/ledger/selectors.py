@@ -108,3 +108,40 @@ def _chain_verify(city, chunk: int) -> ChainReport:
                 city, count, expected_prev, (0, f"the balance of {account} is not the sum of its postings")
             )
     return ChainReport(city, count, expected_prev)
+
+
+@dataclass
+class TimeGiven:
+    """The time a giver's people gave to one receiver (a need, or the host organisation of an
+    activity serving no need): net minutes and their value at cost, corrections included."""
+
+    kind: str  # Account.Kind.NEED or RECIPIENT
+    ref_id: int
+    label: str
+    minutes: int
+    value_cents: int
+
+
+def time_given(*, city, giver_id: int) -> list[TimeGiven]:
+    """What the giver ``giver_id`` (an organisation) gave in time, by receiver, most first: the
+    movements that take minutes from its account (approved volunteering hours), net of their
+    reversals. One query; nothing when it never gave time."""
+    giver = account_of(city=city, kind=Account.Kind.GIVER, ref_id=giver_id)
+    if giver is None:
+        return []
+    groups = Posting.objects.with_scopes_disabled().filter(account=giver, unit="minutes").values("group_id")
+    rows = (
+        Posting.objects.with_scopes_disabled()
+        .filter(city=city, group_id__in=groups, unit="minutes")
+        .exclude(account=giver)
+        .values("account__kind", "account__ref_id", "account__label")
+        .annotate(minutes=Sum("quantity"), value_cents=Sum("amount_cents"))
+        .order_by("-minutes", "account__ref_id")
+    )
+    return [
+        TimeGiven(
+            row["account__kind"], row["account__ref_id"], row["account__label"], row["minutes"], row["value_cents"]
+        )
+        for row in rows
+        if row["minutes"] > 0
+    ]

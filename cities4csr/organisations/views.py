@@ -17,6 +17,7 @@ from cities4csr.core.forms import add_service_errors
 from cities4csr.core.imports import ImportView, import_summary
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.instruments.selectors import returns_of_organisation
+from cities4csr.ledger.selectors import time_given
 from cities4csr.pledges.selectors import contributions_of_organisation
 
 from . import selectors, services
@@ -75,6 +76,7 @@ class OrganisationDetailView(LocationPickerViewMixin, OrganisationObjectMixin, C
             contacts=selectors.organisation_public_contacts(organisation=organisation),
             contributions=contributions_of_organisation(city=self.city, organisation=organisation),
             returns_register=returns_of_organisation(city=self.city, organisation=organisation),
+            time_given=time_given(city=self.city, giver_id=organisation.pk),
             **kwargs,
         )
 

@@ -395,7 +395,7 @@ def my_registrations(*, user, city, now=None) -> MyVolunteering:
         return MyVolunteering([], [], 0, 0)
     registrations = list(
         Registration.objects.filter(city=city, user=user)
-        .select_related("slot__activity", "team")
+        .select_related("slot__activity", "team", "city")
         .prefetch_related(
             Prefetch(
                 "hours",

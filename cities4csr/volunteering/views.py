@@ -562,7 +562,14 @@ class CheckInView(LoginRequiredMixin, CityMixin, View):
 
     def get(self, request, city_slug, token):
         registration = self._registration(request, token)
-        return render(request, self.template_name, {"city": self.city, "registration": registration})
+        return render(request, self.template_name, self._context(registration))
+
+    def _context(self, registration, **extra) -> dict:
+        # the host reads who is in front of them: the first name; without one, what the console
+        # shows the host (the e-mail), never "a participant" that the host cannot check
+        user = registration.user
+        label = (user.first_name if user else "") or selectors.person_label(user)
+        return {"city": self.city, "registration": registration, "label": label, **extra}
 
     def post(self, request, city_slug, token):
         registration = self._registration(request, token)
@@ -580,7 +587,7 @@ class CheckInView(LoginRequiredMixin, CityMixin, View):
             return render(
                 request,
                 self.template_name,
-                {"city": self.city, "registration": registration, "errors": error.messages},
+                self._context(registration, errors=error.messages),
                 status=400,
             )
         return redirect(request.path)

@@ -246,3 +246,15 @@ def test_the_qr_tag_draws_an_image_with_alt_text(world, slot, rf):
         Context({"request": rf.get("/"), "registration": registration})
     )
     assert '<img src="data:image/svg+xml' in html and 'alt="QR code of your registration' in html
+
+
+def test_the_phone_page_names_a_participant_without_a_first_name_as_the_console_does(world, slot):
+    from django.test import Client
+
+    world.member.first_name = world.member.last_name = ""
+    world.member.save()
+    registration = a_registration(slot, world.member)
+    host = Client()
+    host.force_login(world.third_sector_representative)
+    html = host.get(checkin_url(world, registration)).content.decode()
+    assert world.member.email in html  # the host can tell who is in front of them

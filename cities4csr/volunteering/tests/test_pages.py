@@ -101,6 +101,19 @@ def test_my_volunteering(world, school, lang):
     assert client_for().get(url(world, lang, "me/")).status_code == 403
 
 
+def test_my_volunteering_shows_the_qr_code_of_a_place_and_no_withdrawal_once_checked_in(world, school):
+    now = timezone.now()
+    running = a_slot(school, starts_at=now - datetime.timedelta(hours=1), ends_at=now + datetime.timedelta(hours=3))
+    here = a_registration(running, world.volunteer, state=Registration.State.ATTENDED, checked_in_at=now)
+    coming = a_registration(Slot.objects.filter(activity=school).order_by("-starts_at").first(), world.volunteer)
+    html = client_for(world.volunteer).get(url(world, "it", "me/")).content.decode()
+    # the place to come: its QR code for the host, and a way out
+    assert html.count('data-testid="registration-qr"') == 1
+    assert f"registrations/{coming.pk}/withdraw/" in html
+    # the slot under way where the person is checked in: neither (the lifecycle refuses a withdrawal)
+    assert f"registrations/{here.pk}/withdraw/" not in html
+
+
 def test_the_workspace_for_hosts_and_officers(world, school):
     draft = an_activity(world, slug="altra-bozza", state=Activity.State.DRAFT, host=world.city_hall)
     host_page = text(client_for(world.third_sector_representative).get(workspace(world, "it")))
