@@ -343,6 +343,8 @@ NAME_PARTS = {
 }
 #: what a company of the city calls one of its sites, in the city's language
 SITE_WORD = {"it": "Sede", "fr": "Site", "es": "Sede", "pt": "Sede", "de": "Standort"}
+#: a demo company's description, as the company would write it in its city's language
+FICTITIOUS = {"it": "Impresa fittizia della demo.", "fr": "Entreprise fictive de la démo."}
 COMPANIES_PER_CITY = {"milano": 30, "nantes": 12}
 SECTORS = ["C", "F", "G", "H", "J", "K", "M", "N", "Q"]
 
@@ -500,7 +502,7 @@ def _companies(city: City) -> None:
                 kind=Organisation.Kind.COMPANY,
                 size_band=size,
                 nace_section=sector,
-                description="Fictitious company for the demo.",
+                description=FICTITIOUS.get(city.default_language, "Fictitious company for the demo."),
             )
             word = SITE_WORD.get(city.default_language, "Site")  # as the company would name it
             for number, (lon, lat) in enumerate(sites, start=1):
