@@ -20,6 +20,13 @@ from cities4csr.volunteering.tests.factories import a_slot, an_activity
 R = Registration.State
 
 
+@pytest.fixture(autouse=True)
+def _an_empty_queue(db):
+    """The queue as this test leaves it: the demo's jobs (its registrations' reminders, loaded
+    once per worker by another test) are not this test's. Rolled back with the test."""
+    DBTaskResult.objects.all().delete()
+
+
 def open_activity(world, *, capacity=2, **fields):
     """An activity made and opened through the services by its host's representative, one slot."""
     host = world.third_sector_representative
