@@ -5,6 +5,7 @@ from rest_framework import serializers
 from cities4csr.core.api.fields import IdField
 from cities4csr.organisations.rules import is_org_member
 from cities4csr.volunteering.models import Activity, HoursEntry, Registration, Series, Slot, Team
+from cities4csr.volunteering.services import ACTIVITY_FIELDS
 
 
 class VolunteeringSlotSerializer(serializers.ModelSerializer):
@@ -53,33 +54,12 @@ class VolunteeringActivitySerializer(serializers.ModelSerializer):
         model = Activity
         fields = [
             "id",
-            "slug",
-            "title",
-            "description",
-            "translations",
-            "kind",
+            *ACTIVITY_FIELDS,
             "state",
-            "need",
-            "line",
-            "host",
             "host_name",
-            "company",
             "company_name",
-            "themes",
-            "skills",
-            "place",
-            "lat",
-            "lon",
             "area",
-            "family_friendly",
-            "accessibility",
-            "minimum_age",
-            "safety_briefing",
-            "insurance_note",
-            "reviewed",
-            "waitlist",
-            "preparation_minutes",
-            "deadline",
+            "themes",
             "published_at",
             "slots",
         ]
