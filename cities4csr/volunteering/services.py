@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import itertools
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
@@ -242,16 +243,12 @@ def _occurrences(*, city, starts_at, frequency: str, count: int | None, until) -
     zone = ZoneInfo(city.timezone)
     local = timezone.localtime(starts_at, zone).replace(tzinfo=None)
     limit = SERIES_MAX if count is None else min(count, SERIES_MAX)
-    until_local = None
-    if until is not None:
-        until_local = datetime.datetime.combine(until, datetime.time.max)
-    rule = rrule(
-        WEEKLY if frequency == Series.Frequency.WEEKLY else MONTHLY,
-        dtstart=local,
-        count=limit,
-        until=until_local,
-    )
-    return [moment.replace(tzinfo=zone) for moment in list(rule)[:SERIES_MAX]]
+    every = WEEKLY if frequency == Series.Frequency.WEEKLY else MONTHLY
+    if until is None:
+        rule = rrule(every, dtstart=local, count=limit)
+    else:  # a count and a date together: the first of the two that comes (RFC 5545 takes one)
+        rule = rrule(every, dtstart=local, until=datetime.datetime.combine(until, datetime.time.max))
+    return [moment.replace(tzinfo=zone) for moment in itertools.islice(rule, limit)]
 
 
 def slots_add(
