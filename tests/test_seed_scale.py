@@ -176,3 +176,13 @@ def test_activities_fill_their_slots_within_their_places_and_keep_the_counters()
         pairs = list(registrations.values_list("slot_id", "user_id"))
         assert len(pairs) == len(set(pairs))  # nobody twice on one slot
     assert "already has 40 activities, skipped" in seed("scale-v", "--activities", "40")
+
+
+@pytest.mark.parametrize("flag", ["--activities", "--registrations", "--needs"])
+def test_a_negative_size_is_refused_and_nothing_is_made(flag):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="0 or more"):
+        call_command("seed_scale", "--city", "scale-bad", "--organisations", "10", flag, "-1", stdout=io.StringIO())
+    with scopes_disabled():
+        assert not City.objects.filter(slug="scale-bad").exists()
