@@ -39,3 +39,13 @@ def resource_valuation(*, kind: str, quantity: int, value_cents: int | None, uni
     if value_cents is None:
         raise ValidationError({"value_cents": _("Give an estimated value.")})
     return value_cents, unit or KIND_UNITS.get(kind, "units")
+
+
+#: the units time is counted in on the ledger's postings, in minutes: a pledge of volunteer time
+#: or expertise is in hours (its need line's unit), approved volunteering hours in minutes
+TIME_UNITS = {"minutes": 1, "hours": 60}
+
+
+def as_minutes(quantity: int, unit: str) -> int:
+    """A quantity of time in minutes, read from its unit; 0 for a unit that is not time."""
+    return quantity * TIME_UNITS.get(unit, 0)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
 from django_scopes import scope
 
 from .chain import GENESIS, group_hash
 from .models import Account, ChainHead, Posting, PostingGroup
+from .resources import as_minutes
 from .services import group_content
 
 
@@ -144,4 +146,89 @@ def time_given(*, city, giver_id: int) -> list[TimeGiven]:
         )
         for row in rows
         if row["minutes"] > 0
+    ]
+
+
+# --- what moved, summed by facet: the one read behind every report --------------------------------
+
+#: the facets a flow is summed by: B4SI's how (resource kind), why (motivation), what (themes)
+#: and where (area), the movement's source, the unit of its quantities, its month, the account
+FACETS = {
+    "resource_kind": F("group__resource_kind"),
+    "motivation": F("group__motivation"),
+    "themes": F("group__themes"),
+    "area_code": F("group__area_code"),
+    "source": F("group__source"),
+    "unit": F("unit"),
+    "month": TruncMonth("group__effective_on"),
+    "account_kind": F("account__kind"),
+    "account_ref": F("account__ref_id"),
+}
+
+#: the accounts that receive for the city's neighbourhoods: a need, or an organisation paid by a fund
+RECEIVERS = (Account.Kind.NEED, Account.Kind.RECIPIENT)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Value and quantity moved into (or out of, for a giver) accounts, summed over the
+    movements that share ``facets`` (a dict of the facets asked for). Reversals count with
+    their sign, so a reversed movement nets to nothing."""
+
+    facets: dict
+    value_cents: int
+    quantity: int
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["facets"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def minutes(self) -> int:
+        """The quantity as minutes of time, read from the unit (0 when it is not time)."""
+        return as_minutes(self.quantity, self.facets.get("unit", ""))
+
+
+def flows(
+    *,
+    city,
+    kinds=RECEIVERS,
+    ref_id: int | None = None,
+    since=None,
+    until=None,
+    by: tuple[str, ...] = ("resource_kind", "motivation", "themes", "area_code", "unit"),
+    outgoing: bool = False,
+    filters: dict | None = None,
+) -> list[Flow]:
+    """The ledger's postings on accounts of ``kinds`` (one account when ``ref_id`` is given),
+    from ``since`` to ``until`` (effective dates, both included), summed by the facets ``by``
+    (names of ``FACETS``): one query. ``outgoing`` turns a giver's negative postings into what it
+    gave. ``filters`` narrows further on the posting (``{"group__source": "pledge"}``).
+
+    Time is summed in the unit it was posted in: keep "unit" among the facets when the kind
+    may be time, and read ``Flow.minutes``."""
+    postings = Posting.objects.with_scopes_disabled().filter(city=city, account__kind__in=kinds)
+    if ref_id is not None:
+        postings = postings.filter(account__ref_id=ref_id)
+    if since is not None:
+        postings = postings.filter(group__effective_on__gte=since)
+    if until is not None:
+        postings = postings.filter(group__effective_on__lte=until)
+    if filters:
+        postings = postings.filter(**filters)
+    sign = -1 if outgoing else 1
+    rows = (
+        postings.values(**{f"by_{name}": FACETS[name] for name in by})
+        .annotate(value_cents=Sum("amount_cents"), quantity=Sum("quantity"))
+        .order_by(*(f"by_{name}" for name in by))
+    )
+    return [
+        Flow(
+            {name: row[f"by_{name}"] for name in by},
+            sign * (row["value_cents"] or 0),
+            sign * (row["quantity"] or 0),
+        )
+        for row in rows
     ]

@@ -1,0 +1,1 @@
+"""Writes of results: indicators and their updates (filled by the impact work)."""
