@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum, Window
 from django.http import Http404
@@ -20,12 +21,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from cities4csr.needs.models import Need, ResourceLine, Theme
 from cities4csr.offers.models import CsrProfile
 from cities4csr.organisations.models import Membership, Organisation
 from cities4csr.organisations.rules import city_roles, is_city_officer
 
 from .filters import ActivityFilter
-from .models import Activity, HoursEntry, Registration, Slot, Team
+from .models import Activity, CalendarFeed, HoursEntry, Registration, Slot, Team
 
 #: activities per page of the public list
 PAGE_SIZE = 20
@@ -730,3 +732,101 @@ def approved_hours_of(*, user, city):
         .select_related("registration__slot__activity__host", "registration__company")
         .order_by("registration__slot__starts_at", "pk")
     )
+
+
+# -- one row by id, for the pages and the API (the services check what may be done with it) ---------
+
+
+def activity_slot_get(*, activity: Activity, pk) -> Slot:
+    """A slot of ``activity``, or 404."""
+    return get_object_or_404(Slot.objects.filter(city=activity.city_id, activity=activity), pk=pk)
+
+
+def activity_slots(*, activity: Activity) -> QuerySet[Slot]:
+    return Slot.objects.filter(city=activity.city_id, activity=activity).order_by("starts_at", "pk")
+
+
+def own_registration_get(*, user, city, pk) -> Registration:
+    """A registration of ``user`` themselves, or 404."""
+    return get_object_or_404(Registration.objects.filter(city=city, user=user).select_related("slot__activity"), pk=pk)
+
+
+def active_registration_of(*, user, slot: Slot) -> Registration | None:
+    """``user``'s registration holding or asking for a place on ``slot``, if any."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(city=slot.city_id, slot=slot, user=user, state__in=Registration.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+
+
+def slot_registration_get(*, slot: Slot, pk) -> Registration:
+    """A registration on ``slot`` (the host's console), or 404."""
+    return get_object_or_404(Registration.objects.filter(city=slot.city_id, slot=slot), pk=pk if pk else 0)
+
+
+def registration_get(*, city, pk) -> Registration:
+    """A registration of ``city`` by id with its slot and activity, or 404 (the services decide
+    who may act on it)."""
+    return get_object_or_404(Registration.objects.filter(city=city).select_related("slot__activity", "city"), pk=pk)
+
+
+def slot_by_id(*, city, pk) -> Slot:
+    """A slot of ``city`` by id, or 404 (the self check-in: its code is the permission)."""
+    return get_object_or_404(Slot.objects.filter(city=city).select_related("city", "activity"), pk=pk)
+
+
+def hosts_choosable(*, user, city) -> list[Organisation]:
+    """The organisations ``user`` may name as an activity's host: any of the city's public
+    bodies and third-sector organisations for its officers, else the ones they belong to."""
+    if is_city_officer(user, city):
+        return list(
+            Organisation.objects.filter(city=city)
+            .exclude(kind__in=[Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION])
+            .order_by("name", "pk")
+        )
+    return hosts_of(user=user, city=city)
+
+
+def city_organisation_get(*, city, pk) -> Organisation | None:
+    """An organisation of ``city`` by id (an id that is not a number finds none)."""
+    if not str(pk).isdigit():
+        return None
+    return Organisation.objects.filter(city=city, pk=int(pk)).first()
+
+
+def calendar_feed_by_token(*, city, token: str, of_company: bool):
+    """A person's (or, with ``of_company``, a company's) calendar feed by its secret token, or 404."""
+    feeds = CalendarFeed.objects.filter(city=city, token=token).select_related("city", "organisation")
+    return get_object_or_404(
+        feeds.filter(organisation__isnull=False) if of_company else feeds.filter(user__isnull=False)
+    )
+
+
+def activity_relations(*, city, fields: dict) -> dict:
+    """An activity's fields as the API gives them (ids and theme keys) with the city's rows in
+    their place; raises ``LookupError(field)`` for one not found in ``city``."""
+    related = {"need": Need, "host": Organisation, "company": Organisation}
+    for name, model in related.items():
+        if fields.get(name) is not None:
+            fields[name] = model.objects.filter(city=city, pk=fields[name]).first()
+            if fields[name] is None:
+                raise LookupError(name)
+    if fields.get("line") is not None:
+        fields["line"] = ResourceLine.objects.filter(need__city=city, pk=fields["line"]).first()
+        if fields["line"] is None:
+            raise LookupError("line")
+    if "themes" in fields:
+        keys = fields["themes"]
+        themes = list(Theme.objects.filter(city=city, key__in=keys).order_by("key"))
+        if len(themes) != len(set(keys)):
+            raise LookupError("themes")
+        fields["themes"] = themes
+    return fields
+
+
+def member_get(*, organisation: Organisation, pk):
+    """A person who belongs to ``organisation``, by id, or None."""
+    return get_user_model().objects.filter(pk=pk, memberships__organisation=organisation).first()

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,12 +27,11 @@ from cities4csr.core.i18n import pick
 from cities4csr.core.lifecycle import TransitionRepeated, transitions_for
 from cities4csr.core.mixins import CityMixin, CityPermissionMixin
 from cities4csr.needs.selectors import catalogue_choices
-from cities4csr.organisations.models import Organisation
 
 from . import calendars, selectors, services
 from .certificate import certificate_language, certificate_pdf
 from .forms import ActivityForm, HoursApproveForm, SignUpForm, SlotForm, TeamJoinForm, TeamOpenForm, TransitionForm
-from .models import Activity, CalendarFeed, Registration, Slot
+from .models import Activity, Registration
 from .states import registration_roles
 
 
@@ -136,13 +135,6 @@ class ActivityDetailView(CityMixin, TemplateView):
         )
 
 
-def _slot_of(activity: Activity, pk) -> Slot:
-    slot = Slot.objects.filter(city=activity.city_id, activity=activity, pk=pk).first()
-    if slot is None:
-        raise Http404("No such slot")
-    return slot
-
-
 class SignUpView(SignedInMixin, CityMixin, View):
     """POST from the activity page: a sign-up for one slot (or a place on its waiting list)."""
 
@@ -150,7 +142,7 @@ class SignUpView(SignedInMixin, CityMixin, View):
         activity = selectors.activity_get(user=request.user, city=self.city, slug=slug)
         form = SignUpForm(request.POST)
         if form.is_valid():
-            slot = _slot_of(activity, form.cleaned_data["slot"])
+            slot = selectors.activity_slot_get(activity=activity, pk=form.cleaned_data["slot"])
             try:
                 registration = _services().registration_create(
                     actor=request.user,
@@ -180,13 +172,7 @@ class WithdrawView(SignedInMixin, CityMixin, View):
     """POST: the person withdraws their own sign-up (the first person waiting takes the place)."""
 
     def post(self, request, city_slug, pk):
-        registration = (
-            Registration.objects.filter(city=self.city, pk=pk, user=request.user)
-            .select_related("slot__activity")
-            .first()
-        )
-        if registration is None:
-            raise Http404("No such registration")
+        registration = selectors.own_registration_get(user=request.user, city=self.city, pk=pk)
         with transition_messages(request):
             _services().registration_withdraw(actor=request.user, registration=registration)
             messages.success(request, _("You are no longer signed up for this slot."))
@@ -206,7 +192,7 @@ class TeamOpenView(SignedInMixin, CityMixin, View):
             raise PermissionDenied
         form = TeamOpenForm(request.POST, companies=companies)
         if form.is_valid():
-            slot = _slot_of(activity, form.cleaned_data["slot"])
+            slot = selectors.activity_slot_get(activity=activity, pk=form.cleaned_data["slot"])
             try:
                 team = _services().team_open(
                     actor=request.user,
@@ -234,13 +220,7 @@ class TeamJoinView(CityMixin, TemplateView):
         team = kwargs.pop("team", None) or selectors.team_by_code(city=self.city, code=self.kwargs["code"])
         slot = team.slot
         user = self.request.user
-        mine = None
-        if user.is_authenticated:
-            mine = (
-                Registration.objects.filter(city=self.city, slot=slot, user=user, state__in=Registration.ACTIVE)
-                .order_by("pk")
-                .first()
-            )
+        mine = selectors.active_registration_of(user=user, slot=slot)
         return super().get_context_data(
             team=team,
             slot=slot,
@@ -297,18 +277,6 @@ class ManageListView(CityPermissionMixin, TemplateView):
         )
 
 
-def _hosts(user, city) -> list[Organisation]:
-    from cities4csr.organisations.rules import is_city_officer
-
-    if is_city_officer(user, city):
-        return list(
-            Organisation.objects.filter(city=city)
-            .exclude(kind__in=[Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION])
-            .order_by("name", "pk")
-        )
-    return selectors.hosts_of(user=user, city=city)
-
-
 class ActivityCreateView(CityPermissionMixin, TemplateView):
     permission_required = "volunteering.add_activity"
     template_name = "volunteering/activity_form.html"
@@ -316,12 +284,18 @@ class ActivityCreateView(CityPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault(
             "form",
-            ActivityForm(city=self.city, hosts=_hosts(self.request.user, self.city), initial={"kind": "slots"}),
+            ActivityForm(
+                city=self.city,
+                hosts=selectors.hosts_choosable(user=self.request.user, city=self.city),
+                initial={"kind": "slots"},
+            ),
         )
         return super().get_context_data(**kwargs)
 
     def post(self, request, city_slug):
-        form = ActivityForm(request.POST, city=self.city, hosts=_hosts(request.user, self.city))
+        form = ActivityForm(
+            request.POST, city=self.city, hosts=selectors.hosts_choosable(user=request.user, city=self.city)
+        )
         if form.is_valid():
             try:
                 activity = _services().activity_create(actor=request.user, city=self.city, **form.service_fields())
@@ -349,11 +323,14 @@ class ActivityEditView(_ManageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         activity = kwargs.pop("activity", None) or self.activity()
         user = self.request.user
-        kwargs.setdefault("form", ActivityForm(city=self.city, hosts=_hosts(user, self.city), activity=activity))
+        kwargs.setdefault(
+            "form",
+            ActivityForm(city=self.city, hosts=selectors.hosts_choosable(user=user, city=self.city), activity=activity),
+        )
         kwargs.setdefault("slot_form", SlotForm(city=self.city))
         return super().get_context_data(
             activity=activity,
-            slots=Slot.objects.filter(city=self.city, activity=activity).order_by("starts_at", "pk"),
+            slots=selectors.activity_slots(activity=activity),
             transitions=transitions_for(actor=user, obj=activity),
             is_host=selectors.is_host(user, activity),
             **kwargs,
@@ -361,7 +338,12 @@ class ActivityEditView(_ManageMixin, TemplateView):
 
     def post(self, request, city_slug, slug):
         activity = self.activity()
-        form = ActivityForm(request.POST, city=self.city, hosts=_hosts(request.user, self.city), activity=activity)
+        form = ActivityForm(
+            request.POST,
+            city=self.city,
+            hosts=selectors.hosts_choosable(user=request.user, city=self.city),
+            activity=activity,
+        )
         if form.is_valid():
             try:
                 _services().activity_update(actor=request.user, activity=activity, **form.service_fields())
@@ -424,11 +406,7 @@ class ConsoleCheckInView(CityMixin, View):
 
     def post(self, request, city_slug, pk):
         slot = selectors.slot_get(user=request.user, city=self.city, pk=pk)
-        registration = Registration.objects.filter(
-            city=self.city, slot=slot, pk=request.POST.get("registration") or 0
-        ).first()
-        if registration is None:
-            raise Http404("No such registration")
+        registration = selectors.slot_registration_get(slot=slot, pk=request.POST.get("registration"))
         with transition_messages(request):
             _services().registration_check_in(actor=request.user, registration=registration)
             messages.success(
@@ -483,7 +461,7 @@ class CompanyDashboardView(SignedInMixin, CityMixin, TemplateView):
         companies = selectors.companies_represented(user=user, city=self.city)
         chosen = self.request.GET.get("organisation", "")
         if chosen and user.has_perm("volunteering.view_company_volunteering", self.city):
-            company = Organisation.objects.filter(city=self.city, pk=chosen if chosen.isdigit() else 0).first()
+            company = selectors.city_organisation_get(city=self.city, pk=chosen)
             if company is None:
                 raise Http404("No such company")
         else:
@@ -526,9 +504,7 @@ class PersonFeedView(CityMixin, View):
     """A person's calendar feed, through its secret address (no login: calendar apps poll it)."""
 
     def get(self, request, city_slug, token):
-        feed = get_object_or_404(
-            CalendarFeed.objects.select_related("city"), city=self.city, token=token, user__isnull=False
-        )
+        feed = selectors.calendar_feed_by_token(city=self.city, token=token, of_company=False)
         return ical_response(calendars.person_feed_ical(feed), "my-volunteering.ics")
 
 
@@ -536,12 +512,7 @@ class CompanyFeedView(CityMixin, View):
     """A company's calendar feed (its employees' volunteering), through its secret address."""
 
     def get(self, request, city_slug, token):
-        feed = get_object_or_404(
-            CalendarFeed.objects.select_related("city", "organisation"),
-            city=self.city,
-            token=token,
-            organisation__isnull=False,
-        )
+        feed = selectors.calendar_feed_by_token(city=self.city, token=token, of_company=True)
         return ical_response(calendars.company_feed_ical(feed), "company-volunteering.ics")
 
 

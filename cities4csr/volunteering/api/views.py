@@ -1,7 +1,6 @@
 """The volunteering API: /api/v1/cities/<city>/volunteering/… The views parse and ask the same
 permissions as the pages; the services check again and write."""
 
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,10 +11,8 @@ from rest_framework.views import APIView
 
 from cities4csr.core.api.exceptions import ErrorSerializer
 from cities4csr.core.api.mixins import CityAPIMixin
-from cities4csr.needs.models import Need, ResourceLine, Theme
-from cities4csr.organisations.models import Organisation
 from cities4csr.volunteering import selectors, services
-from cities4csr.volunteering.models import HoursEntry, Registration, Slot
+from cities4csr.volunteering.models import HoursEntry
 
 from .serializers import (
     AttendanceSerializer,
@@ -41,8 +38,6 @@ from .serializers import (
     VolunteeringTeamSerializer,
 )
 
-RELATED = {"need": Need, "host": Organisation, "company": Organisation}
-
 
 def _not_found(field):
     return ApiValidationError({field: [_("Not found in this city.")]}, code="not_found")
@@ -50,24 +45,10 @@ def _not_found(field):
 
 def _resolve(city, fields: dict) -> dict:
     """Ids of the city's rows into objects (another city's: not found), theme keys into themes."""
-    for name, model in RELATED.items():
-        if fields.get(name) is not None:
-            found = model.objects.filter(city=city, pk=fields[name]).first()
-            if found is None:
-                raise _not_found(name)
-            fields[name] = found
-    if fields.get("line") is not None:
-        line = ResourceLine.objects.filter(need__city=city, pk=fields["line"]).first()
-        if line is None:
-            raise _not_found("line")
-        fields["line"] = line
-    if "themes" in fields:
-        keys = fields["themes"]
-        themes = list(Theme.objects.filter(city=city, key__in=keys).order_by("key"))
-        if len(themes) != len(set(keys)):
-            raise _not_found("themes")
-        fields["themes"] = themes
-    return fields
+    try:
+        return selectors.activity_relations(city=city, fields=fields)
+    except LookupError as missing:
+        raise _not_found(missing.args[0]) from None
 
 
 class ActivityListView(CityAPIMixin, generics.ListAPIView):
@@ -224,13 +205,13 @@ class SlotTeamsView(CityAPIMixin, APIView):
         data = VolunteeringTeamOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        company = Organisation.objects.filter(city=self.city, pk=fields["company"]).first()
+        company = selectors.city_organisation_get(city=self.city, pk=fields["company"])
         if company is None:
             raise _not_found("company")
         self.check_object_permissions(request, company)
         captain = None
         if fields["captain"] is not None:
-            captain = get_user_model().objects.filter(pk=fields["captain"], memberships__organisation=company).first()
+            captain = selectors.member_get(organisation=company, pk=fields["captain"])
             if captain is None:
                 raise ApiValidationError(
                     {"captain": [_("The captain is one of the company's people.")]}, code="captain_not_member"
@@ -320,7 +301,7 @@ class SelfCheckInView(CityAPIMixin, APIView):
 
     @extend_schema(request=SelfCheckInSerializer, responses={200: AttendanceSerializer, **ERRORS})
     def post(self, request, city_slug, pk):
-        slot = get_object_or_404(Slot.objects.select_related("city", "activity"), city=self.city, pk=pk)
+        slot = selectors.slot_by_id(city=self.city, pk=pk)
         data = SelfCheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = services.registration_self_check_in(
@@ -337,9 +318,7 @@ class CheckOutView(CityAPIMixin, APIView):
 
     @extend_schema(request=CheckOutSerializer, responses={200: AttendanceSerializer, **ERRORS})
     def post(self, request, city_slug, pk):
-        registration = get_object_or_404(
-            Registration.objects.select_related("slot__activity", "city"), city=self.city, pk=pk
-        )
+        registration = selectors.registration_get(city=self.city, pk=pk)
         data = CheckOutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = services.registration_check_out(
@@ -429,10 +408,6 @@ class HoursDeclareView(CityAPIMixin, APIView):
         data = HoursDeclareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        registration = get_object_or_404(
-            Registration.objects.select_related("slot__activity", "city"),
-            city=self.city,
-            pk=fields.pop("registration"),
-        )
+        registration = selectors.registration_get(city=self.city, pk=fields.pop("registration"))
         entry = services.hours_declare(actor=request.user, registration=registration, **fields)
         return Response(HoursEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
