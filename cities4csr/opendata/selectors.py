@@ -161,7 +161,6 @@ class _Given:
     value_cents: int = 0
     minutes: int = 0
     first: datetime.date | None = None
-    last: datetime.date | None = None
     areas: set = field(default_factory=set)
 
 
@@ -176,24 +175,22 @@ def _contribution_grants(city, settings: OpenDataSettings, areas: dict[str, Area
     if not givers:
         return []
     given: dict[tuple, _Given] = defaultdict(_Given)
-    for giver_id in givers:
-        for flow in flows(
-            city=city,
-            kinds=GRANT_RECEIVERS,
-            by=("account_kind", "account_ref", "resource_kind", "unit", "area_code", "month"),
-            filters={
-                "group__postings__account__kind": Account.Kind.GIVER,
-                "group__postings__account__ref_id": giver_id,
-            },
-        ):
-            row = given[(giver_id, flow.account_kind, flow.account_ref, flow.resource_kind)]
-            row.value_cents += flow.value_cents
-            row.minutes += flow.minutes
-            month = flow.month.date() if isinstance(flow.month, datetime.datetime) else flow.month
-            row.first = min(row.first or month, month)
-            row.last = max(row.last or month, month)
-            if flow.area_code:
-                row.areas.add(flow.area_code)
+    # one read of the ledger: what reached each receiver, by the giver on the other side
+    for flow in flows(
+        city=city,
+        kinds=GRANT_RECEIVERS,
+        by=("counterpart_ref", "account_kind", "account_ref", "resource_kind", "unit", "area_code", "month"),
+        filters={"group__postings__account__kind": Account.Kind.GIVER},
+    ):
+        if flow.counterpart_ref not in givers:
+            continue  # a private organisation: not published
+        row = given[(flow.counterpart_ref, flow.account_kind, flow.account_ref, flow.resource_kind)]
+        row.value_cents += flow.value_cents
+        row.minutes += flow.minutes
+        month = flow.month.date() if isinstance(flow.month, datetime.datetime) else flow.month
+        row.first = min(row.first or month, month)
+        if flow.area_code:
+            row.areas.add(flow.area_code)
     receivers = _receivers(city, given)
     funder_city = _city_organisation(city, settings)
     grants = []
