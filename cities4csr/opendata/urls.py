@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import dcat, views
 
 urlpatterns = [
     path("", views.OpenDataView.as_view(), name="opendata_index"),
@@ -11,5 +11,9 @@ urlpatterns = [
     path("360giving.xlsx", views.GivingFileView.as_view(fmt="xlsx"), name="opendata_giving_xlsx"),
     path("areas.geojson", views.AreasGeoJSONView.as_view(), name="opendata_areas"),
     path("results.json", views.ResultsJSONView.as_view(), name="opendata_results"),
-    path("catalog.<str:fmt>", views.CatalogueView.as_view(), name="opendata_catalogue"),
+    # one address per serialisation (Turtle, RDF/XML, JSON-LD), reversed by ``fmt``
+    *[
+        path(f"catalog.{fmt}", views.CatalogueView.as_view(), {"fmt": fmt}, name="opendata_catalogue")
+        for fmt in dcat.SERIALISATIONS
+    ],
 ]
