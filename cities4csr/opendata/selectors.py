@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cities4csr.campaigns.models import Campaign
 from cities4csr.cities.models import Area
@@ -267,10 +268,13 @@ def giving_package(*, city, download_url: str = "", access_url: str = "", now=No
     """A 360Giving data package of the city's grants, with its licence and publisher."""
     settings = opendata_settings(city=city)
     now = (now or timezone.now()).replace(microsecond=0)
+    with translation.override(city.default_language):
+        title = _("%(city)s: grants and contributions (360Giving)") % {"city": city.name}
+        description = _("Fund awards and the contributions of public organisations in %(city)s.") % {"city": city.name}
     package = {
         "version": GIVING_VERSION,
-        "title": f"{city.name}: grants and contributions (360Giving)",
-        "description": f"Fund awards and companies' contributions to needs, funds and campaigns in {city.name}.",
+        "title": title,
+        "description": description,
         "issued": now.isoformat(),
         "modified": now.isoformat(),
         "identifier": f"{settings.prefix}-grants",
