@@ -199,7 +199,7 @@ def _contribution_grants(city, settings: OpenDataSettings, areas: dict[str, Area
         receiver = receivers.get((kind, ref))
         if receiver is None or (row.value_cents <= 0 and row.minutes <= 0):
             continue
-        title, recipient, programme = receiver
+        title, recipient, programme, need_area = receiver
         recipient_row = funder_city if recipient == "city" else _organisation(recipient, settings.prefix)
         description = str(ResourceKind(resource).label)
         if row.minutes:
@@ -219,7 +219,9 @@ def _contribution_grants(city, settings: OpenDataSettings, areas: dict[str, Area
         }
         if programme:
             grant["grantProgramme"] = [programme]
-        located = [_location(areas[code], city) for code in sorted(row.areas) if code in areas]
+        # where the movements say; else where the need is (a movement posted without its area)
+        codes = sorted(row.areas) or ([need_area] if need_area else [])
+        located = [_location(areas[code], city) for code in codes if code in areas]
         if located:
             grant["beneficiaryLocation"] = located
         grants.append(grant)
@@ -227,18 +229,19 @@ def _contribution_grants(city, settings: OpenDataSettings, areas: dict[str, Area
 
 
 def _receivers(city, given) -> dict[tuple, tuple]:
-    """(account kind, ref) -> (title, recipient organisation or "city", grant programme), for the
-    public receivers only: a public need of a public organisation, a fund, a public campaign."""
+    """(account kind, ref) -> (title, recipient organisation or "city", grant programme, the need's
+    area code), for the public receivers only: a public need of a public organisation, a fund, a
+    public campaign, a public organisation."""
     refs = defaultdict(set)
     for _giver, kind, ref, _resource in given:
         refs[kind].add(ref)
     out: dict[tuple, tuple] = {}
     needs = Need.objects.filter(city=city, pk__in=refs[Account.Kind.NEED], state__in=PUBLIC_STATES)
-    for need in needs.select_related("owner").order_by("pk"):
+    for need in needs.select_related("owner", "area").defer("area__geometry").order_by("pk"):
         if need.owner.is_public:
-            out[(Account.Kind.NEED, need.pk)] = (need.title, need.owner, None)
+            out[(Account.Kind.NEED, need.pk)] = (need.title, need.owner, None, need.area.code if need.area else "")
     for fund in Fund.objects.filter(city=city, pk__in=refs[Account.Kind.FUND]).order_by("pk"):
-        out[(Account.Kind.FUND, fund.pk)] = (fund.title, "city", {"code": fund.slug, "title": fund.title})
+        out[(Account.Kind.FUND, fund.pk)] = (fund.title, "city", {"code": fund.slug, "title": fund.title}, "")
     campaigns = Campaign.objects.filter(
         city=city, pk__in=refs[Account.Kind.CAMPAIGN], state__in=PUBLIC_CAMPAIGN_STATES
     ).select_related("recipient", "need__owner")
@@ -250,9 +253,10 @@ def _receivers(city, given) -> dict[tuple, tuple]:
             campaign.title,
             recipient,
             {"code": campaign.slug, "title": campaign.title},
+            "",
         )
     for org in _public_organisations(city, refs[Account.Kind.RECIPIENT]).values():
-        out[(Account.Kind.RECIPIENT, org.pk)] = (org.name, org, None)
+        out[(Account.Kind.RECIPIENT, org.pk)] = (org.name, org, None, "")
     return out
 
 

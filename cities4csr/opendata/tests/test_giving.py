@@ -245,3 +245,18 @@ def test_the_demo_city_export_validates(in_milano):
     assert len(package["grants"]) >= 3
     assert package_errors(package) == []
     assert all(g["id"].startswith("360G-cities4csr-milano-") for g in package["grants"])
+
+
+def test_a_gift_posted_without_its_area_is_located_where_the_need_is(world, grants_world):
+    school = grants_world["school"]
+    park = NeedFactory(
+        city=world.city, owner=world.third_sector, area=world.areas[sorted(world.areas)[-1]], published=True
+    )
+    give(world, world.other_company, "need", park.pk, 5_000, ref="t:6")  # no area on the movement
+
+    grants = {g["id"]: g for g in selectors.grants_of_city(city=world.city)}
+
+    prefix = f"360G-cities4csr-{world.city.slug}"
+    located = grants[f"{prefix}-gift-{world.other_company.pk}-need-{park.pk}-money"]["beneficiaryLocation"]
+    assert [place["geoCode"] for place in located] == [park.area.code]
+    assert school.area.code != park.area.code
