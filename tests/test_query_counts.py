@@ -820,6 +820,68 @@ def add_hours(world, n, *, state="proposed"):
     world._hours_added = start + n
 
 
+# --- open data -----------------------------------------------------------------------------------
+
+
+def add_opendata_grants(world, n):
+    """Public companies, each giving money to a need of its own in NIL 35: one grant each."""
+    from cities4csr.ledger.models import Source
+    from cities4csr.ledger.services import Leg, group_post
+
+    start = world.__dict__.setdefault("_grants_added", 0)
+    for i in range(start, start + n):
+        company = OrganisationFactory(city=world.city, name=f"Donatrice {i}")
+        school = NeedFactory(city=world.city, owner=world.third_sector, area=world.areas["35"], published=True)
+        group_post(
+            actor=None,
+            city=world.city,
+            legs=[Leg("giver", company.pk, -10_000 - i, label=company.name), Leg("need", school.pk, 10_000 + i)],
+            source=Source.PLEDGE,
+            resource_kind=ResourceKind.MONEY,
+            motivation="charitable_gift",
+            valuation="face_value",
+            effective_on=date(2026, 5, 1),
+            area_code="35",
+        )
+    world._grants_added = start + n
+
+
+def add_public_results(world, n):
+    """Indicators of a need in NIL 35, each with an approved value."""
+    from decimal import Decimal
+
+    from cities4csr.impact.models import IndicatorUpdate, ResultIndicator
+
+    school = world.__dict__.get("_results_need") or NeedFactory(
+        city=world.city, owner=world.third_sector, area=world.areas["35"], published=True
+    )
+    world._results_need = school
+    for _ in range(n):
+        indicator = ResultIndicator.objects.create(
+            city=world.city,
+            need=school,
+            name="Alunni",
+            baseline=Decimal(0),
+            baseline_on=date(2026, 1, 1),
+            target=Decimal(10),
+            target_on=date(2026, 12, 31),
+        )
+        IndicatorUpdate.objects.create(
+            city=world.city,
+            indicator=indicator,
+            value=Decimal(5),
+            measured_on=date(2026, 6, 1),
+            state=IndicatorUpdate.State.APPROVED,
+            author=world.representative,
+        )
+
+
+def some_open_data(world):
+    the_fund_with_an_award(world)
+    add_opendata_grants(world, 1)
+    add_public_results(world, 1)
+
+
 @dataclass
 class Case:
     path: str  # under the city, {pk} from ``pk``
@@ -837,6 +899,13 @@ LISTS = {
     "city_home": Case("/en/{city}/", add_areas),
     "area_detail": Case("/en/{city}/areas/nil/35/", add_indicators),
     "data_sources": Case("/en/{city}/data/", add_indicators),
+    "opendata_index": Case("/en/{city}/open-data/", add_funds, prepare=some_open_data),
+    "opendata_giving_json": Case("/en/{city}/open-data/360giving.json", add_opendata_grants, prepare=some_open_data),
+    "opendata_giving_csv": Case("/en/{city}/open-data/360giving-csv.zip", add_opendata_grants, prepare=some_open_data),
+    "opendata_giving_xlsx": Case("/en/{city}/open-data/360giving.xlsx", add_opendata_grants, prepare=some_open_data),
+    "opendata_areas": Case("/en/{city}/open-data/areas.geojson", add_areas, prepare=some_open_data),
+    "opendata_results": Case("/en/{city}/open-data/results.json", add_public_results, prepare=some_open_data),
+    "opendata_catalogue": Case("/en/{city}/open-data/catalog.ttl", add_funds, prepare=some_open_data),
     "officer_activity": Case("/en/{city}/workspace/officer/activity/", add_activity, who="officer"),
     "audit_trail": Case("/en/{city}/audit/", add_activity, who="officer"),
     "inbox": Case("/en/{city}/inbox/", add_notifications, who="representative"),
@@ -1033,6 +1102,16 @@ LISTS = {
     "api:area-list": Case("/api/v1/cities/{city}/areas/?kind=nil", add_areas, api=True),
     "api:place-list": Case("/api/v1/cities/{city}/places/?q=scuola", add_places, api=True),
     "place_search": Case("/en/{city}/places/search/?q=scuola", add_places),
+    "api:opendata-dataset-list": Case("/api/v1/cities/{city}/open-data/", add_funds, api=True),
+    "api:opendata-360giving": Case(
+        "/api/v1/cities/{city}/open-data/360giving/", add_opendata_grants, api=True, prepare=some_open_data
+    ),
+    "api:opendata-areas": Case(
+        "/api/v1/cities/{city}/open-data/areas.geojson", add_areas, api=True, prepare=some_open_data
+    ),
+    "api:opendata-results": Case(
+        "/api/v1/cities/{city}/open-data/results/", add_public_results, api=True, prepare=some_open_data
+    ),
     "api:area-geojson": Case("/api/v1/cities/{city}/areas.geojson?kind=nil&zoom=11", add_areas, api=True, cached=True),
     "api:indicator-list": Case("/api/v1/cities/{city}/indicators/", add_indicators, api=True),
     "api:organisation-list": Case("/api/v1/cities/{city}/organisations/", add_audit_events, api=True),

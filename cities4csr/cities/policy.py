@@ -61,6 +61,12 @@ class CityPolicy:
     #: time in cents, ``hour_rate_cents``, used when a company declared no hourly cost, and
     #: ``rate_source``, the document it comes from (B4SI values time at cost)
     volunteering: dict = field(default_factory=dict)
+    #: open data (ADR 0037): ``prefix``, the city's 360Giving publisher prefix of grant ids
+    #: (default "360G-cities4csr-<slug>"); ``licence``, the code of the licence of its datasets
+    #: (one of ``OPEN_LICENCES``, default "CC-BY-4.0"); ``attribution``, the words users must
+    #: credit; ``publisher_id``, the publisher's identifier in the catalogue (an Italian city's
+    #: IPA code, e.g. "c_f205" for Milan; a French city's SIREN)
+    opendata: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -107,11 +113,60 @@ class CityPolicy:
             pagopa_settings_check(data["pagopa"])
         if data.get("volunteering"):
             volunteering_settings_check(data["volunteering"])
+        if data.get("opendata"):
+            opendata_settings_check(data["opendata"])
         return cls(**data)
 
     @property
     def hours_approval(self) -> str:
         return self.volunteering.get("hours_approval", "manual")
+
+
+#: the licences a city may publish its open data under: code -> (the EU licence vocabulary's
+#: URI, which DCAT-AP asks for, and the licence's own page, which 360Giving's package asks for)
+OPEN_LICENCES = {
+    "CC-BY-4.0": (
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    "CC-BY-SA-4.0": (
+        "http://publications.europa.eu/resource/authority/licence/CC_BYSA_4_0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+    "CC0-1.0": (
+        "http://publications.europa.eu/resource/authority/licence/CC0",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+    "IODL-2.0": (
+        "http://publications.europa.eu/resource/authority/licence/IODL_2_0",
+        "https://www.dati.gov.it/iodl/2.0/",
+    ),
+    "ODC-BY-1.0": (
+        "http://publications.europa.eu/resource/authority/licence/ODC_BY",
+        "https://opendatacommons.org/licenses/by/1-0/",
+    ),
+    "Etalab-2.0": (
+        "http://publications.europa.eu/resource/authority/licence/OP_DATPRO",
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    ),
+}
+DEFAULT_OPEN_LICENCE = "CC-BY-4.0"
+OPENDATA_KEYS = {"prefix": str, "licence": str, "attribution": str, "publisher_id": str}
+
+
+def opendata_settings_check(data: dict) -> None:
+    """Raise ``ValueError`` naming the first wrong key of a city's open-data settings."""
+    for key, value in data.items():
+        if key not in OPENDATA_KEYS:
+            raise ValueError(f"unknown open data key: {key}")
+        if not isinstance(value, OPENDATA_KEYS[key]):
+            raise ValueError(f"open data {key!r} must be a {OPENDATA_KEYS[key].__name__}")
+    if data.get("prefix") and not re.fullmatch(r"360G-[A-Za-z0-9-]{1,60}", data["prefix"]):
+        raise ValueError("open data 'prefix' must be a 360Giving prefix such as '360G-milano' (letters, digits, -)")
+    if data.get("licence") and data["licence"] not in OPEN_LICENCES:
+        raise ValueError(f"open data 'licence' must be one of {', '.join(OPEN_LICENCES)}")
+    if data.get("publisher_id") and not re.fullmatch(r"[A-Za-z0-9_.-]{2,40}", data["publisher_id"]):
+        raise ValueError("open data 'publisher_id' must be letters, digits, '_', '.' or '-'")
 
 
 HOURS_APPROVAL = ("manual", "automatic", "automatic_under")

@@ -163,6 +163,9 @@ FACETS = {
     "month": TruncMonth("group__effective_on"),
     "account_kind": F("account__kind"),
     "account_ref": F("account__ref_id"),
+    # the ref of the account on the other side of the movement: only with a filter naming that
+    # side's kind, e.g. {"group__postings__account__kind": "giver"} (the join is the filter's)
+    "counterpart_ref": F("group__postings__account__ref_id"),
 }
 
 #: the accounts that receive for the city's neighbourhoods: a need, or an organisation paid by a fund
