@@ -40,6 +40,8 @@ from cities4csr.organisations.models import CityRole, Membership, Organisation
 from cities4csr.organisations.services import city_role_grant, membership_add, organisation_create, site_add
 from cities4csr.volunteering.demo import volunteering_demo_seed
 
+from .income import milan_income_indicators
+
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo-cities4csr"
 ROLES = ("admin", "officer", "representative", "volunteer", "public")
@@ -360,6 +362,7 @@ def seed_demo(stdout=None) -> dict[str, City]:
             if slug == "milano":
                 _milan_places(city, say)
                 _milan_indicators(city, say)
+                milan_income_indicators(city, say)  # income per NIL, from the MEF's per postcode
                 _milan_actions(city)
             partners = MILAN_PARTNERS if slug == "milano" else NANTES_PARTNERS
             _organisations(city, partners)
