@@ -80,6 +80,10 @@ CITIES = {
             "district_area_kind": "municipio",
             "default_indicator": "foreign_share",
             "accessibility_email": "accessibility@milano.example",
+            # the need indicators the equity page shows beside each NIL's figures
+            "equity": {
+                "indicators": ["low_income_share", "income_mean", "foreign_share", "heatwave_risk", "green_index"]
+            },
             "tax_code": "01199250158",  # the Comune di Milano's codice fiscale (donation receipts)
             # the host and the company each approve volunteering hours; an hour of a person
             # volunteering on their own is valued at this demo rate (no act of the Comune)

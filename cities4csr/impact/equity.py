@@ -177,12 +177,12 @@ def gini_unweighted(values: Sequence[float]) -> float | None:
     return gini(values)
 
 
-def deprivation_ranks(indicators: Sequence[Sequence[float | None]]) -> list[float | None]:
+def deprivation_ranks(indicators: Sequence[Sequence[float | None]], size: int | None = None) -> list[float | None]:
     """Per area, the mean over indicators (each a vector over the same areas, higher is worse,
     None unknown) of the area's rank among the areas known to it, 0 best … 1 worst; ties share
     their mean rank. None for an area no indicator knows. An indicator known in fewer than two
-    areas ranks nothing."""
-    n = len(indicators[0]) if indicators else 0
+    areas ranks nothing. ``size``: the number of areas (there may be no indicator)."""
+    n = len(indicators[0]) if indicators else (size or 0)
     sums = [0.0] * n
     counts = [0] * n
     for vector in indicators:
