@@ -132,12 +132,12 @@ def per_resident(amount: int | float, population: int) -> float | None:
 
 def lorenz_curve(values: Sequence[float], weights: Sequence[float], labels: Sequence[str] = ()) -> list[LorenzPoint]:
     """The Lorenz curve of ``values`` per unit of weight (euros per resident) with ``weights``
-    (residents): points from (0, 0) to (1, 1), units sorted by value ascending (ties by label).
+    (residents): points from (0, 0) to (1, 1), units sorted by value ascending (ties by label, shorter first).
     Units without weight are left out. Empty when there is no weight or nothing to share."""
     labels = list(labels) or [""] * len(values)
     rows = sorted(
         ((v, w, label) for v, w, label in zip(values, weights, labels, strict=True) if w > 0),
-        key=lambda r: (r[0], r[2]),
+        key=lambda r: (r[0], len(r[2]), r[2]),  # ties in the codes' natural order (9 before 10)
     )
     total_weight = sum(w for _, w, _ in rows)
     total = sum(v * w for v, w, _ in rows)

@@ -66,8 +66,9 @@ class EquityView(CityMixin, TemplateView):
         api = {"city_slug": city.slug}
         map_config = {
             "geojson": reverse("api:area-geojson", kwargs=api) + f"?kind={kind}",
+            # only the areas that received something are shaded; the others stay pale ("nothing")
             "values": {
-                a.code: euros(a.cents_per_resident) for a in view.equity.areas if a.cents_per_resident is not None
+                a.code: euros(a.cents_per_resident) for a in view.equity.areas if (a.cents_per_resident or 0) > 0
             },
             "label": _("Euros per resident"),
             "unit": "€" if city.currency == "EUR" else city.currency,
