@@ -959,8 +959,9 @@ LISTS = {
         cached=True,
     ),
     # the equity lens: sums per area in one read of the ledger, whatever the movements
-    "equity": Case("/en/{city}/equity/", add_equity_flows, prepare=the_need),
-    "api:equity": Case("/api/v1/cities/{city}/equity/", add_equity_flows, api=True, prepare=the_need),
+    # (the sums per area are cached until the ledger moves: measured uncached)
+    "equity": Case("/en/{city}/equity/", add_equity_flows, prepare=the_need, cached=True),
+    "api:equity": Case("/api/v1/cities/{city}/equity/", add_equity_flows, api=True, prepare=the_need, cached=True),
     # volunteering: places from the slots' counters, names for the host, one page of activities
     "volunteering_list": Case("/en/{city}/volunteering/", add_activities),
     "volunteering_points": Case("/en/{city}/volunteering/map.geojson", add_activities),

@@ -181,3 +181,19 @@ def test_the_page_and_the_api_in_three_languages(posted, in_milano):
     assert api["gini"] == pytest.approx(equity_of_city(city=in_milano, since=SINCE, until=UNTIL).equity.gini)
     refused = client.get("/api/v1/cities/milano/equity/?since=2031-12-31&until=2031-01-01")
     assert refused.status_code == 400 and "until" in refused.json()
+
+
+def test_the_cached_sums_follow_the_ledger(posted, in_milano):
+    """The sums per area are cached with the ledger's last movement: a new one is added at the
+    next read, and the figures are those of a read from scratch."""
+    from django.core.cache import cache
+
+    company = Organisation.objects.filter(kind=Organisation.Kind.COMPANY).order_by("name").first()
+    before = {a.code: a.cents for a in equity_of_city(city=in_milano, since=SINCE, until=UNTIL).equity.areas}
+    give(in_milano, company, posted["57"], cents=123_456)
+    give(in_milano, company, posted["57"], cents=1, on=dt.date(2032, 1, 1))  # after the period
+    after = {a.code: a.cents for a in equity_of_city(city=in_milano, since=SINCE, until=UNTIL).equity.areas}
+    assert after["57"] == before["57"] + 123_456
+    cache.clear()
+    fresh = {a.code: a.cents for a in equity_of_city(city=in_milano, since=SINCE, until=UNTIL).equity.areas}
+    assert fresh == after
