@@ -6,7 +6,7 @@ high-need NIL that received nothing, for a chosen period. Public figures only (s
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -25,31 +25,50 @@ def percent(share: float | None) -> float | None:
     return None if share is None else share * 100
 
 
-def equity_rows(view) -> list[dict]:
-    """One row per area for the table: its figures and its need indicators in the shown order."""
+def number_format():
+    """A formatter of numbers as the page's language writes them ("1.234,5" in Italian), made
+    once per page: the table has a thousand cells, and Django's floatformat per cell costs more
+    than the rest of the page."""
+    table = str.maketrans({",": formats.get_format("THOUSAND_SEPARATOR"), ".": formats.get_format("DECIMAL_SEPARATOR")})
+
+    def fmt(value, digits: int = 0) -> str:
+        return "–" if value is None else f"{value:,.{digits}f}".translate(table)
+
+    return fmt
+
+
+def equity_rows(view, fmt) -> list[dict]:
+    """One row per area for the table, its cells written once: its figures and its need
+    indicators in the shown order."""
     rows = []
     for area in view.equity.areas:
         values = view.values.get(area.code, {})
+        per_thousand = None if area.hours_per_resident is None else area.hours_per_resident * 1000
         rows.append(
             {
                 "area": area,
-                "euros_per_resident": euros(area.cents_per_resident),
-                "hours": area.minutes / 60,
-                "hours_per_thousand": None if area.hours_per_resident is None else area.hours_per_resident * 1000,
-                "indicators": [values.get(i.key) for i in view.indicators],
+                "cells": [
+                    fmt(area.population),
+                    fmt(area.cents / 100, 2),
+                    fmt(euros(area.cents_per_resident), 2),
+                    fmt(area.minutes / 60, 1),
+                    fmt(per_thousand, 2),
+                ],
+                "deprivation": fmt(area.deprivation, 2),
+                "indicators": [fmt(values.get(i.key), 1) for i in view.indicators],
             }
         )
     return rows
 
 
-def lorenz_rows(view) -> list[dict]:
+def lorenz_rows(view, fmt) -> list[dict]:
     names = {a.code: a.name for a in view.equity.areas}
     return [
         {
             "code": p.code,
             "name": names.get(p.code, ""),
-            "residents": p.residents_share * 100,
-            "euros": p.euros_share * 100,
+            "residents": fmt(p.residents_share * 100, 1),
+            "euros": fmt(p.euros_share * 100, 1),
         }
         for p in view.equity.lorenz[1:]
     ]
@@ -62,6 +81,7 @@ class EquityView(CityMixin, TemplateView):
         city = self.city
         form = EquityPeriodForm(self.request.GET or None)
         view = equity_of_city(city=city, **form.period())
+        fmt = number_format()
         kind = view.area_kind
         api = {"city_slug": city.slug}
         map_config = {
@@ -87,11 +107,11 @@ class EquityView(CityMixin, TemplateView):
             form=form,
             view=view,
             equity=view.equity,
-            rows=equity_rows(view),
+            rows=equity_rows(view, fmt),
             total_hours=view.equity.total_minutes / 60,
             target_pct=percent(view.equity.target_share),
             target_hours_pct=percent(view.equity.target_hours_share),
-            lorenz=lorenz_rows(view),
+            lorenz=lorenz_rows(view, fmt),
             map_config=map_config,
             chart_data=chart,
             api_url=reverse("api:equity", kwargs=api) + (f"?{query}" if query else ""),

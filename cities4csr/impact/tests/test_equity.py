@@ -197,3 +197,13 @@ def test_the_cached_sums_follow_the_ledger(posted, in_milano):
     cache.clear()
     fresh = {a.code: a.cents for a in equity_of_city(city=in_milano, since=SINCE, until=UNTIL).equity.areas}
     assert fresh == after
+
+
+def test_the_api_answers_what_its_schema_documents(posted, in_milano):
+    from cities4csr.impact.api.equity import EquitySerializer
+
+    data = Client().get("/api/v1/cities/milano/equity/?since=2031-01-01").json()
+    documented = EquitySerializer(data=data)
+    assert documented.is_valid(), {k: v for k, v in documented.errors.items() if k != "areas"}
+    assert set(data) == set(EquitySerializer().fields)
+    assert set(data["areas"][0]) == set(EquitySerializer().fields["areas"].child.fields)
