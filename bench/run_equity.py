@@ -65,6 +65,7 @@ def seed_population(city) -> None:
 def seed_movements(city, n: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
+    from run_fund_ledger import _copy, _next_id, _reset_sequence
 
     from cities4csr.ledger.chain import GENESIS, group_hash
     from cities4csr.ledger.models import Account, ChainHead, PostingGroup
@@ -72,16 +73,14 @@ def seed_movements(city, n: int) -> None:
     from cities4csr.needs.models import Need
     from cities4csr.organisations.models import Organisation
 
-    from run_fund_ledger import _copy, _next_id, _reset_sequence
-
     if PostingGroup.objects.filter(city=city, source_ref__startswith=MARK).exists():
         print(f"{city.slug}: the equity movements are there already", flush=True)
         return
     started = time.perf_counter()
     needs = list(
-        Need.objects.filter(city=city, area__isnull=False).order_by("id").values_list("id", "area__code", "title")[
-            :RECEIVERS
-        ]
+        Need.objects.filter(city=city, area__isnull=False)
+        .order_by("id")
+        .values_list("id", "area__code", "title")[:RECEIVERS]
     )
     companies = list(
         Organisation.objects.filter(city=city, kind=Organisation.Kind.COMPANY)
