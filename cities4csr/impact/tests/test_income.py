@@ -35,3 +35,20 @@ def test_postcodes_without_a_figure_are_left_out_of_the_weights():
     values = figures_by_postcode(INCOME)["income_mean"]
     assert by_area(values, {"7": {"20121": 1, "99999": 5}}) == {"7": 100_000}
     assert by_area(values, {"8": {"99999": 5}}) == {}
+
+
+@pytest.mark.django_db
+def test_the_command_loads_a_city_s_income_per_area(world, tmp_path):
+    from django.core.management import call_command
+
+    from cities4csr.cities.models import IndicatorValue
+
+    (tmp_path / "income.csv").write_text(INCOME)
+    (tmp_path / "schools.geojson").write_text(SCHOOLS)
+    files = ["--income", str(tmp_path / "income.csv"), "--schools", str(tmp_path / "schools.geojson")]
+    call_command("income_import", "--city", world.city.slug, *files, "--date", "2021-12-31", "--source", "MEF 2021")
+    values = {
+        (v.indicator.key, v.area.code): v.value
+        for v in IndicatorValue.objects.filter(city=world.city).select_related("indicator", "area")
+    }
+    assert values == {("income_mean", "35"): 26_000, ("income_mean", "1"): 80_000, ("low_income_share", "1"): 30.0}
