@@ -102,7 +102,10 @@ def equity_of_city(*, city, since: dt.date | None = None, until: dt.date | None 
     sums by area, no giver, no person."""
     settings = city.settings.equity or {}
     kind = city.settings.primary_area_kind
-    areas = list(Area.objects.filter(city=city, kind=kind).order_by("code", "id").values_list("id", "code", "name"))
+    areas = sorted(
+        Area.objects.filter(city=city, kind=kind).order_by("code", "id").values_list("id", "code", "name"),
+        key=lambda a: (len(a[1]), a[1]),  # the codes' natural order: NIL 9 before NIL 10
+    )
     indicators = list(Indicator.objects.filter(city=city, area_kind=kind).order_by("key"))
     by_key = {i.key: i for i in indicators}
     population_indicator = by_key.get(settings.get("population_indicator", POPULATION))
