@@ -882,6 +882,48 @@ def some_open_data(world):
     add_public_results(world, 1)
 
 
+def add_equity_flows(world, n):
+    """Residents per NIL (once), and ``n`` gifts posted on the ledger to needs in the city's NIL in
+    turn: the equity page's figures and curve grow, its queries must not."""
+    import datetime as dt
+
+    from cities4csr.cities.services import indicator_import
+    from cities4csr.ledger.models import Account, Motivation, Source, Valuation
+    from cities4csr.ledger.resources import ResourceKind
+    from cities4csr.ledger.services import Leg, group_post
+
+    codes = sorted(world.areas)
+    if "_equity_added" not in world.__dict__:
+        indicator_import(
+            actor=None,
+            city=world.city,
+            key="population",
+            names={"en": "Residents"},
+            area_kind="nil",
+            date=dt.date(2024, 1, 1),
+            values={code: 1_000 * (i + 1) for i, code in enumerate(codes)},
+        )
+        world._equity_added = 0
+    target = the_need(world)
+    start = world._equity_added
+    for i in range(start, start + n):
+        group_post(
+            actor=None,
+            city=world.city,
+            legs=[
+                Leg(Account.Kind.GIVER, world.company.pk, -(1_000 + i), label=world.company.name),
+                Leg(Account.Kind.NEED, target.pk, 1_000 + i, label=target.title),
+            ],
+            source=Source.PLEDGE,
+            resource_kind=ResourceKind.MONEY,
+            motivation=Motivation.COMMUNITY_INVESTMENT,
+            valuation=Valuation.FACE_VALUE,
+            effective_on=dt.date(2026, 5, 4),
+            area_code=codes[i % len(codes)],
+        )
+    world._equity_added = start + n
+
+
 @dataclass
 class Case:
     path: str  # under the city, {pk} from ``pk``
@@ -985,6 +1027,10 @@ LISTS = {
         api=True,
         cached=True,
     ),
+    # the equity lens: sums per area in one read of the ledger, whatever the movements
+    # (the sums per area are cached until the ledger moves: measured uncached)
+    "equity": Case("/en/{city}/equity/", add_equity_flows, prepare=the_need, cached=True),
+    "api:equity": Case("/api/v1/cities/{city}/equity/", add_equity_flows, api=True, prepare=the_need, cached=True),
     # volunteering: places from the slots' counters, names for the host, one page of activities
     "volunteering_list": Case("/en/{city}/volunteering/", add_activities),
     "volunteering_points": Case("/en/{city}/volunteering/map.geojson", add_activities),

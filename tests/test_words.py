@@ -475,6 +475,7 @@ PAGES = {
     "matcher_edit": (lambda d: {**_city(d), "slug": d["campaign"].slug, "pk": d["matcher"].pk}, ""),
     "volunteering_list": (_city, ""),
     "volunteering_map": (_city, ""),
+    "equity": (_city, ""),
     "volunteering_activity": (lambda d: {**_city(d), "slug": d["activity"].slug}, ""),
     "volunteering_team": (lambda d: {**_city(d), "code": d["team"].invite_code}, ""),
     "volunteering_me": (_city, ""),

@@ -7,6 +7,7 @@ from cities4csr.accounts.apikeys import api as api_key_api
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
 from cities4csr.homes.api import views as home_api
+from cities4csr.impact.api import equity as equity_api
 from cities4csr.instruments.api import views as instrument_api
 from cities4csr.ledger.api import views as ledger_api
 from cities4csr.matching.api import views as matching_api
@@ -45,6 +46,7 @@ city_patterns = [
     path("role-invitations/", organisation_api.CityInvitationCreateView.as_view(), name="role-invitation-create"),
     path("audit/", core_api.AuditEventListView.as_view(), name="audit-list"),
     path("ledger/", ledger_api.LedgerGroupListView.as_view(), name="ledger-list"),
+    path("equity/", equity_api.EquityView.as_view(), name="equity"),
     path("funds/", include("cities4csr.funds.api.urls")),
     path("campaigns/", include("cities4csr.campaigns.api.urls")),
     path("volunteering/", include("cities4csr.volunteering.api.urls")),

@@ -67,6 +67,11 @@ class CityPolicy:
     #: credit; ``publisher_id``, the publisher's identifier in the catalogue (an Italian city's
     #: IPA code, e.g. "c_f205" for Milan; a French city's SIREN)
     opendata: dict = field(default_factory=dict)
+    #: the equity lens (ADR 0035): ``population_indicator``, the key of the indicator counting
+    #: residents ("population"); ``high_need_rank``, the deprivation rank (0 … 1) from which an
+    #: area counts as high-need (0.75); ``indicators``, the need indicators shown beside the
+    #: figures (default: every indicator of the areas but the population)
+    equity: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict | None) -> CityPolicy:
@@ -115,6 +120,8 @@ class CityPolicy:
             volunteering_settings_check(data["volunteering"])
         if data.get("opendata"):
             opendata_settings_check(data["opendata"])
+        if data.get("equity"):
+            equity_settings_check(data["equity"])
         return cls(**data)
 
     @property
@@ -167,6 +174,22 @@ def opendata_settings_check(data: dict) -> None:
         raise ValueError(f"open data 'licence' must be one of {', '.join(OPEN_LICENCES)}")
     if data.get("publisher_id") and not re.fullmatch(r"[A-Za-z0-9_.-]{2,40}", data["publisher_id"]):
         raise ValueError("open data 'publisher_id' must be letters, digits, '_', '.' or '-'")
+
+
+EQUITY_KEYS = {"population_indicator": str, "high_need_rank": (int, float), "indicators": list}
+
+
+def equity_settings_check(data: dict) -> None:
+    """Raise ``ValueError`` naming the first wrong key of a city's equity settings."""
+    for key, value in data.items():
+        if key not in EQUITY_KEYS:
+            raise ValueError(f"unknown equity key: {key}")
+        if not isinstance(value, EQUITY_KEYS[key]) or isinstance(value, bool):
+            raise ValueError(f"equity {key!r} has the wrong type")
+    if not 0 <= data.get("high_need_rank", 0.75) <= 1:
+        raise ValueError("equity 'high_need_rank' must be between 0 and 1")
+    if not all(isinstance(key, str) and key for key in data.get("indicators", [])):
+        raise ValueError("equity 'indicators' must list indicator keys")
 
 
 HOURS_APPROVAL = ("manual", "automatic", "automatic_under")

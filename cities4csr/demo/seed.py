@@ -40,6 +40,8 @@ from cities4csr.organisations.models import CityRole, Membership, Organisation
 from cities4csr.organisations.services import city_role_grant, membership_add, organisation_create, site_add
 from cities4csr.volunteering.demo import volunteering_demo_seed
 
+from .income import milan_income_indicators
+
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "demo-cities4csr"
 ROLES = ("admin", "officer", "representative", "volunteer", "public")
@@ -78,6 +80,10 @@ CITIES = {
             "district_area_kind": "municipio",
             "default_indicator": "foreign_share",
             "accessibility_email": "accessibility@milano.example",
+            # the need indicators the equity page shows beside each NIL's figures
+            "equity": {
+                "indicators": ["low_income_share", "income_mean", "foreign_share", "heatwave_risk", "green_index"]
+            },
             "tax_code": "01199250158",  # the Comune di Milano's codice fiscale (donation receipts)
             # the host and the company each approve volunteering hours; an hour of a person
             # volunteering on their own is valued at this demo rate (no act of the Comune)
@@ -360,6 +366,7 @@ def seed_demo(stdout=None) -> dict[str, City]:
             if slug == "milano":
                 _milan_places(city, say)
                 _milan_indicators(city, say)
+                milan_income_indicators(city, say)  # income per NIL, from the MEF's per postcode
                 _milan_actions(city)
             partners = MILAN_PARTNERS if slug == "milano" else NANTES_PARTNERS
             _organisations(city, partners)

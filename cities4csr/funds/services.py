@@ -754,6 +754,8 @@ def disbursement_record(
             effective_on=paid_on,
             memo=f"{locked.act_number} · {locked.purpose.name}",
             themes=f"|{locked.purpose.code}|",
+            # money paid to a need reaches the need's neighbourhood: the equity lens counts it there
+            area_code=locked.need.area.code if locked.need_id and locked.need.area_id else "",
         )
         if receipt is not None:
             disbursement.receipt = receipt

@@ -11,6 +11,7 @@ import numpy as np
 from django.utils import timezone
 
 from cities4csr.cities.models import Area, Indicator, IndicatorValue
+from cities4csr.impact.equity_selectors import under_served_by_area
 from cities4csr.needs import sdg
 from cities4csr.needs.models import Action, Need, ResourceLine, Theme
 from cities4csr.offers.models import CsrProfile
@@ -115,7 +116,18 @@ def _sdg_columns(codes, index) -> list[int]:
     ]
 
 
-def load_needs(city, *, geo_index: dict[int, int], deprivation, index, today, need_ids=None) -> NeedSet:
+def _under_served(city, areas: list[Area]) -> np.ndarray | None:
+    """Per area, the equity lens's under-served score (impact.equity_selectors); None when the city
+    has no residents per area to measure it (every area then counts as under-served)."""
+    scores = under_served_by_area(city=city)
+    if not scores or not areas:
+        return None
+    return np.array([scores.get(a.pk, 1.0) for a in areas], dtype=np.float64)
+
+
+def load_needs(
+    city, *, geo_index: dict[int, int], deprivation, index, today, need_ids=None, under_served=None
+) -> NeedSet:
     qs = Need.objects.filter(city=city, state__in=OPEN_STATES).order_by("id")
     if need_ids is not None:
         qs = qs.filter(pk__in=need_ids)
@@ -150,6 +162,9 @@ def load_needs(city, *, geo_index: dict[int, int], deprivation, index, today, ne
         months=np.array([_months(r["starts_on"], r["ends_on"], today) for r in rows], dtype=bool).reshape(n, MONTHS),
         priority=np.array([r["area_id"] in targets.get(r["action_id"], ()) for r in rows], dtype=bool),
         deprivation=np.where(area >= 0, deprivation[np.maximum(area, 0)] if len(deprivation) else 0, 0.0),
+        under_served=None
+        if under_served is None
+        else np.where(area >= 0, under_served[np.maximum(area, 0)] if len(under_served) else 1.0, 1.0),
     )
 
 
@@ -240,6 +255,14 @@ def load_city(city, *, need_ids=None, today: dt.date | None = None) -> CityData:
     geo, areas, geo_index = _geography(city)
     features, index = _feature_index(city)
     deprivation = _deprivation(city, areas)
-    needs = load_needs(city, geo_index=geo_index, deprivation=deprivation, index=index, today=today, need_ids=need_ids)
+    needs = load_needs(
+        city,
+        geo_index=geo_index,
+        deprivation=deprivation,
+        index=index,
+        today=today,
+        need_ids=need_ids,
+        under_served=_under_served(city, areas),
+    )
     companies, site_ids = load_companies(city, geo_index=geo_index, n_areas=len(areas), index=index, today=today)
     return CityData(geo, needs, companies, areas, site_ids, features)

@@ -51,6 +51,7 @@ city_patterns = [
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("open-data/", include("cities4csr.opendata.urls")),
+    path("equity/", include("cities4csr.impact.equity_urls")),
     path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
     path("workspace/officer/", home_views.OfficerHomeView.as_view(), name="officer_workspace"),
     *[

@@ -263,6 +263,26 @@ def test_disbursements_pay_an_award_out_to_its_recipient(city):
     assert ledger_chain_verify(city=city.city).ok
 
 
+def test_a_disbursement_to_a_need_is_counted_in_the_need_s_neighbourhood(city):
+    """Money a fund pays to a need reaches the need's NIL on the ledger (the equity lens reads it
+    there); money paid to an organisation stays city-wide."""
+    from cities4csr.cities.tests.factories import CORVETTO
+    from cities4csr.needs.tests.factories import NeedFactory
+
+    need = NeedFactory(city=city.city, owner=city.city_hall, lat=CORVETTO[0], lon=CORVETTO[1], published=True)
+    assert need.area.code == "35"
+    fund = a_fund(city)
+    a_gift(city, fund, 10_000)
+    to_need = award_transition(
+        actor=city.officer, award=an_award(city, fund, 4_000, organisation=None, need=need), to=Award.State.APPROVED
+    )
+    to_body = award_transition(actor=city.officer, award=an_award(city, fund, 1_000), to=Award.State.APPROVED)
+    paid = disbursement_record(actor=city.officer, award=to_need, amount_cents=4_000, paid_on=DAY)
+    other = disbursement_record(actor=city.officer, award=to_body, amount_cents=1_000, paid_on=DAY)
+    assert paid.group.area_code == "35"
+    assert other.group.area_code == ""
+
+
 def test_an_award_goes_to_one_recipient_and_only_an_officer_proposes_it(city):
     fund = a_fund(city)
     with pytest.raises(ValidationError):

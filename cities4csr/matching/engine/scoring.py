@@ -58,7 +58,13 @@ class Weights:
     #: proximity is at least this within the same district (Municipio)
     same_district_floor: float = 0.5
     #: equity = share × (need in its action's target areas) + (1 − share) × deprivation of its area
+    #: × ((1 − under_served) + under_served × the area's under-served score)
     target_area_share: float = 0.5
+    #: how much of the deprivation lift depends on the area being under-served (the equity lens's
+    #: score: 1 where nothing arrived per resident, 0 at or above the city's average; ADR 0035):
+    #: 0 ignores what areas received, 1 gives no lift to a deprived area already served as well as
+    #: the city's average
+    under_served: float = 0.5
     #: a company is worth telling about a new need from this score up
     notify_min_score: float = 0.45
 
@@ -77,7 +83,7 @@ class Weights:
             raise ValueError("at least one matching weight must be positive")
         if weights.half_distance_km <= 0:
             raise ValueError("half_distance_km must be positive")
-        for key in ("same_district_floor", "target_area_share", "notify_min_score"):
+        for key in ("same_district_floor", "target_area_share", "under_served", "notify_min_score"):
             if getattr(weights, key) > 1:
                 raise ValueError(f"{key} must be between 0 and 1")
         return weights
@@ -115,12 +121,16 @@ class NeedSet:
     months: np.ndarray  # (N, 12) bool: months of the coming year it runs (all if undated)
     priority: np.ndarray  # (N,) bool: in the target areas of its action
     deprivation: np.ndarray  # (N,) float in [0, 1]: its area's deprivation rank
+    #: (N,) float in [0, 1]: its area's under-served score (None: not known, as if all were 1)
+    under_served: np.ndarray | None = None
 
     def __len__(self):
         return len(self.ids)
 
     def take(self, order) -> NeedSet:
-        return NeedSet(**{f.name: getattr(self, f.name)[order] for f in fields(self)})
+        return NeedSet(
+            **{f.name: None if getattr(self, f.name) is None else getattr(self, f.name)[order] for f in fields(self)}
+        )
 
 
 @dataclass
@@ -142,8 +152,11 @@ class CompanySet:
 
 
 def equity(needs: NeedSet, weights: Weights) -> np.ndarray:
-    share = weights.target_area_share
-    return share * needs.priority.astype(np.float64) + (1 - share) * np.clip(needs.deprivation, 0, 1)
+    """share · priority + (1 − share) · deprivation · ((1 − u) + u · under-served), in [0, 1]."""
+    share, u = weights.target_area_share, weights.under_served
+    served = 1.0 if needs.under_served is None else np.clip(needs.under_served, 0, 1)
+    lift = np.clip(needs.deprivation, 0, 1) * ((1 - u) + u * served)
+    return share * needs.priority.astype(np.float64) + (1 - share) * lift
 
 
 def distance_km(lat1, lon1, lat2, lon2):

@@ -59,6 +59,10 @@ def needs(rows: list[dict]) -> NeedSet:
             out.lat[i], out.lon[i] = GEO.lat[r["area"]], GEO.lon[r["area"]]
         out.priority[i] = r.get("priority", False)
         out.deprivation[i] = r.get("deprivation", 0.0)
+        if "under_served" in r:
+            if out.under_served is None:
+                out.under_served = np.ones(n)
+            out.under_served[i] = r["under_served"]
         if "months" in r:
             out.months[i] = False
             out.months[i, r["months"]] = True

@@ -150,3 +150,30 @@ def test_explanation_facts():
     assert parts["proximity"] == 1
     assert parts["coverage"] == pytest.approx(0.6)  # exact, cited in the explanation
     assert 0.45 <= parts["resource"] <= 0.6  # the ladder's piecewise-linear estimate, used in the ranking
+
+
+def test_a_need_in_an_under_served_deprived_area_ranks_higher():
+    """equity = share · priority + (1 − share) · deprivation · ((1 − u) + u · under-served): two
+    needs alike in a deprived area, one where nothing arrived (under-served 1), one where the area
+    already received the city's average per resident (0): the first ranks higher, by
+    (1 − share) · deprivation · u of the equity component."""
+    company = {"features": [0], "sites": [site(0)]}
+    alike = {"features": [0], "gap": {0: 100_000}, "area": 1, "deprivation": 0.9}
+    rows = [{**alike, "id": 1, "under_served": 0.0}, {**alike, "id": 2, "under_served": 1.0}]
+    weights = Weights()
+    m = Matcher(companies([company]), needs(rows), GEO, weights)
+    equity = m.components([0, 0], [0, 1])["equity"]
+    assert equity[1] - equity[0] == pytest.approx((1 - weights.target_area_share) * 0.9 * weights.under_served)
+    scores = score_matrix(companies([company]), needs(rows), GEO, weights)[0]
+    assert scores[1] > scores[0]
+    # with the city's under_served share at 0, what areas received does not matter
+    flat = score_matrix(companies([company]), needs(rows), GEO, Weights.from_data({"under_served": 0}))[0]
+    assert flat[0] == pytest.approx(flat[1])
+    # unknown (no residents to measure): as if under-served, the lift of before
+    unknown = needs([{**alike, "id": 1}])
+    assert unknown.under_served is None
+    assert Matcher(companies([company]), unknown, GEO, weights).components([0], [0])["equity"][0] == pytest.approx(
+        (1 - weights.target_area_share) * 0.9
+    )
+    with pytest.raises(ValueError):
+        Weights.from_data({"under_served": 1.5})
