@@ -29,7 +29,7 @@ class DashboardQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class PeriodSerializer(serializers.Serializer):
+class DashboardPeriodSerializer(serializers.Serializer):
     start = serializers.DateField(help_text="First day of the month or quarter; null for the whole period.")
     cash_cents = serializers.IntegerField()
     in_kind_cents = serializers.IntegerField(help_text="Goods, pro-bono expertise and space at their value.")
@@ -39,28 +39,28 @@ class PeriodSerializer(serializers.Serializer):
     needs_fulfilled = serializers.IntegerField()
 
 
-class StageSerializer(serializers.Serializer):
+class DashboardStageSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=selectors.STAGES)
     count = serializers.IntegerField(help_text="Needs for 'published', pledges for the other stages.")
     value_cents = serializers.IntegerField()
     percent = serializers.IntegerField(help_text="Share of the value published.")
 
 
-class FunnelRowSerializer(serializers.Serializer):
+class DashboardFunnelRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="The theme's key, the neighbourhood's code or the action's number.")
     name = serializers.CharField()
-    stages = StageSerializer(many=True)
+    stages = DashboardStageSerializer(many=True)
 
 
 class DashboardSerializer(serializers.Serializer):
     filters = DashboardQuerySerializer()
     currency = serializers.CharField()
-    periods = PeriodSerializer(many=True)
-    totals = PeriodSerializer()
-    funnel = StageSerializer(many=True)
-    by_theme = FunnelRowSerializer(many=True)
-    by_area = FunnelRowSerializer(many=True)
-    by_action = FunnelRowSerializer(many=True)
+    periods = DashboardPeriodSerializer(many=True)
+    totals = DashboardPeriodSerializer()
+    funnel = DashboardStageSerializer(many=True)
+    by_theme = DashboardFunnelRowSerializer(many=True)
+    by_area = DashboardFunnelRowSerializer(many=True)
+    by_action = DashboardFunnelRowSerializer(many=True)
 
 
 def _period(period, start=True) -> dict:
