@@ -49,6 +49,8 @@ FULFILLED_VERBS = ("need.fulfil", "need.deliver")
 STEPS = ("month", "quarter")
 DIMENSIONS = ("theme", "area", "action")
 CACHE_SECONDS = 600
+#: the longest run of empty periods filled in between two with figures (10 years of months)
+MAX_PERIODS = 120
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,19 @@ def totals_over_time(*, city, filters: Filters) -> tuple[list[Period], Period]:
     for day in needs_fulfilled(city=city, filters=filters):
         at(day).needs_fulfilled += 1
         total.needs_fulfilled += 1
+    if periods:  # the periods without a movement, as zeros, so that time reads evenly
+        first, last = min(periods), max(periods)
+        if filters.since:
+            first = min(first, period_start(filters.since, step))
+        if filters.until:
+            last = max(last, period_start(filters.until, step))
+        day, months = first, 3 if step == "quarter" else 1
+        for _ in range(MAX_PERIODS):
+            if day > last:
+                break
+            at(day)
+            index = day.month - 1 + months
+            day = datetime.date(day.year + index // 12, index % 12 + 1, 1)
     return [periods[start] for start in sorted(periods)], total
 
 

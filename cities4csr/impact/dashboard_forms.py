@@ -13,7 +13,7 @@ from .dashboard import Filters
 
 class DashboardFilterForm(forms.Form):
     since = LocaleDateField(label=_("From"), required=False)
-    until = LocaleDateField(label=_("To"), required=False)
+    until = LocaleDateField(label=_("Until (included)"), required=False)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     area = forms.ChoiceField(label=_("Neighbourhood"), required=False)
     action = forms.TypedChoiceField(label=_("Action of the plan"), required=False, coerce=int, empty_value=None)

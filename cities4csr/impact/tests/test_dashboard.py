@@ -127,6 +127,11 @@ def test_the_period_narrows_everything(world, ledger):
     now = dashboard_build(city=world.city, filters=Filters(since=today, until=today, step="quarter"))
     assert now.totals.cash_cents == 210_000
     assert now.periods[0].start == datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    # months without a movement read as zeros between the start of the period and the figures
+    since = (today.replace(day=1) - datetime.timedelta(days=40)).replace(day=1)
+    filled = dashboard_build(city=world.city, filters=Filters(since=since))
+    assert [p.start for p in filled.periods][0] == since and len(filled.periods) == 3
+    assert [p.cash_cents for p in filled.periods] == [0, 0, 210_000]
 
 
 def test_needs_fulfilled_counts_each_need_once(world, ledger):
