@@ -16,6 +16,7 @@ Public figures only: sums and counts, never a giver's name. Callers are inside t
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
@@ -109,6 +110,7 @@ class Dashboard:
     totals: Period  # the whole period (givers: counted once each)
     funnel: list[Stage]
     by: dict[str, list[FunnelRow]] = field(default_factory=dict)
+    key: str = ""  # its cache key (dashboard_key)
 
 
 # --- the funnel -------------------------------------------------------------------------------------
@@ -373,17 +375,24 @@ def dimension_names(choices: dict) -> dict[str, dict[str, str]]:
 
 def dashboard_version(*, city) -> str:
     """What changes when a figure of the dashboard may change: the ledger's head (every movement
-    moves it), the latest change of a need and of a pledge of the city (one query)."""
+    moves it) and the city's latest audit event (every change of a need or a pledge, and every
+    movement, writes one in the same transaction). One query, on two unique indexes (the head's
+    city, the audit trail's id read backwards)."""
     stamps = (
         City.objects.filter(pk=city.pk)
         .values(
             seq=Subquery(ChainHead.objects.filter(city=city).order_by().values("seq")[:1]),
-            needs=Subquery(Need.objects.filter(city=city).order_by("-updated_at").values("updated_at")[:1]),
-            pledges=Subquery(Pledge.objects.filter(city=city).order_by("-updated_at").values("updated_at")[:1]),
+            event=Subquery(AuditEvent.objects.filter(city=city).order_by("-id").values("id")[:1]),
         )
         .first()
     )
-    return f"{stamps['seq'] or 0}:{stamps['needs']}:{stamps['pledges']}"
+    return f"{stamps['seq'] or 0}:{stamps['event'] or 0}"
+
+
+def dashboard_key(*, city, filters: Filters) -> str:
+    """The cache key of the city's dashboard under ``filters`` as it is now."""
+    digest = hashlib.sha256(f"{dashboard_version(city=city)}|{filters.key()}".encode()).hexdigest()[:32]
+    return f"impact.dashboard:{city.pk}:{digest}"
 
 
 def dashboard_build(*, city, filters: Filters) -> Dashboard:
@@ -400,10 +409,12 @@ def dashboard_build(*, city, filters: Filters) -> Dashboard:
 
 def dashboard(*, city, filters: Filters) -> Dashboard:
     """The dashboard of the city narrowed by ``filters``: from the cache while nothing it reads
-    has changed (two queries: the version, and the cache), else built (about a dozen queries)."""
-    key = f"impact.dashboard:{city.pk}:{dashboard_version(city=city)}:{filters.key()}"
+    has changed (the version, then the cache), else built (about a dozen queries). Its ``key``
+    names this state: the page keeps its rendered tables under it too."""
+    key = dashboard_key(city=city, filters=filters)
     found = cache.get(key)
     if found is None:
         found = dashboard_build(city=city, filters=filters)
+        found.key = key
         cache.set(key, found, CACHE_SECONDS)
     return found

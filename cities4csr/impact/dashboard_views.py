@@ -102,6 +102,7 @@ class DashboardView(CityMixin, TemplateView):
             stage_labels=[STAGE_LABELS[key] for key in selectors.STAGES],
             chart_data=chart_data(self.city, data, names),
             query=self.request.GET.urlencode(),
+            language=translation.get_language(),
         )
         return context
 
