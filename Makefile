@@ -75,6 +75,7 @@ test-browser: install
 ## page beside the trivial page (bench/run_fund_ledger.py, seeded once with COPY in its own city, fondi-bench);
 ## the volunteering list and map at 10,000 activities and 200,000 registrations (bench/run_activities.py);
 ## the equity page at 200,000 ledger movements into the metro city's needs (bench/run_equity.py);
+## the city's dashboard at 200,000 ledger movements (bench/run_dashboard.py, seeded once with COPY);
 ## figures merged into bench/results.json. DATABASE_URL may name another
 ## PostgreSQL database of its own (never postgres, test or test_*).
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cities4csr_bench)
@@ -86,6 +87,7 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_fund_ledger.py
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_activities.py
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_equity.py
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_dashboard.py
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 	npm install --prefix bench --no-audit --no-fund --ignore-scripts --silent
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_browser.py

@@ -168,6 +168,36 @@ def add_ledger_movements(world, n):
         )
 
 
+def add_dashboard_rows(world, n):
+    """Published needs with a pledge each and a movement into each from a new company, in a
+    different month each, money and volunteer time in turn: the dashboard's rows grow."""
+    from cities4csr.ledger.services import Leg, group_post
+
+    start = world.__dict__.setdefault("_dashboard_rows", 0)
+    for i in range(start, start + n):
+        target, giver = need(world), OrganisationFactory(city=world.city)
+        PledgeFactory(need=target, organisation=giver)
+        time = i % 2
+        group_post(
+            actor=None,
+            city=world.city,
+            legs=[
+                Leg("giver", giver.pk, -100 - i, -time * 3, "hours"),
+                Leg("need", target.pk, 100 + i, time * 3, "hours"),
+            ]
+            if time
+            else [Leg("giver", giver.pk, -100 - i), Leg("need", target.pk, 100 + i)],
+            source="pledge",
+            resource_kind="volunteer_time" if time else "money",
+            motivation="community_investment",
+            valuation="cost" if time else "face_value",
+            effective_on=date(2026, 1 + i % 12, 1),
+            themes=target.theme_keys,
+            area_code=target.area.code if target.area_id else "",
+        )
+    world._dashboard_rows = start + n
+
+
 # --- bank statements and reconciliation (funds.banking) ----------------------------------------
 
 
@@ -1033,6 +1063,11 @@ LISTS = {
     "api:equity": Case("/api/v1/cities/{city}/equity/", add_equity_flows, api=True, prepare=the_need, cached=True),
     # volunteering: places from the slots' counters, names for the host, one page of activities
     "volunteering_list": Case("/en/{city}/volunteering/", add_activities),
+    # the city's dashboard: cached until the ledger, a need or a pledge changes (measured uncached)
+    "dashboard": Case("/en/{city}/dashboard/", add_dashboard_rows, cached=True),
+    "dashboard_csv": Case("/en/{city}/dashboard/dashboard.csv", add_dashboard_rows, cached=True),
+    "dashboard_xlsx": Case("/en/{city}/dashboard/dashboard.xlsx", add_dashboard_rows, cached=True),
+    "api:dashboard": Case("/api/v1/cities/{city}/dashboard/", add_dashboard_rows, api=True, cached=True),
     "volunteering_points": Case("/en/{city}/volunteering/map.geojson", add_activities),
     "volunteering_activity": Case(
         "/en/{city}/volunteering/{pk}/", add_slots, who="third_sector_representative", pk=lambda w: the_activity(w).slug

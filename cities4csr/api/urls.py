@@ -8,6 +8,7 @@ from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
 from cities4csr.homes.api import views as home_api
 from cities4csr.impact.api import equity as equity_api
+from cities4csr.impact.api import dashboard as dashboard_api
 from cities4csr.instruments.api import views as instrument_api
 from cities4csr.ledger.api import views as ledger_api
 from cities4csr.matching.api import views as matching_api
@@ -51,6 +52,7 @@ city_patterns = [
     path("campaigns/", include("cities4csr.campaigns.api.urls")),
     path("volunteering/", include("cities4csr.volunteering.api.urls")),
     path("open-data/", include("cities4csr.opendata.api.urls")),
+    path("dashboard/", dashboard_api.DashboardView.as_view(), name="dashboard"),
     path("notifications/", core_api.NotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", core_api.NotificationReadView.as_view(), name="notification-read"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),

@@ -25,6 +25,7 @@ from cities4csr.cities.models import Area, City
 from cities4csr.cities.policy import matching_mix
 from cities4csr.core.models import AuditEvent
 from cities4csr.funds.selectors import officer_funds_todo
+from cities4csr.impact.dashboard import LIVE_PLEDGES, PUBLIC_NEED_STATES, Stage, pipeline
 from cities4csr.instruments.models import ChecklistStep
 from cities4csr.matching.models import Invitation
 from cities4csr.needs.models import OPEN_GAP, Need, ResourceKind, ResourceLine, Theme
@@ -35,12 +36,8 @@ from cities4csr.pledges.models import Pledge, PledgeItem, PledgePartner
 N = Need.State
 P = Pledge.State
 
-#: needs the public sees (needs.filters.PUBLIC_STATES)
-PUBLIC_NEED_STATES = [N.PUBLISHED, N.IN_PROGRESS, N.FULFILLED, N.DELIVERED, N.VERIFIED, N.CLOSED]
 #: needs still asking for something: the catalogue's "still open"
 OPEN_NEED = Q(state__in=[N.PUBLISHED, N.IN_PROGRESS]) & GreaterThan(OPEN_GAP, 0)
-#: pledges the city took on (accepted and after), declined and withdrawn ones aside
-LIVE_PLEDGES = [P.ACCEPTED, P.AGREED, P.IN_DELIVERY, P.DELIVERED, P.VERIFIED]
 #: organisations that give (their home is the company workspace); the others receive
 GIVER_KINDS = [Organisation.Kind.COMPANY, Organisation.Kind.FOUNDATION]
 #: the domain events an officer's home lists as recent activity
@@ -130,14 +127,6 @@ def area_needs(*, city: City, area: Area, limit: int = 10) -> list[Need]:
 
 
 @dataclass(frozen=True)
-class Stage:
-    key: str  # published, pledged, delivered, verified
-    count: int  # needs for "published", pledges after
-    value_cents: int
-    percent: int  # of the value published
-
-
-@dataclass(frozen=True)
 class Activity:
     verb: str
     object_id: str
@@ -162,49 +151,23 @@ def officer_home(*, city: City, on: datetime.date) -> OfficerHome:
     """The officer's counts (needs to review, pledges to accept, deliveries to verify, checklist
     steps overdue on ``on``, bank lines to check, awards to approve), the pipeline published →
     pledged → delivered → verified and the latest domain events: six queries."""
-    needs = (
-        Need.objects.filter(city=city)
-        .order_by()
-        .aggregate(
-            to_review=Count("pk", filter=Q(state=N.UNDER_REVIEW)),
-            published=Count("pk", filter=Q(state__in=PUBLIC_NEED_STATES)),
-            published_value=Coalesce(Sum("value_requested_cents", filter=Q(state__in=PUBLIC_NEED_STATES)), 0),
-        )
-    )
-    delivered = [P.DELIVERED, P.VERIFIED]
-    pledges = (
-        Pledge.objects.filter(city=city)
-        .order_by()
-        .aggregate(
-            to_accept=Count("pk", filter=Q(state=P.PROPOSED)),
-            to_verify=Count("pk", filter=Q(state=P.DELIVERED)),
-            pledged=Count("pk", filter=Q(state__in=LIVE_PLEDGES)),
-            pledged_value=Coalesce(Sum("value_cents", filter=Q(state__in=LIVE_PLEDGES)), 0),
-            delivered=Count("pk", filter=Q(state__in=delivered)),
-            delivered_value=Coalesce(Sum("value_cents", filter=Q(state__in=delivered)), 0),
-            verified=Count("pk", filter=Q(state=P.VERIFIED)),
-            verified_value=Coalesce(Sum("value_cents", filter=Q(state=P.VERIFIED)), 0),
-        )
+    # the funnel is the dashboard's (impact.dashboard.pipeline), with the officer's counts in its two queries
+    stages, counts = pipeline(
+        city=city,
+        need_figures={"to_review": Count("pk", filter=Q(state=N.UNDER_REVIEW))},
+        pledge_figures={
+            "to_accept": Count("pk", filter=Q(state=P.PROPOSED)),
+            "to_verify": Count("pk", filter=Q(state=P.DELIVERED)),
+        },
     )
     overdue = ChecklistStep.objects.filter(city=city, done_on__isnull=True, due_on__lt=on).order_by().count()
-    base = _money(needs["published_value"])
-
-    def stage(key: str, count: int, value) -> Stage:
-        value = _money(value)
-        return Stage(key, count, value, min(100, round(100 * value / base)) if base else 0)
-
     return OfficerHome(
-        to_review=needs["to_review"],
-        to_accept=pledges["to_accept"],
-        to_verify=pledges["to_verify"],
+        to_review=counts["to_review"],
+        to_accept=counts["to_accept"],
+        to_verify=counts["to_verify"],
         overdue_steps=overdue,
         **officer_funds_todo(city=city),
-        pipeline=[
-            stage("published", needs["published"], base),
-            stage("pledged", pledges["pledged"], pledges["pledged_value"]),
-            stage("delivered", pledges["delivered"], pledges["delivered_value"]),
-            stage("verified", pledges["verified"], pledges["verified_value"]),
-        ],
+        pipeline=stages,
         activity=recent_activity(city=city),
     )
 

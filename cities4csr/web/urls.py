@@ -47,6 +47,7 @@ city_patterns = [
     path("campaigns/", include("cities4csr.campaigns.urls")),
     path("workspace/officer/campaigns/", include("cities4csr.campaigns.manage_urls")),
     path("volunteering/", include("cities4csr.volunteering.urls")),
+    path("dashboard/", include("cities4csr.impact.dashboard_urls")),
     path("workspace/volunteering/", include("cities4csr.volunteering.manage_urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
