@@ -48,6 +48,7 @@ city_patterns = [
     path("funds/", include("cities4csr.funds.api.urls")),
     path("campaigns/", include("cities4csr.campaigns.api.urls")),
     path("volunteering/", include("cities4csr.volunteering.api.urls")),
+    path("results/", include("cities4csr.impact.api.urls")),
     path("notifications/", core_api.NotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", core_api.NotificationReadView.as_view(), name="notification-read"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),

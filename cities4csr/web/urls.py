@@ -48,6 +48,8 @@ city_patterns = [
     path("workspace/officer/campaigns/", include("cities4csr.campaigns.manage_urls")),
     path("volunteering/", include("cities4csr.volunteering.urls")),
     path("workspace/volunteering/", include("cities4csr.volunteering.manage_urls")),
+    path("results/", include("cities4csr.impact.urls")),
+    path("workspace/results/", include("cities4csr.impact.manage_urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("account/api-keys/", include("cities4csr.accounts.apikeys.urls")),
