@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cities4csr.core.models import AuditEvent
@@ -384,13 +385,14 @@ def _result_moments(city, indicators) -> list[Moment]:
         for update in getattr(indicator, "approved", []):
             moments.append(
                 Moment(
-                    update.measured_on,
+                    _day(update.decided_at) if update.decided_at else update.measured_on,
                     "result",
-                    _("Result approved by the city: %(name)s %(value)s %(unit)s.")
+                    _("The city approved a result: %(name)s, %(value)s %(unit)s (measured on %(day)s).")
                     % {
                         "name": indicator.name,
                         "value": format_decimal(update.value.normalize(), locale=active_locale()),
                         "unit": indicator.unit,
+                        "day": date_format(update.measured_on, "SHORT_DATE_FORMAT"),
                     },
                 )
             )

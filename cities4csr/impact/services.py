@@ -97,7 +97,7 @@ def indicator_create(*, actor, city, action=None, need=None, **fields) -> Result
     if subject.city_id != city.pk:
         raise PermissionDenied("other city")
     require(actor, "impact.change_indicator", subject)
-    if action is not None and not is_city_officer(actor, city) and actor is not None:
+    if action is not None and actor is not None and not is_city_officer(actor, city):
         raise PermissionDenied("action indicators are the city's")
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
@@ -161,8 +161,9 @@ def _evidence_check(file):
 
 def _reporting_organisation(actor, indicator: ResultIndicator):
     """The organisation an update is reported for: the need's owner when the actor belongs to it
-    (also an officer of a city body that owns the need), else none (the city reports)."""
-    if indicator.need_id is not None and actor is not None and is_org_member(actor, indicator.need.owner):
+    (also an officer of a city body that owns the need) or when the system writes it (the demo,
+    an import), else none (the city reports)."""
+    if indicator.need_id is not None and (actor is None or is_org_member(actor, indicator.need.owner)):
         return indicator.need.owner
     return None
 
