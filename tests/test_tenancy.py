@@ -299,6 +299,8 @@ def test_unknown_city_is_404_everywhere(users):
                     "token": "x",
                     "access_token": "x",
                     "slug": "milano-aiuta",
+                    "number": 1,
+                    "update_pk": 1,
                 },
             )
         ).status_code in (404, 405)

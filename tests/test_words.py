@@ -171,6 +171,8 @@ EXCLUDED = {
     "need_export_geojson": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "need_photo": "an image",
     "volunteering_points": "GeoJSON for the map's script: titles as typed, ISO dates by contract",
+    "results_points": "GeoJSON for the results map's script: titles as typed, progress as a number",
+    "results_evidence": "an evidence file as uploaded (its permission is checked in cities4csr/impact/tests)",
     "fund_ledger_csv": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "fund_ledger_json": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "evidence_file": "the uploaded file itself",
@@ -226,7 +228,12 @@ def _demo_objects() -> dict:
 
     campaign = Campaign.objects.filter(city=city).order_by("pk").first()
     activity, slot, team = _demo_volunteering(city, representative_company)
+    from cities4csr.impact.models import IndicatorUpdate
+
+    returned_update = IndicatorUpdate.objects.filter(city=city, state="returned").order_by("pk").first()
     return {
+        "result_indicator": returned_update.indicator,
+        "returned_update": returned_update,
         "activity": activity,
         "slot": slot,
         "team": team,
@@ -477,6 +484,16 @@ PAGES = {
     "volunteering_console": (lambda d: {**_city(d), "pk": d["slot"].pk}, ""),
     "volunteering_hours": (_city, ""),
     "volunteering_company": (_city, ""),
+    # results (impact): the demo's indicator of the school need in NIL 35 and its returned value
+    "results": (_city, ""),
+    "results_action": (lambda d: {**_city(d), "number": 1}, ""),
+    "results_need": (lambda d: {**_city(d), "pk": d["result_indicator"].need_id}, ""),
+    "results_workspace": (_city, ""),
+    "results_review": (_city, ""),
+    "results_indicator_create": (_city, ""),
+    "results_indicator_edit": (lambda d: {**_city(d), "pk": d["result_indicator"].pk}, ""),
+    "results_update_create": (lambda d: {**_city(d), "pk": d["result_indicator"].pk}, ""),
+    "results_update_edit": (lambda d: {**_city(d), "update_pk": d["returned_update"].pk}, ""),
 }
 
 

@@ -73,7 +73,7 @@ def results_tree(*, city, actor=None) -> rollup.Node:
     needs = list(
         _public_needs(city)
         .select_related("area")
-        .only("pk", "title", "translations", "action_id", "area__code", "state")
+        .only("pk", "title", "translations", "action_id", "area__code", "state", "lat", "lon")
         .order_by("pk")
     )
     need_ids = {n.pk for n in needs}
@@ -310,31 +310,47 @@ def _day(moment) -> datetime.date:
     return timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
 
 
-def _need_moments(city, need: Need) -> list[Moment]:
-    from cities4csr.pledges.selectors import pledges_public_for_need
+def _needs_moments(city, needs: list[Need]) -> dict[int, list[Moment]]:
+    """The moments of each need (by id), from publication to delivery: a constant number of
+    queries however many needs (the audit trail, the public pledges, one read of the ledger)."""
+    from cities4csr.organisations.selectors import visible_to
+    from cities4csr.pledges.models import Pledge
+    from cities4csr.pledges.selectors import SHOWN_ON_NEED
 
-    moments = []
+    moments: dict[int, list[Moment]] = {n.pk: [] for n in needs}
+    if not needs:
+        return moments
     events = AuditEvent.objects.filter(
-        city=city, object_type="needs.need", object_id=str(need.pk), verb__in=list(NEED_MOMENTS)
+        city=city, object_type="needs.need", object_id__in=[str(pk) for pk in moments], verb__in=list(NEED_MOMENTS)
     ).order_by("created_at", "pk")
     for event in events:
         kind, text = NEED_MOMENTS[event.verb]
-        moments.append(Moment(_day(event.created_at), kind, text()))
-    pledges = {str(p.pk): p for p in pledges_public_for_need(actor=_Anonymous(), city=city, need=need)}
+        moments[int(event.object_id)].append(Moment(_day(event.created_at), kind, text()))
+    pledges = {
+        str(p.pk): p
+        for p in Pledge.objects.filter(
+            visible_to(_Anonymous(), city, via="organisation__"),
+            city=city,
+            need_id__in=list(moments),
+            is_public=True,
+            state__in=SHOWN_ON_NEED,
+        )
+        .select_related("organisation")
+        .only("pk", "need_id", "organisation__name")
+    }
     if pledges:
         pledge_events = AuditEvent.objects.filter(
             city=city, object_type="pledges.pledge", object_id__in=list(pledges), verb__in=list(PLEDGE_MOMENTS)
         ).order_by("created_at", "pk")
         for event in pledge_events:
-            moments.append(
-                Moment(
-                    _day(event.created_at),
-                    "pledge",
-                    PLEDGE_MOMENTS[event.verb](pledges[event.object_id].organisation.name),
-                )
-            )
-    for flow in flows(city=city, kinds=(Account.Kind.NEED,), ref_id=need.pk, by=("month", "resource_kind", "unit")):
-        if flow.value_cents <= 0 and flow.quantity <= 0:
+            pledge = pledges[event.object_id]
+            text = PLEDGE_MOMENTS[event.verb](pledge.organisation.name)
+            moments[pledge.need_id].append(Moment(_day(event.created_at), "pledge", text))
+    one = needs[0].pk if len(needs) == 1 else None
+    by = ("month", "resource_kind", "unit") if one else ("account_ref", "month", "resource_kind", "unit")
+    for flow in flows(city=city, kinds=(Account.Kind.NEED,), ref_id=one, by=by):
+        ref = one or flow.account_ref
+        if ref not in moments or (flow.value_cents <= 0 and flow.quantity <= 0):
             continue
         month = (
             flow.month if isinstance(flow.month, datetime.date) else datetime.date.fromisoformat(str(flow.month)[:10])
@@ -347,7 +363,7 @@ def _need_moments(city, need: Need) -> list[Moment]:
                 "amount": _money(flow.value_cents, city.currency)
             }
             kind = "delivery"
-        moments.append(Moment(month, kind, text))
+        moments[ref].append(Moment(month, kind, text))
     return moments
 
 
@@ -413,14 +429,17 @@ def timeline(*, city, actor, need: Need | None = None, action: Action | None = N
         )
     moments = _result_moments(city, indicators)
     if need is not None:
-        moments += _need_moments(city, need)
+        moments += _needs_moments(city, [need])[need.pk]
     else:
-        for one in _public_needs(city).filter(action=action).order_by("pk"):
-            for moment in _need_moments(city, one) + _result_moments(
-                city, _with_updates(city, indicators_with_latest(city=city).filter(need=one))
-            ):
+        needs = list(_public_needs(city).filter(action=action).only("pk", "title").order_by("pk"))
+        by_need = _needs_moments(city, needs)
+        for indicator in _with_updates(city, indicators_with_latest(city=city).filter(need__in=needs)):
+            by_need[indicator.need_id] += _result_moments(city, [indicator])
+        for one in needs:
+            url = reverse("results_need", kwargs={"city_slug": city.slug, "pk": one.pk})
+            for moment in by_need[one.pk]:
                 moment.text = f"{one.title}: {moment.text}"
-                moment.url = reverse("results_need", kwargs={"city_slug": city.slug, "pk": one.pk})
+                moment.url = url
                 moments.append(moment)
     order = {
         "published": 0,

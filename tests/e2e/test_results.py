@@ -31,9 +31,9 @@ from cities4csr.impact.models import ResultIndicator
 
 city = City.objects.get(slug="milano")
 with scope(city=city.pk):
-    indicator = ResultIndicator.objects.get(city=city, name="%s")
+    indicator = ResultIndicator.objects.get(city=city, name=NAME)
 print("IDS=" + json.dumps({"indicator": indicator.pk, "need": indicator.need_id}))
-""" % INDICATOR
+""".replace("NAME", repr(INDICATOR))
 
 # (language, viewport, first value typed, corrected value typed, the corrected value as the page writes it)
 RUNS = [
@@ -116,7 +116,9 @@ def test_an_update_is_submitted_returned_resubmitted_and_approved(
     public = people(lang=lang)
     public.page.set_viewport_size(viewport)
     public.goto(f"{city}/results/needs/{ids['need']}/")
-    latest = public.page.locator("[data-testid=indicator]", has_text=INDICATOR).locator("[data-testid=indicator-latest]")
+    latest = public.page.locator("[data-testid=indicator]", has_text=INDICATOR).locator(
+        "[data-testid=indicator-latest]"
+    )
     assert latest.inner_text().startswith(shown)
     assert public.page.locator("[data-testid=timeline] li").count() >= 2
     shot(public, f"{lang}-5-public-need-results", viewport)
