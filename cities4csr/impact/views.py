@@ -100,7 +100,13 @@ class EvidenceFileView(CityMixin, View):
 # --- workspace ------------------------------------------------------------------------------
 
 
-class WorkspaceView(LoginRequiredMixin, CityMixin, TemplateView):
+class SignedInMixin(LoginRequiredMixin):
+    """Workspace pages: 403 to the anonymous, never a redirect that hints at content."""
+
+    raise_exception = True
+
+
+class WorkspaceView(SignedInMixin, CityMixin, TemplateView):
     """The indicators the reader keeps and the updates they or their organisations wrote."""
 
     template_name = "impact/workspace.html"
@@ -137,7 +143,7 @@ def _subjects(user, city):
     return choices
 
 
-class IndicatorFormView(LoginRequiredMixin, CityMixin, TemplateView):
+class IndicatorFormView(SignedInMixin, CityMixin, TemplateView):
     template_name = "impact/indicator_form.html"
 
     def _indicator(self):
@@ -207,7 +213,7 @@ def _number(value) -> str:
     return format_decimal(value.normalize(), locale=active_locale(), group_separator=False)
 
 
-class UpdateFormView(LoginRequiredMixin, CityMixin, TemplateView):
+class UpdateFormView(SignedInMixin, CityMixin, TemplateView):
     """A new update of an indicator, or the correction of a draft or returned one; "submit"
     sends it to the city."""
 
@@ -261,7 +267,7 @@ class UpdateFormView(LoginRequiredMixin, CityMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class UpdateTransitionView(LoginRequiredMixin, CityMixin, View):
+class UpdateTransitionView(SignedInMixin, CityMixin, View):
     """POST: submit, approve, or return with a reason."""
 
     def post(self, request, city_slug, pk):
