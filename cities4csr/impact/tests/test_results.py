@@ -241,3 +241,51 @@ def test_api_flow(world, partner_need):
     timeline = Client().get(base + f"needs/{partner_need.pk}/timeline/").json()
     assert {"published", "result"} <= {m["kind"] for m in timeline}
     assert Client().get(base + "indicators/").json()["results"][0]["latest_value"] == "10.0000"
+
+
+def test_indicator_form_reads_italian_numbers_and_the_owner_only_sees_its_needs(world, partner_need):
+    slug = world.city.slug
+    client = Client()
+    client.force_login(world.third_sector_representative)
+    with translation.override("it"):
+        url = reverse("results_indicator_create", kwargs={"city_slug": slug})
+    page = client.get(url).content.decode()
+    assert f'value="need:{partner_need.pk}"' in page and 'value="action:' not in page
+    response = client.post(
+        url,
+        {
+            "subject": f"need:{partner_need.pk}",
+            "name": "Metri quadri di cortile",
+            "unit": "m²",
+            "baseline": "1.200",
+            "baseline_on": "01/09/2025",
+            "target": "1.234,5",
+            "target_on": "30/06/2027",
+            "weight": "2",
+        },
+    )
+    assert response.status_code == 302
+    indicator = partner_need.indicators.get()
+    assert (indicator.baseline, indicator.target) == (Decimal(1200), Decimal("1234.5"))
+    assert AuditEvent.objects.filter(verb="result_indicator.create", object_id=str(indicator.pk)).exists()
+    client.force_login(world.representative)  # another company: no need of its own here
+    assert client.get(url).status_code == 403
+
+
+def test_need_timeline_tells_publication_pledge_and_result_in_order(world, partner_need):
+    from cities4csr.pledges.services import pledge_transition
+    from cities4csr.pledges.tests.factories import PledgeFactory
+
+    pledge = PledgeFactory(need=partner_need, organisation=world.company)
+    pledge_transition(actor=world.officer, pledge=pledge, to="accepted")
+    indicator = an_indicator(city=world.city, need=partner_need)
+    an_update(indicator, value=Decimal(30), state="approved")
+    an_update(indicator, value=Decimal(99), measured_on=datetime.date(2026, 4, 1), state="returned")
+    with translation.override("en"):
+        moments = selectors.timeline(city=world.city, actor=world.resident, need=partner_need)
+    kinds = [m.kind for m in moments]
+    assert kinds.index("published") < kinds.index("pledge") < kinds.index("result")
+    assert any(world.company.name in m.text for m in moments if m.kind == "pledge")
+    assert [m.text for m in moments if m.kind == "result"] == [
+        "The city approved a result: Alunni nel doposcuola, 30 alunni (measured on 01/03/2026)."
+    ]
