@@ -121,6 +121,19 @@ EXPECTED = {
     "volunteering.view_registration": {"registration": {"member", "representative", "third_sector_representative"}},
     "volunteering.review_registration": {"registration": {"third_sector_representative"}},
     "volunteering.withdraw_registration": {"registration": {"member"}},
+    # results (ADR 0034): a need's indicators are kept by the officers and the need owner's people
+    # (here the third-sector body); only officers decide; approved values of public needs are public
+    "impact.change_indicator": {
+        "third_sector_need": OFFICERS | {"third_sector_representative"},
+        "need_indicator": OFFICERS | {"third_sector_representative"},
+    },
+    "impact.add_update": {"need_indicator": OFFICERS | {"third_sector_representative"}},
+    "impact.change_update": {"submitted_update": OFFICERS | {"third_sector_representative"}},
+    "impact.review_update": {"city": OFFICERS},
+    "impact.view_update": {
+        "submitted_update": OFFICERS | {"third_sector_representative"},
+        "approved_update": EVERYONE,
+    },
 }
 
 
@@ -160,11 +173,18 @@ def matrix(two_cities):
 
         draft_campaign = a_campaign(milan, slug="bozza", open_it=False, need=third_sector_need)
         open_campaign = a_campaign(milan, slug="aperta", need=third_sector_need)
+        from cities4csr.impact.tests.factories import an_indicator, an_update
         from cities4csr.volunteering.tests.factories import a_registration, a_slot, an_activity
 
+        need_indicator = an_indicator(city=milan.city, need=third_sector_need)
+        submitted_update = an_update(need_indicator, actor=milan.third_sector_representative, state="submitted")
+        approved_update = an_update(need_indicator, state="approved")
         open_activity = an_activity(milan, slug="aperta")
         registration = a_registration(a_slot(open_activity), milan.member, company=milan.company)
         objects = {
+            "need_indicator": need_indicator,
+            "submitted_update": submitted_update,
+            "approved_update": approved_update,
             "draft_activity": an_activity(milan, slug="bozza", state="draft"),
             "open_activity": open_activity,
             "registration": registration,

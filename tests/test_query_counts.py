@@ -954,6 +954,45 @@ def add_equity_flows(world, n):
     world._equity_added = start + n
 
 
+# --- results (impact) --------------------------------------------------------------------------
+
+
+def the_result_action(world):
+    from cities4csr.needs.tests.factories import ActionFactory
+
+    if not hasattr(world, "_result_action"):
+        world._result_action = ActionFactory(city=world.city)
+    return world._result_action
+
+
+def the_result_need(world):
+    if not hasattr(world, "_result_need"):
+        world._result_need = need(world, action=the_result_action(world))
+    return world._result_need
+
+
+def add_result_needs(world, n):
+    """Needs of the action, each with an indicator and an approved value."""
+    from cities4csr.impact.tests.factories import an_indicator, an_update
+
+    for _ in range(n):
+        indicator = an_indicator(city=world.city, need=need(world, action=the_result_action(world)))
+        an_update(indicator, state="approved")
+
+
+def add_result_updates(world, n, *, state="approved"):
+    """Indicators of one need, each with a value reported by the third-sector body's representative."""
+    from cities4csr.impact.tests.factories import an_indicator, an_update
+
+    for i in range(n):
+        indicator = an_indicator(city=world.city, need=the_result_need(world), name=f"Indicatore {i}")
+        an_update(indicator, actor=world.officer, state=state)
+
+
+def add_submitted_updates(world, n):
+    add_result_updates(world, n, state="submitted")
+
+
 @dataclass
 class Case:
     path: str  # under the city, {pk} from ``pk``
@@ -1061,6 +1100,30 @@ LISTS = {
     # (the sums per area are cached until the ledger moves: measured uncached)
     "equity": Case("/en/{city}/equity/", add_equity_flows, prepare=the_need, cached=True),
     "api:equity": Case("/api/v1/cities/{city}/equity/", add_equity_flows, api=True, prepare=the_need, cached=True),
+    # results (impact): the tree, the map, a need's and an action's results and timeline, the queues
+    "results": Case("/en/{city}/results/", add_result_needs),
+    "results_points": Case("/en/{city}/results/map.geojson", add_result_needs),
+    "results_action": Case(
+        "/en/{city}/results/actions/{pk}/", add_result_needs, pk=lambda w: the_result_action(w).number
+    ),
+    "results_need": Case("/en/{city}/results/needs/{pk}/", add_result_updates, pk=lambda w: the_result_need(w).pk),
+    "results_workspace": Case("/en/{city}/workspace/results/", add_result_updates, who="officer"),
+    "results_review": Case("/en/{city}/workspace/results/review/", add_submitted_updates, who="admin"),
+    "api:results-indicator-list": Case("/api/v1/cities/{city}/results/indicators/", add_result_needs, api=True),
+    "api:results-update-list": Case("/api/v1/cities/{city}/results/updates/", add_result_needs, api=True),
+    "api:results-tree": Case("/api/v1/cities/{city}/results/tree/", add_result_needs, api=True),
+    "api:results-need-timeline": Case(
+        "/api/v1/cities/{city}/results/needs/{pk}/timeline/",
+        add_result_updates,
+        pk=lambda w: the_result_need(w).pk,
+        api=True,
+    ),
+    "api:results-action-timeline": Case(
+        "/api/v1/cities/{city}/results/actions/{pk}/timeline/",
+        add_result_needs,
+        pk=lambda w: the_result_action(w).number,
+        api=True,
+    ),
     # volunteering: places from the slots' counters, names for the host, one page of activities
     "volunteering_list": Case("/en/{city}/volunteering/", add_activities),
     # the city's dashboard: cached until the ledger, a need or a pledge changes (measured uncached)
@@ -1290,6 +1353,16 @@ LISTS = {
 }
 
 NOT_LISTS = {
+    # results (impact)
+    "results_evidence": "one update's evidence file",
+    "results_indicator_create": "a form (its choices: the plan's actions and the needs, one query each)",
+    "results_indicator_edit": "a form (one indicator)",
+    "results_update_create": "a form (one indicator)",
+    "results_update_edit": "a form (one update)",
+    "results_update_transition": "a write (POST)",
+    "api:results-indicator-detail": "one indicator",
+    "api:results-update-detail": "one update",
+    "api:results-update-transition": "a write (POST)",
     # volunteering
     "volunteering_team": "one team's invitation page",
     "volunteering_map": "the map's page lists nothing: its dots are volunteering_points, measured above",

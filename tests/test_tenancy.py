@@ -142,7 +142,10 @@ def milan_secrets(milano, users):
         theme = Theme.objects.order_by("pk").first()
         fund = _a_fund_with_a_private_donor(milano, users["milano", "officer"])
         draft_activity, slot, registration = _volunteering_secrets(milano, secret)
+        indicator, update = _result_secrets(milano, draft)
     ids = {
+        "indicators": indicator.pk,
+        "updates": update.pk,
         "slots": slot.pk,
         "registrations": registration.pk,
         "organisations": secret.pk,
@@ -161,6 +164,8 @@ def milan_secrets(milano, users):
         "kind": "nil",
         "fund_pk": 1,
         "code": "35",
+        "number": 1,
+        "update_pk": update.pk,
         "token": "not-a-token",
         "access_token": "not-a-token",
         "slug": {
@@ -181,7 +186,28 @@ def milan_secrets(milano, users):
         "Riga riservata",
         "Donatrice Riservata",
         "donatrice@riservata.example",
+        "Indicatore riservato",
+        "Valore riservato",
     ]
+
+
+def _result_secrets(city, draft_need):
+    """An indicator of the private company's draft need, with a value waiting for review."""
+    import datetime
+
+    from cities4csr.impact.services import update_create
+    from cities4csr.impact.tests.factories import an_indicator
+
+    indicator = an_indicator(city=city, need=draft_need, name="Indicatore riservato")
+    update = update_create(
+        actor=None,
+        indicator=indicator,
+        value=3,
+        measured_on=datetime.date(2026, 1, 2),
+        note="Valore riservato",
+        submit=True,
+    )
+    return indicator, update
 
 
 def _volunteering_secrets(city, company):
@@ -299,6 +325,8 @@ def test_unknown_city_is_404_everywhere(users):
                     "token": "x",
                     "access_token": "x",
                     "slug": "milano-aiuta",
+                    "number": 1,
+                    "update_pk": 1,
                 },
             )
         ).status_code in (404, 405)

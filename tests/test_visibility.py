@@ -84,6 +84,8 @@ def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private
         "fund_pk": 0,
         "kind": "nil",
         "code": "35",
+        "number": 1,
+        "update_pk": 0,
         "token": "not-a-token",
         "access_token": "not-a-token",
         "slug": {"funds": "milano-aiuta", "campaigns": "milano-aiuta", "volunteering": "giornata-riservata"},

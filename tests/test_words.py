@@ -173,6 +173,8 @@ EXCLUDED = {
     "volunteering_points": "GeoJSON for the map's script: titles as typed, ISO dates by contract",
     "dashboard_csv": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "dashboard_xlsx": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
+    "results_points": "GeoJSON for the results map's script: titles as typed, progress as a number",
+    "results_evidence": "an evidence file as uploaded (its permission is checked in cities4csr/impact/tests)",
     "fund_ledger_csv": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "fund_ledger_json": "a data file: ISO dates and plain numbers, for spreadsheets and programs",
     "opendata_giving_json": "a 360Giving data file: the standard's English field names, ISO dates, plain numbers",
@@ -234,7 +236,12 @@ def _demo_objects() -> dict:
 
     campaign = Campaign.objects.filter(city=city).order_by("pk").first()
     activity, slot, team = _demo_volunteering(city, representative_company)
+    from cities4csr.impact.models import IndicatorUpdate
+
+    returned_update = IndicatorUpdate.objects.filter(city=city, state="returned").order_by("pk").first()
     return {
+        "result_indicator": returned_update.indicator,
+        "returned_update": returned_update,
         "activity": activity,
         "slot": slot,
         "team": team,
@@ -488,6 +495,16 @@ PAGES = {
     "volunteering_console": (lambda d: {**_city(d), "pk": d["slot"].pk}, ""),
     "volunteering_hours": (_city, ""),
     "volunteering_company": (_city, ""),
+    # results (impact): the demo's indicator of the school need in NIL 35 and its returned value
+    "results": (_city, ""),
+    "results_action": (lambda d: {**_city(d), "number": 1}, ""),
+    "results_need": (lambda d: {**_city(d), "pk": d["result_indicator"].need_id}, ""),
+    "results_workspace": (_city, ""),
+    "results_review": (_city, ""),
+    "results_indicator_create": (_city, ""),
+    "results_indicator_edit": (lambda d: {**_city(d), "pk": d["result_indicator"].pk}, ""),
+    "results_update_create": (lambda d: {**_city(d), "pk": d["result_indicator"].pk}, ""),
+    "results_update_edit": (lambda d: {**_city(d), "update_pk": d["returned_update"].pk}, ""),
 }
 
 

@@ -7,8 +7,8 @@ from cities4csr.accounts.apikeys import api as api_key_api
 from cities4csr.cities.api import views as city_api
 from cities4csr.core.api import views as core_api
 from cities4csr.homes.api import views as home_api
-from cities4csr.impact.api import equity as equity_api
 from cities4csr.impact.api import dashboard as dashboard_api
+from cities4csr.impact.api import equity as equity_api
 from cities4csr.instruments.api import views as instrument_api
 from cities4csr.ledger.api import views as ledger_api
 from cities4csr.matching.api import views as matching_api
@@ -53,6 +53,7 @@ city_patterns = [
     path("volunteering/", include("cities4csr.volunteering.api.urls")),
     path("open-data/", include("cities4csr.opendata.api.urls")),
     path("dashboard/", dashboard_api.DashboardView.as_view(), name="dashboard"),
+    path("results/", include("cities4csr.impact.api.urls")),
     path("notifications/", core_api.NotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", core_api.NotificationReadView.as_view(), name="notification-read"),
     path("needs/", need_api.NeedListView.as_view(), name="need-list"),

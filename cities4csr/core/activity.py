@@ -200,6 +200,14 @@ SENTENCES = {
     "matcher.add": pgettext_lazy("audit", "%(actor)s added a matcher to the campaign “%(object)s”"),
     "matcher.update": pgettext_lazy("audit", "%(actor)s changed a matcher of the campaign “%(object)s”"),
     "matcher.remove": pgettext_lazy("audit", "%(actor)s removed a matcher from the campaign “%(object)s”"),
+    # results (impact)
+    "result_indicator.create": pgettext_lazy("audit", "%(actor)s added the result indicator “%(object)s”"),
+    "result_indicator.update": pgettext_lazy("audit", "%(actor)s edited the result indicator “%(object)s”"),
+    "indicator_update.create": pgettext_lazy("audit", "%(actor)s reported a value of “%(object)s”"),
+    "indicator_update.edit": pgettext_lazy("audit", "%(actor)s corrected a reported value of “%(object)s”"),
+    "indicator_update.submit": pgettext_lazy("audit", "%(actor)s sent a value of “%(object)s” for approval"),
+    "indicator_update.approve": pgettext_lazy("audit", "%(actor)s approved a value of “%(object)s”"),
+    "indicator_update.return": pgettext_lazy("audit", "%(actor)s returned a value of “%(object)s” for correction"),
     "indicator.import": pgettext_lazy("audit", "%(actor)s imported the indicator “%(object)s”"),
     "retention.audit_purge": pgettext_lazy("audit", "%(actor)s removed personal data from old records of the trail"),
     "scale.seed": pgettext_lazy("audit", "%(actor)s loaded demonstration data"),
@@ -321,6 +329,8 @@ KINDS = {
         ObjectKind("volunteering.slot", related=("activity",)),
         ObjectKind("volunteering.registration", related=("slot__activity",)),
         ObjectKind("volunteering.team", title=lambda o: o.name),
+        ObjectKind("impact.resultindicator", "results_indicator_edit", title=lambda o: o.name),
+        ObjectKind("impact.indicatorupdate", title=lambda o: o.indicator.name, related=("indicator",)),
     )
 }
 

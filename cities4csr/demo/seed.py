@@ -32,6 +32,7 @@ from cities4csr.cities.services import (
 )
 from cities4csr.demo.catalogue import seed_milan_catalogue, seed_offers
 from cities4csr.demo.funds import seed_milan_funds
+from cities4csr.impact.demo import impact_demo_seed
 from cities4csr.matching.selectors import last_run
 from cities4csr.matching.services import recommendations_recompute
 from cities4csr.needs.models import Action
@@ -379,6 +380,7 @@ def seed_demo(stdout=None) -> dict[str, City]:
                 campaigns_demo_seed(city)  # a running campaign for the school need in NIL 35
                 # the corporate-volunteering pact: a company team repaints a school in NIL 35
                 volunteering_demo_seed(city, _representatives_company(), make_password(DEMO_PASSWORD))
+                impact_demo_seed(city)  # results: indicators and their updates (approved, to review, returned)
             if last_run(city=city) is None:  # recommendations at once: the demo shows them before the worker runs
                 recommendations_recompute(city=city)
         say(f"{slug}: ready")

@@ -49,6 +49,8 @@ city_patterns = [
     path("volunteering/", include("cities4csr.volunteering.urls")),
     path("dashboard/", include("cities4csr.impact.dashboard_urls")),
     path("workspace/volunteering/", include("cities4csr.volunteering.manage_urls")),
+    path("results/", include("cities4csr.impact.urls")),
+    path("workspace/results/", include("cities4csr.impact.manage_urls")),
     path("", include("cities4csr.instruments.urls")),
     path("matching/", include("cities4csr.matching.urls")),
     path("open-data/", include("cities4csr.opendata.urls")),

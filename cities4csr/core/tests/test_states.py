@@ -28,6 +28,7 @@ def test_every_stateful_model_is_registered():
         "volunteering.activity",
         "volunteering.registration",
         "volunteering.hoursentry",
+        "impact.indicatorupdate",
     }
 
 
