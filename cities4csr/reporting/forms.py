@@ -8,7 +8,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cities4csr.core.forms import CurrencyFormMixin, LocaleDateField, MoneyField
 
@@ -21,8 +21,8 @@ class PeriodForm(forms.Form):
     which period (this year so far by default)."""
 
     organisation = forms.TypedChoiceField(label=gettext_lazy("Company"), coerce=int)
-    start = LocaleDateField(label=gettext_lazy("From"))
-    end = LocaleDateField(label=gettext_lazy("To"))
+    start = LocaleDateField(label=pgettext_lazy("period", "From"))
+    end = LocaleDateField(label=pgettext_lazy("period", "To"))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

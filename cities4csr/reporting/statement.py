@@ -33,6 +33,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cities4csr.campaigns.selectors import matches_added_to_gifts_of
 from cities4csr.impact.rollup import indicator_progress
@@ -66,10 +67,10 @@ def how_of(resource_kind: str, source: str) -> str:
 
 def how_labels() -> dict[str, str]:
     return {
-        "cash": _("Cash"),
-        "time": _("Time"),
-        "in_kind": _("In-kind"),
-        "management_costs": _("Management costs"),
+        "cash": pgettext("b4si", "Cash"),
+        "time": pgettext("b4si", "Time"),
+        "in_kind": pgettext("b4si", "In-kind"),
+        "management_costs": pgettext("b4si", "Management costs"),
     }
 
 
