@@ -33,7 +33,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from cities4csr.campaigns.selectors import matches_added_to_gifts_of
 from cities4csr.impact.rollup import indicator_progress
@@ -364,9 +364,7 @@ def _build(city, organisation, since, until, language) -> Statement:
         )
     for evidence in activities.values():
         count = int(evidence.detail)
-        evidence.detail = (
-            _("%(count)d team") % {"count": count} if count == 1 else _("%(count)d teams") % {"count": count}
-        )
+        evidence.detail = ngettext("%(count)d team", "%(count)d teams", count) % {"count": count}
     s3_2.extend(activities.values())
 
     # GRI 413-1: its sites, engaged when their neighbourhood received its contributions
