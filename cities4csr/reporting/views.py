@@ -40,7 +40,10 @@ class StatementMixin(LoginRequiredMixin, CityMixin):
             raise PermissionDenied
         self.chosen = next((o for o in self.organisations if str(o.pk) == request.GET.get("organisation")), None)
         self.chosen = self.chosen or self.organisations[0]
-        data = request.GET if "start" in request.GET else None
+        data = None
+        if "start" in request.GET:
+            data = request.GET.copy()
+            data.setdefault("organisation", str(self.chosen.pk))
         return PeriodForm(data, organisations=self.organisations, initial={"organisation": self.chosen.pk})
 
     def statement_for(self, form):

@@ -124,6 +124,10 @@ def test_the_pdf_and_the_xlsx_parse_back_with_the_same_figures(in_milano, most_a
             assert amount in flat, (row.label, amount)
     assert " ".join(money_format(s.total_cents, locale=language, currency=s.currency).split()) in flat
     assert s.organisation in flat
+    # no English word, no ISO or month-first date on an Italian or French statement
+    from tests.test_words import problems
+
+    assert problems(text, language, html=False) == []
 
 
 def test_the_demo_representative_opens_and_downloads_the_statement(in_milano, most_active, users):
