@@ -32,34 +32,34 @@ class StatementQuerySerializer(serializers.Serializer):
         return data
 
 
-class RowSerializer(serializers.Serializer):
+class StatementRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     value_cents = serializers.IntegerField()
     hours = serializers.FloatField(required=False)
     by_how_cents = serializers.DictField(child=serializers.IntegerField(), required=False)
 
 
-class HowRowSerializer(RowSerializer):
+class HowRowSerializer(StatementRowSerializer):
     how = serializers.ChoiceField(choices=["cash", "time", "in_kind", "management_costs"])
 
 
-class ResourceRowSerializer(RowSerializer):
+class ResourceRowSerializer(StatementRowSerializer):
     resource_kind = serializers.CharField(help_text="money, goods, volunteer_time, expertise, space, management_costs")
 
 
-class MotivationRowSerializer(RowSerializer):
+class MotivationRowSerializer(StatementRowSerializer):
     motivation = serializers.CharField(help_text="charitable_gift, community_investment or commercial_initiative")
 
 
-class ThemeRowSerializer(RowSerializer):
+class ThemeRowSerializer(StatementRowSerializer):
     theme = serializers.CharField(help_text="the theme's key; empty: no theme")
 
 
-class AreaRowSerializer(RowSerializer):
+class AreaRowSerializer(StatementRowSerializer):
     area_code = serializers.CharField(help_text="the NIL's (quartier's) code; empty: city-wide or through a fund")
 
 
-class IndicatorSerializer(serializers.Serializer):
+class StatementIndicatorSerializer(serializers.Serializer):
     need_id = serializers.IntegerField()
     need = serializers.CharField()
     indicator = serializers.CharField()
@@ -76,22 +76,22 @@ class IndicatorSerializer(serializers.Serializer):
     evidence_url = serializers.URLField()
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class StatementOrganisationRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
 
 
-class OutputsSerializer(serializers.Serializer):
+class StatementOutputsSerializer(serializers.Serializer):
     hours = serializers.FloatField(help_text="time and pro-bono expertise")
     pro_bono_hours = serializers.FloatField()
     people_reached = serializers.FloatField(help_text="approved indicators counting people, of the needs supported")
     organisations_supported = serializers.IntegerField()
     needs_supported = serializers.IntegerField()
-    organisations = OrganisationRefSerializer(many=True)
+    organisations = StatementOrganisationRefSerializer(many=True)
 
 
-class LeverageSerializer(serializers.Serializer):
+class StatementLeverageSerializer(serializers.Serializer):
     matches_cents = serializers.IntegerField(help_text="what others added to its campaign gifts")
 
 
@@ -101,12 +101,12 @@ class B4SISerializer(serializers.Serializer):
     by_motivation = MotivationRowSerializer(many=True)
     by_theme = ThemeRowSerializer(many=True)
     by_area = AreaRowSerializer(many=True)
-    leverage = LeverageSerializer()
-    outputs = OutputsSerializer()
-    impacts = IndicatorSerializer(many=True)
+    leverage = StatementLeverageSerializer()
+    outputs = StatementOutputsSerializer()
+    impacts = StatementIndicatorSerializer(many=True)
 
 
-class EngagementSerializer(serializers.Serializer):
+class StatementEngagementSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["agreement", "collective_action", "volunteering"])
     kind_label = serializers.CharField()
     title = serializers.CharField()
@@ -115,42 +115,42 @@ class EngagementSerializer(serializers.Serializer):
     evidence_url = serializers.URLField()
 
 
-class ActionSerializer(serializers.Serializer):
+class StatementActionSerializer(serializers.Serializer):
     need_id = serializers.IntegerField()
     need = serializers.CharField()
     area_code = serializers.CharField(allow_blank=True)
     value_cents = serializers.IntegerField()
     hours = serializers.FloatField()
-    results = IndicatorSerializer(many=True)
+    results = StatementIndicatorSerializer(many=True)
     evidence_url = serializers.URLField()
 
 
 class EsrsS3Serializer(serializers.Serializer):
-    s3_2_engagement = EngagementSerializer(many=True)
-    s3_4_actions = ActionSerializer(many=True)
-    s3_5_targets = IndicatorSerializer(many=True)
+    s3_2_engagement = StatementEngagementSerializer(many=True)
+    s3_4_actions = StatementActionSerializer(many=True)
+    s3_5_targets = StatementIndicatorSerializer(many=True)
 
 
-class SiteSerializer(serializers.Serializer):
+class StatementSiteSerializer(serializers.Serializer):
     site = serializers.CharField()
     areas = serializers.CharField(allow_blank=True)
     engaged = serializers.BooleanField()
 
 
 class Gri4131Serializer(serializers.Serializer):
-    sites = SiteSerializer(many=True)
+    sites = StatementSiteSerializer(many=True)
     sites_total = serializers.IntegerField()
     sites_engaged = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True, help_text="null: no site recorded")
 
 
-class OrganisationNameSerializer(serializers.Serializer):
+class StatementOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
 class StatementSerializer(serializers.Serializer):
-    organisation = OrganisationNameSerializer()
+    organisation = StatementOrganisationSerializer()
     city = serializers.CharField()
     currency = serializers.CharField()
     language = serializers.CharField()

@@ -101,7 +101,7 @@ def test_the_pdf_and_the_xlsx_parse_back_with_the_same_figures(in_milano, most_a
     # XLSX: every table's sheet holds the same numbers, the total to the cent
     book = load_workbook(io.BytesIO(statement_xlsx(s)), read_only=True)
     for table in tables(s):
-        sheet = [row for row in book.worksheets[[t["key"] for t in tables(s)].index(table["key"]) + 1].values]
+        sheet = list(book.worksheets[[t["key"] for t in tables(s)].index(table["key"]) + 1].values)
         assert len(sheet) == 1 + len(table["rows"]) + (1 if table["total"] else 0)
         for kind_row, cells in zip(table["rows"], sheet[1:], strict=False):
             for kind, value, cell in zip(table["kinds"], kind_row, cells, strict=True):
