@@ -417,9 +417,8 @@ def statement_pdf(s: Statement) -> bytes:
             {
                 "title": t["title"],
                 "key": t["key"],
-                "header": t["header"],
+                "header": list(zip(t["header"], [_css_class(k) for k in t["kinds"]], strict=True)),
                 "kinds": t["kinds"],
-                "classes": [_css_class(k) for k in t["kinds"]],
                 "rows": [
                     [(cell_text(k, v, s), _css_class(k, v)) for k, v in zip(t["kinds"], row, strict=True)]
                     for row in t["rows"]
