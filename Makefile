@@ -88,6 +88,7 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_activities.py
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_equity.py
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_dashboard.py
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_statement.py
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 	npm install --prefix bench --no-audit --no-fund --ignore-scripts --silent
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/run_browser.py

@@ -49,6 +49,9 @@ EXPECTED = {
     "funds.import_pagopa_report": {"city": OFFICERS},
     # a statement of an organisation's gifts (receipts, ADR 0032)
     "funds.view_statement": {"company": OFFICERS | {"representative"}},
+    # a company's sustainability statement and its programme's management costs (ADR 0036)
+    "reporting.view_statement": {"company": OFFICERS | {"representative"}},
+    "reporting.record_management_cost": {"company": {"representative"}},
     "accounts.add_apikey": {"city": EVERYONE - {"anonymous", "resident", "nantes_officer", "nantes_admin"}},
     "organisations.add_organisation": {"city": OFFICERS},
     "organisations.grant_role": {"city": {"admin"}},

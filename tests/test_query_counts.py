@@ -283,6 +283,25 @@ def add_company_gifts(world, n):
         contribution_receive(actor=None, contribution=gift, received_on=date(2026, 4, 1))
 
 
+def add_company_statement(world, n):
+    """What a company's statement shows more of: needs it gave to (with an approved result each)
+    and the management costs of its programme."""
+    from cities4csr.reporting.services import management_cost_record
+    from cities4csr.reporting.tests.factories import given, indicator_of, update_of
+
+    for i in range(n):
+        supported = need(world, area=world.areas["35"])
+        given(world, cents=10_000 + i, on=date(2026, 4, 1), need=supported, themes=supported.theme_keys, area="35")
+        update_of(indicator_of(supported), value=10 + i, on=date(2026, 5, 1))
+        management_cost_record(
+            actor=world.representative, organisation=world.company, amount_cents=500 + i, on=date(2026, 4, 1)
+        )
+
+
+STATEMENT_QUERY = "organisation={pk}&start=01/01/2026&end=31/12/2026"
+STATEMENT_API_QUERY = "from=2026-01-01&to=2026-12-31"
+
+
 def add_activity(world, n):
     """Events of several kinds, by several people (officers, a representative, the system)."""
     from cities4csr.organisations.tests.factories import representative_of, with_role
@@ -1162,6 +1181,36 @@ LISTS = {
         who="officer",
         pk=lambda w: the_draft_campaign(w).slug,
     ),
+    # a company's sustainability statement (reporting, ADR 0036)
+    **{
+        name: Case(
+            f"/en/{{city}}/workspace/company/statement/{path}?{STATEMENT_QUERY}",
+            add_company_statement,
+            who="representative",
+            pk=lambda w: w.company.pk,
+        )
+        for name, path in (
+            ("company_statement", ""),
+            ("company_statement_pdf", "statement.pdf"),
+            ("company_statement_xlsx", "statement.xlsx"),
+            ("company_statement_json", "statement.json"),
+        )
+    },
+    **{
+        name: Case(
+            f"/api/v1/cities/{{city}}/organisations/{{pk}}/{path}?{STATEMENT_API_QUERY}",
+            add_company_statement,
+            who="officer",
+            pk=lambda w: w.company.pk,
+            api=True,
+        )
+        for name, path in (
+            ("api:organisation-statement", "statement/"),
+            ("api:organisation-statement-pdf", "statement.pdf"),
+            ("api:organisation-statement-xlsx", "statement.xlsx"),
+            ("api:organisation-management-costs", "management-costs/"),
+        )
+    },
     "gift_statements": Case(
         "/en/{city}/funds/statements/?start=01/01/2026&end=31/12/2026&donor=org:{pk}",
         add_company_gifts,
@@ -1363,6 +1412,10 @@ NOT_LISTS = {
     "api:results-indicator-detail": "one indicator",
     "api:results-update-detail": "one update",
     "api:results-update-transition": "a write (POST)",
+    # a company's sustainability statement (reporting)
+    "company_management_cost": "a write (POST)",
+    "company_management_cost_cancel": "a write (POST)",
+    "api:organisation-management-cost-cancel": "a write (POST)",
     # volunteering
     "volunteering_team": "one team's invitation page",
     "volunteering_map": "the map's page lists nothing: its dots are volunteering_points, measured above",

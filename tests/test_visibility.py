@@ -81,6 +81,7 @@ def test_no_private_organisation_or_offer_reaches_outsiders_on_any_route(private
         "line_pk": 0,
         "site_pk": 0,
         "evidence_pk": 0,
+        "group_pk": 0,
         "fund_pk": 0,
         "kind": "nil",
         "code": "35",

@@ -32,6 +32,7 @@ city_patterns = [
     path("organisations/", organisation_api.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", organisation_api.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("organisations/<int:pk>/sites/", organisation_api.SiteCreateView.as_view(), name="organisation-sites"),
+    path("organisations/<int:pk>/", include("cities4csr.reporting.api.urls")),
     path(
         "organisations/<int:pk>/sites/<int:site_pk>/",
         organisation_api.SiteDetailView.as_view(),

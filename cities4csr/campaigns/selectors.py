@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from cities4csr.funds.models import Contribution
-from cities4csr.ledger.models import ChainHead, Posting, Source
+from cities4csr.ledger.models import Account, ChainHead, Posting, Source
+from cities4csr.ledger.selectors import flows
 from cities4csr.organisations.rules import is_city_officer
 
 from . import engine
@@ -189,4 +190,30 @@ def matches_of(campaign: Campaign):
         CampaignMatch.objects.filter(campaign=campaign)
         .select_related("matcher__organisation", "contribution", "group")
         .order_by("pk")
+    )
+
+
+def matches_added_to_gifts_of(*, city, organisation_id: int, since=None, until=None) -> int:
+    """What others added, in cents, to the campaign gifts of the organisation ``organisation_id``
+    (B4SI's leverage): the match movements linked to its gifts (``CampaignMatch.contribution``),
+    net of their cancellations, from ``since`` to ``until``, read from the ledger through
+    ``ledger.selectors.flows`` on the matchers' side. A match the organisation paid itself is not
+    leverage (it is among what it gave) and is left out."""
+    window = {"city": city, "kinds": (Account.Kind.GIVER, Account.Kind.CITY), "since": since, "until": until}
+    by = ("account_kind", "account_ref")
+    rows = flows(
+        **window,
+        by=by,
+        outgoing=True,
+        filters={"group__campaign_match__contribution__organisation_id": organisation_id},
+    ) + flows(
+        **window,
+        by=by,
+        outgoing=True,
+        filters={"group__reverses__campaign_match__contribution__organisation_id": organisation_id},
+    )
+    return sum(
+        row.value_cents
+        for row in rows
+        if not (row.account_kind == Account.Kind.GIVER and row.account_ref == organisation_id)
     )

@@ -128,6 +128,13 @@ SENTENCES = {
     # the contributions ledger
     "ledger.post": pgettext_lazy("audit", "%(actor)s recorded the movement %(object)s in the ledger"),
     "ledger.reverse": pgettext_lazy("audit", "%(actor)s recorded the reversal %(object)s in the ledger"),
+    # a company's statement (reporting): the management costs of its community programme
+    "management_cost.record": pgettext_lazy(
+        "audit", "%(actor)s recorded a management cost of the community programme of “%(object)s”"
+    ),
+    "management_cost.reverse": pgettext_lazy(
+        "audit", "%(actor)s cancelled a management cost of the community programme of “%(object)s”"
+    ),
     # card payments (funds.providers)
     "contribution.card_checkout": pgettext_lazy(
         "audit", "%(actor)s opened a card payment for the contribution %(object)s"

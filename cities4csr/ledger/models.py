@@ -41,6 +41,8 @@ class Account(CityScopedModel):
         RECIPIENT = "recipient", _("Recipient organisation")
         CITY = "city", _("The city")
         PUBLIC = "public", _("Donors without an account")
+        #: a company's own community programme: what running it costs (B4SI's management costs)
+        PROGRAMME = "programme", _("The company's community programme")
 
     #: kinds whose balance is money held, that can never be spent below zero
     HOLDING = (Kind.FUND, Kind.CAMPAIGN)
@@ -82,6 +84,7 @@ class Source(models.TextChoices):
     REFUND = "refund", _("Refund")
     VOLUNTEERING = "volunteering", _("Volunteering hours")
     CORRECTION = "correction", _("Correction")
+    MANAGEMENT_COST = "management_cost", _("Management costs of a community programme")
 
 
 class Motivation(models.TextChoices):

@@ -63,6 +63,7 @@ city_patterns = [
     ],
     path("workspace/officer/activity/", OfficerActivityView.as_view(), name="officer_activity"),
     path("workspace/company/", home_views.CompanyHomeView.as_view(), name="company_workspace"),
+    path("workspace/company/statement/", include("cities4csr.reporting.urls")),
     path("workspace/partner/", home_views.PartnerHomeView.as_view(), name="partner_home"),
     path("workspace/volunteer/", home_views.VolunteerHomeView.as_view(), name="volunteer_home"),
     path("workspace/company/offers/<int:pk>/", offer_views.OfferEditView.as_view(), name="offer_edit"),
