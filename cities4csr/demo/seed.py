@@ -86,6 +86,9 @@ CITIES = {
                 "indicators": ["low_income_share", "income_mean", "foreign_share", "heatwave_risk", "green_index"]
             },
             "tax_code": "01199250158",  # the Comune di Milano's codice fiscale (donation receipts)
+            # the open-data catalogue names the Comune by its code in the IPA index of Italian
+            # public administrations: "c_" and its cadastral code, F205 (DCAT-AP_IT)
+            "opendata": {"publisher_id": "c_f205"},
             # the host and the company each approve volunteering hours; an hour of a person
             # volunteering on their own is valued at this demo rate (no act of the Comune)
             "volunteering": {

@@ -28,19 +28,33 @@ from .models import IndicatorUpdate, ResultIndicator
 U = IndicatorUpdate.State
 
 
-def _latest(field: str):
-    return Subquery(
-        IndicatorUpdate.objects.filter(indicator=OuterRef("pk"), state=U.APPROVED)
-        .order_by("-measured_on", "-pk")
-        .values(field)[:1]
+def _latest(field: str, until: datetime.date | None = None):
+    approved = IndicatorUpdate.objects.filter(indicator=OuterRef("pk"), state=U.APPROVED)
+    if until is not None:
+        approved = approved.filter(measured_on__lte=until)
+    return Subquery(approved.order_by("-measured_on", "-pk").values(field)[:1])
+
+
+def indicators_with_latest(*, city, until: datetime.date | None = None) -> QuerySet[ResultIndicator]:
+    """The city's indicators, each with its latest APPROVED value, day and evidence link as of
+    ``until`` (``latest_value``, ``latest_on``, ``latest_evidence_url``; None when nothing was
+    approved): one query. Drafts, submitted and returned values never count."""
+    return ResultIndicator.objects.filter(city=city).annotate(
+        latest_value=_latest("value", until),
+        latest_on=_latest("measured_on", until),
+        latest_evidence_url=_latest("evidence_url", until),
     )
 
 
-def indicators_with_latest(*, city) -> QuerySet[ResultIndicator]:
-    """The city's indicators, each with its latest approved value and day (``latest_value``,
-    ``latest_on``): one query."""
-    return ResultIndicator.objects.filter(city=city).annotate(
-        latest_value=_latest("value"), latest_on=_latest("measured_on")
+def public_indicators(*, city) -> QuerySet[ResultIndicator]:
+    """The indicators anyone may read (of an action of the plan, or of a public need) with their
+    latest approved value (``indicators_with_latest``), in order, the need's area at hand."""
+    return (
+        indicators_with_latest(city=city)
+        .filter(Q(need__isnull=True) | Q(need__state__in=PUBLIC_STATES))
+        .select_related("action", "need__area")
+        .defer("need__area__geometry")
+        .order_by("pk")
     )
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from cities4csr.cities.policy import DEFAULT_OPEN_LICENCE, OPEN_LICENCES
 from cities4csr.funds.models import Award, Fund
 from cities4csr.impact.models import IndicatorUpdate, ResultIndicator
 from cities4csr.impact.rollup import indicator_progress
+from cities4csr.impact.selectors import public_indicators
 from cities4csr.ledger.models import Account, PostingGroup
 from cities4csr.ledger.resources import ResourceKind, as_minutes
 from cities4csr.ledger.selectors import flows
@@ -299,8 +300,7 @@ def giving_package(*, city, download_url: str = "", access_url: str = "", now=No
 
 @dataclass(frozen=True)
 class PublicResult:
-    indicator: ResultIndicator
-    latest: IndicatorUpdate | None
+    indicator: ResultIndicator  # with its latest approved value (impact.selectors.public_indicators)
     progress: float
 
     @property
@@ -310,27 +310,15 @@ class PublicResult:
 
 
 def public_results(*, city) -> list[PublicResult]:
-    """Every indicator of an action or of a public need, with its latest APPROVED update and
-    its progress (impact.rollup): drafts, submitted and returned updates never show. Two queries."""
-    approved = IndicatorUpdate.objects.filter(city=city, state=IndicatorUpdate.State.APPROVED).order_by(
-        "-measured_on", "-pk"
-    )
-    indicators = (
-        ResultIndicator.objects.filter(city=city)
-        .filter(Q(need__isnull=True) | Q(need__state__in=PUBLIC_STATES))
-        .select_related("action", "need__area")
-        .defer("need__area__geometry")
-        .prefetch_related(Prefetch("updates", queryset=approved, to_attr="approved_updates"))
-        .order_by("pk")
-    )
-    out = []
-    for indicator in indicators:
-        latest = indicator.approved_updates[0] if indicator.approved_updates else None
-        progress = indicator_progress(
-            baseline=indicator.baseline, target=indicator.target, value=latest.value if latest else None
+    """Every indicator of an action or of a public need, with its latest APPROVED value and its
+    progress (impact.rollup): drafts, submitted and returned updates never show. One query."""
+    return [
+        PublicResult(
+            indicator,
+            indicator_progress(baseline=indicator.baseline, target=indicator.target, value=indicator.latest_value),
         )
-        out.append(PublicResult(indicator, latest, progress))
-    return out
+        for indicator in public_indicators(city=city)
+    ]
 
 
 def results_rows(*, city) -> list[dict]:
@@ -350,8 +338,9 @@ def results_rows(*, city) -> list[dict]:
                 "baseline_on": indicator.baseline_on.isoformat(),
                 "target": str(indicator.target),
                 "target_on": indicator.target_on.isoformat(),
-                "latest_value": str(result.latest.value) if result.latest else None,
-                "measured_on": result.latest.measured_on.isoformat() if result.latest else None,
+                # as the column holds it (SQLite reads a subquery's 20.0000 back as 20)
+                "latest_value": None if indicator.latest_value is None else f"{indicator.latest_value:.4f}",
+                "measured_on": indicator.latest_on.isoformat() if indicator.latest_on else None,
                 "progress": round(result.progress, 4),
             }
         )

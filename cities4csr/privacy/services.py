@@ -84,6 +84,10 @@ USER_RELATIONS = {
     "volunteering.activity.created_by": KEEP,
     "volunteering.hoursentry.host_approved_by": KEEP,
     "volunteering.hoursentry.company_approved_by": KEEP,
+    # results: who wrote, reported and decided an indicator's values stays on the record
+    "impact.resultindicator.created_by": KEEP,
+    "impact.indicatorupdate.author": KEEP,
+    "impact.indicatorupdate.decided_by": KEEP,
     # the secret address of a person's calendar of volunteering: theirs alone
     "volunteering.calendarfeed.user": DELETE,
 }

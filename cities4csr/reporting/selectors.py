@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cities4csr.cities.models import Area
-from cities4csr.impact.models import IndicatorUpdate, ResultIndicator
+from cities4csr.impact.models import ResultIndicator
+from cities4csr.impact.selectors import indicators_with_latest
 from cities4csr.instruments.models import Agreement
 from cities4csr.ledger.models import Account, PostingGroup, Source
 from cities4csr.matching.models import Invitation
@@ -111,23 +112,15 @@ def theme_names(*, city) -> dict[str, Theme]:
     return {t.key: t for t in Theme.objects.filter(city=city).order_by("key")}
 
 
-def results_of_needs(*, city, need_ids, until: datetime.date | None) -> list[tuple[ResultIndicator, object]]:
-    """The indicators of the needs ``need_ids`` with the latest APPROVED update of each measured
-    on or before ``until`` (None when nothing approved yet): only approved values count."""
-    indicators = list(
-        ResultIndicator.objects.filter(city=city, need_id__in=list(need_ids))
+def results_of_needs(*, city, need_ids, until: datetime.date | None) -> list[ResultIndicator]:
+    """The indicators of the needs ``need_ids``, each with its latest APPROVED value measured on
+    or before ``until`` (``impact.selectors.indicators_with_latest``): only approved values count."""
+    return list(
+        indicators_with_latest(city=city, until=until)
+        .filter(need_id__in=list(need_ids))
         .select_related("need")
         .order_by("need_id", "pk")
     )
-    updates = IndicatorUpdate.objects.filter(
-        city=city, indicator__in=[i.pk for i in indicators], state=IndicatorUpdate.State.APPROVED
-    )
-    if until is not None:
-        updates = updates.filter(measured_on__lte=until)
-    latest: dict[int, IndicatorUpdate] = {}
-    for update in updates.order_by("indicator_id", "-measured_on", "-pk"):
-        latest.setdefault(update.indicator_id, update)
-    return [(indicator, latest.get(indicator.pk)) for indicator in indicators]
 
 
 def agreements_of(*, city, organisation, since, until) -> list[Agreement]:

@@ -295,7 +295,7 @@ def _build(city, organisation, since, until, language) -> Statement:
 
     # results: the approved indicators of those needs
     impacts = []
-    for indicator, update in selectors.results_of_needs(city=city, need_ids=list(needs), until=until):
+    for indicator in selectors.results_of_needs(city=city, need_ids=list(needs), until=until):
         need_url = _url("need_detail", language, city_slug=slug, pk=indicator.need_id)
         impacts.append(
             Indicator(
@@ -307,14 +307,14 @@ def _build(city, organisation, since, until, language) -> Statement:
                 baseline_on=indicator.baseline_on,
                 target=indicator.target,
                 target_on=indicator.target_on,
-                latest=update.value if update else None,
-                latest_on=update.measured_on if update else None,
+                latest=indicator.latest_value,
+                latest_on=indicator.latest_on,
                 progress=indicator_progress(
-                    baseline=indicator.baseline, target=indicator.target, value=update.value if update else None
+                    baseline=indicator.baseline, target=indicator.target, value=indicator.latest_value
                 ),
                 counts_people=indicator.counts_people,
                 url=need_url,
-                evidence_url=(update.evidence_url if update else "") or need_url,
+                evidence_url=indicator.latest_evidence_url or need_url,
             )
         )
     people = sum((i.latest for i in impacts if i.counts_people and i.latest is not None), Decimal(0))
