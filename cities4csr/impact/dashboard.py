@@ -28,7 +28,7 @@ from cities4csr.core.i18n import pick
 from cities4csr.core.models import AuditEvent
 from cities4csr.ledger.models import Account, ChainHead
 from cities4csr.ledger.resources import ResourceKind
-from cities4csr.ledger.selectors import RECEIVERS, flows
+from cities4csr.ledger.selectors import RECEIVERS, flows, flows_kept
 from cities4csr.needs.models import Need
 from cities4csr.needs.selectors import catalogue_choices
 from cities4csr.pledges.models import Pledge
@@ -274,14 +274,12 @@ def totals_over_time(*, city, filters: Filters) -> tuple[list[Period], Period]:
         return periods[start]
 
     kinds, narrow = _ledger_filters(city, filters)
-    received = flows(
-        city=city,
-        kinds=kinds,
-        since=filters.since,
-        until=filters.until,
-        by=("month", "resource_kind", "unit"),
-        filters=narrow or None,
-    )
+    query = {"kinds": kinds, "since": filters.since, "until": filters.until, "by": ("month", "resource_kind", "unit")}
+    if filters.action is None:  # plain filters: the sums are kept and brought up to date (flows_kept)
+        name = f"dashboard:{filters.since or ''}:{filters.until or ''}:{filters.theme or ''}:{filters.area or ''}"
+        received = flows_kept(city=city, name=name, filters=narrow or None, **query)
+    else:  # an action's needs are a subquery: read as it is
+        received = flows(city=city, filters=narrow or None, **query)
     for flow in received:
         for row in (at(flow.month), total):
             if flow.resource_kind == ResourceKind.MONEY:

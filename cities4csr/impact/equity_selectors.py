@@ -13,12 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from cities4csr.cities.models import Area, Indicator, IndicatorValue
-from cities4csr.ledger.models import ChainHead
 from cities4csr.ledger.resources import TIME_UNITS
-from cities4csr.ledger.selectors import flows
+from cities4csr.ledger.selectors import flows_kept
 from cities4csr.needs.models import Action
 
 from .equity import HIGH_NEED_RANK, AreaInput, Equity, deprivation_ranks, equity_compute
@@ -57,12 +54,6 @@ def _latest_values(city, indicators) -> dict[int, dict[int, float]]:
     return latest
 
 
-#: the sums per area stay cached this long (a new movement makes them stale at once, see below)
-CACHE_SECONDS = 24 * 3600
-#: at most this many new movements are added to the cached sums; more, and the ledger is read whole
-DELTA_MAX = 5_000
-
-
 def _sum_by_area(rows, cents: dict, minutes: dict) -> None:
     for flow in rows:
         code = flow.area_code or ""
@@ -74,25 +65,22 @@ def _sum_by_area(rows, cents: dict, minutes: dict) -> None:
 
 def received_by_area(*, city, since=None, until=None) -> tuple[dict[str, int], dict[str, int]]:
     """({area code: cents}, {area code: minutes}) received by the city's needs and recipients
-    ('' = city-wide, not located), through ``ledger.selectors.flows``.
-
-    Summing the whole ledger is the page's only heavy read, so the sums are cached with the number
-    of the city's last movement they include (its chain head): a read finds them as they are, or
-    adds only the movements written since (their numbers are in order, one indexed range), or
-    reads the ledger again when there are more than ``DELTA_MAX`` of them."""
-    head = ChainHead.objects.filter(city=city).values_list("seq", flat=True).first() or 0
-    key = f"equity-received:{city.pk}:{since or ''}:{until or ''}"
-    found = cache.get(key)
-    if found is not None and found["seq"] == head:
-        return found["cents"], found["minutes"]
-    period = {"city": city, "since": since, "until": until, "by": ("area_code", "resource_kind", "unit")}
-    if found is not None and found["seq"] < head <= found["seq"] + DELTA_MAX:
-        cents, minutes = dict(found["cents"]), dict(found["minutes"])
-        _sum_by_area(flows(**period, filters={"group__seq__gt": found["seq"], "group__seq__lte": head}), cents, minutes)
-    else:
-        cents, minutes = {}, {}
-        _sum_by_area(flows(**period, filters={"group__seq__lte": head}), cents, minutes)
-    cache.set(key, {"seq": head, "cents": cents, "minutes": minutes}, CACHE_SECONDS)
+    ('' = city-wide, not located). Summing the whole ledger is the page's only heavy read, so the
+    sums are kept until the ledger moves, and then only the new movements are added
+    (``ledger.selectors.flows_kept``)."""
+    cents: dict[str, int] = {}
+    minutes: dict[str, int] = {}
+    _sum_by_area(
+        flows_kept(
+            city=city,
+            name=f"equity:{since or ''}:{until or ''}",
+            since=since,
+            until=until,
+            by=("area_code", "resource_kind", "unit"),
+        ),
+        cents,
+        minutes,
+    )
     return cents, minutes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 from django_scopes import scope
@@ -235,3 +236,35 @@ def flows(
         )
         for row in rows
     ]
+
+
+#: kept sums take at most this many new movements; after more, the ledger is read whole again
+KEPT_DELTA_MAX = 5_000
+KEPT_SECONDS = 24 * 3600
+
+
+def flows_kept(*, city, name: str, **query) -> list[Flow]:
+    """``flows(city=city, **query)``, kept in the cache under ``name`` with the number of the
+    city's last movement its sums include (the chain head). A later read returns them while the
+    ledger has not moved, adds only the movements written since (numbered in order: one indexed
+    range; a reversal is a movement of its own, so the sums stay right), or reads the ledger
+    again after more than ``KEPT_DELTA_MAX`` of them. ``name`` must say everything the query
+    asks (the same name, the same query), and the query's values must be plain (no querysets).
+    For the reports whose one heavy read is the whole ledger summed (the equity lens, the
+    dashboard): a page then costs what changed since it was last read."""
+    head = ChainHead.objects.filter(city=city).values_list("seq", flat=True).first() or 0
+    key = f"ledger.flows:{city.pk}:{name}"
+    by = tuple(query.get("by", ("resource_kind", "motivation", "themes", "area_code", "unit")))
+    found = cache.get(key)
+    if found is None or found["by"] != by or not found["seq"] <= head <= found["seq"] + KEPT_DELTA_MAX:
+        found = {"by": by, "seq": 0, "sums": {}}
+    if found["seq"] < head:
+        sums = dict(found["sums"])
+        narrow = {**(query.pop("filters", None) or {}), "group__seq__gt": found["seq"], "group__seq__lte": head}
+        for flow in flows(city=city, filters=narrow, **query):
+            facets = tuple(flow.facets[n] for n in by)
+            value, quantity = sums.get(facets, (0, 0))
+            sums[facets] = (value + flow.value_cents, quantity + flow.quantity)
+        found = {"by": by, "seq": head, "sums": sums}
+        cache.set(key, found, KEPT_SECONDS)
+    return [Flow(dict(zip(by, facets, strict=True)), *found["sums"][facets]) for facets in found["sums"]]

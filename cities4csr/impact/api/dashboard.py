@@ -30,7 +30,9 @@ class DashboardQuerySerializer(serializers.Serializer):
 
 
 class DashboardPeriodSerializer(serializers.Serializer):
-    start = serializers.DateField(allow_null=True, help_text="First day of the month or quarter; null for the whole period.")
+    start = serializers.DateField(
+        allow_null=True, help_text="First day of the month or quarter; null for the whole period."
+    )
     cash_cents = serializers.IntegerField()
     in_kind_cents = serializers.IntegerField(help_text="Goods, pro-bono expertise and space at their value.")
     time_cents = serializers.IntegerField(help_text="Volunteer time at its value (cost).")

@@ -71,3 +71,26 @@ def test_flows_by_month_and_an_unknown_facet(world):
     assert months == {"2026-03": 3_000, "2026-05": 4_000}
     with pytest.raises(KeyError):
         flows(city=world.city, by=("colour",))
+
+
+def test_kept_flows_add_only_the_movements_written_since_and_stay_equal_to_a_fresh_read(
+    world, django_assert_num_queries
+):
+    from cities4csr.ledger.selectors import flows_kept
+
+    def fresh():
+        return {f.area_code: f.value_cents for f in flows(city=world.city, by=("area_code",))}
+
+    def kept():
+        return {f.area_code: f.value_cents for f in flows_kept(city=world.city, name="test", by=("area_code",))}
+
+    give(world, kind=ResourceKind.MONEY, cents=1_000)
+    assert kept() == fresh() == {"35": 1_000}
+    with django_assert_num_queries(1):  # the ledger has not moved: its head, and the cache
+        assert kept() == {"35": 1_000}
+    wrong = give(world, kind=ResourceKind.MONEY, cents=500, area="19")
+    give(world, kind=ResourceKind.MONEY, cents=2_000)
+    group_reverse(actor=None, group=wrong, reason_code=ReasonCode.ENTERED_IN_ERROR, memo="")
+    with django_assert_num_queries(2):  # the head, and the three movements since
+        now = kept()
+    assert now == fresh() == {"19": 0, "35": 3_000}
