@@ -264,6 +264,31 @@ def _sizes(city) -> dict:
         }
 
 
+def one_movement(slug: str) -> None:
+    """One more gift on the ledger, written by the service as any would be."""
+    from django_scopes import scopes_disabled
+
+    from cities4csr.cities.models import City
+    from cities4csr.ledger.models import Account, Source
+    from cities4csr.ledger.services import Leg, group_post
+
+    with scopes_disabled():
+        city = City.objects.get(slug=slug)
+        giver = Account.objects.filter(city=city, kind=Account.Kind.GIVER).order_by("pk").first()
+        need = Account.objects.filter(city=city, kind=Account.Kind.NEED).order_by("pk").first()
+        group_post(
+            actor=None,
+            city=city,
+            legs=[Leg("giver", giver.ref_id, -10_000), Leg("need", need.ref_id, 10_000)],
+            source=Source.PLEDGE,
+            resource_kind="money",
+            motivation="community_investment",
+            valuation="face_value",
+            effective_on=dt.date.today(),
+            area_code="35",
+        )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--city", default="metropoli")
@@ -306,6 +331,12 @@ def main(argv=None) -> int:
     for _ in range(3):
         cache.clear()
         cold.append(get(client, pages["dashboard"])[0])
+    # after one new movement: the page's entry is rebuilt, the ledger's kept sums only take it in
+    changed = []
+    get(client, pages["dashboard"])
+    for _ in range(3):
+        one_movement(args.city)
+        changed.append(get(client, pages["dashboard"])[0])
     for url in pages.values():
         for _ in range(args.warmup):
             get(client, url)  # refuses an answer other than 200
@@ -326,6 +357,7 @@ def main(argv=None) -> int:
         "filtered_ms_p50": p50["dashboard_filtered"],
         "api_ms_p50": p50["dashboard_api"],
         "cold_ms": round(statistics.median(cold), 1),
+        "after_one_movement_ms": round(statistics.median(changed), 1),
         "urls": pages,
         "targets": {"ms_p50_max": TARGET_MS, "times_hello_max": TARGET_FACTOR},
         "met": {
@@ -340,6 +372,7 @@ def main(argv=None) -> int:
     for name in pages:
         print(f"{name:<20} {p50[name]:>8.1f} {p50[name] / hello if hello else 0:>8.1f}")
     print(f"{'dashboard (cold)':<20} {results['dashboard']['cold_ms']:>8.1f}")
+    print(f"{'after one movement':<20} {results['dashboard']['after_one_movement_ms']:>8.1f}")
     met = all(results["dashboard"]["met"]["dashboard"].values())
     return 1 if args.strict and not met else 0
 
