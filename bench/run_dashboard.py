@@ -12,8 +12,9 @@ Then, through Django's test Client (the whole URL stack, no network), round afte
 dashboard page (whole history), the same page filtered by a theme and a period, the API, and the
 trivial page as the reference measured in the same run. Medians merged into bench/results.json:
 ``dashboard_ms_p50`` (the page) against the targets ≤ 100 ms and ≤ 10 × ``hello``, the others
-beside it, and ``dashboard_cold_ms``: the page once its cache is empty (after any new movement,
-need or pledge change, the first reader pays it).
+beside it, ``dashboard.cold_ms``: the page once every cache is empty, and
+``dashboard.after_one_movement_ms``: the page read again after one new movement (its entry is
+rebuilt; the ledger's kept sums take in only that movement, the givers are read whole).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cities4csr_bench \\
         python bench/run_dashboard.py [--city metropoli] [--movements 200000] [--requests 30] [--warmup 5]
