@@ -164,6 +164,8 @@
         div.appendChild(text("strong", cfg.label + (cfg.unit ? " (" + cfg.unit + ")" : "")));
         var lows = [values[0]].concat(breaks);
         for (var i = 0; i < palette.length; i++) {
+          // a class whose lower bound the next one shares colours nothing: few distinct values
+          if (i + 1 < lows.length && lows[i] === lows[i + 1]) { continue; }
           var row = document.createElement("div");
           var sw = document.createElement("span");
           sw.className = "swatch";
