@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
 from cities4csr.cities.services import indicator_import
 
 from .income import income_by_area
@@ -47,24 +50,32 @@ def income_indicators_load(
     licence: str,
     attribution: str,
 ) -> dict[str, int]:
-    """Record ``income_mean`` and ``low_income_share`` per area; {key: number of areas}."""
-    figures = income_by_area(income_csv, schools_geojson)
+    """Record ``income_mean`` and ``low_income_share`` per area; {key: number of areas}. A file
+    that cannot be read, or that maps no area, is refused (``ValidationError``) and nothing is
+    written; the two indicators are written together or not at all."""
+    try:
+        figures = income_by_area(income_csv, schools_geojson)
+    except ValueError as error:
+        raise ValidationError(str(error), code="unreadable") from None
+    if not any(figures.values()):
+        raise ValidationError("no area has a figure: no school's postcode is in the income file", code="empty")
     counts = {}
-    for key, names, unit, worse in INDICATORS:
-        values = {code: round(value, 1) for code, value in figures[key].items()}
-        indicator_import(
-            actor=actor,
-            city=city,
-            key=key,
-            names=names,
-            area_kind=area_kind,
-            date=date,
-            values=values,
-            unit=unit,
-            higher_is_worse=worse,
-            source=source,
-            licence=licence,
-            attribution=attribution,
-        )
-        counts[key] = len(values)
+    with transaction.atomic():
+        for key, names, unit, worse in INDICATORS:
+            values = {code: round(value, 1) for code, value in figures[key].items()}
+            indicator_import(
+                actor=actor,
+                city=city,
+                key=key,
+                names=names,
+                area_kind=area_kind,
+                date=date,
+                values=values,
+                unit=unit,
+                higher_is_worse=worse,
+                source=source,
+                licence=licence,
+                attribution=attribution,
+            )
+            counts[key] = len(values)
     return counts

@@ -34,7 +34,13 @@ def schools_by_area(
 ) -> dict[str, dict[str, int]]:
     """{area code: {postcode: number of schools}} from a schools GeoJSON's properties."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for feature in json.loads(geojson).get("features", []):
+    try:
+        data = json.loads(geojson)
+    except ValueError as error:
+        raise ValueError(f"the schools file is not GeoJSON: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ValueError("the schools file is not a GeoJSON FeatureCollection")
+    for feature in data["features"]:
         properties = feature.get("properties") or {}
         postcode = str(properties.get(postcode_field) or "").strip()
         area = str(properties.get(area_field) or "").strip()
@@ -48,12 +54,19 @@ def figures_by_postcode(
 ) -> dict[str, dict[str, float]]:
     """{indicator key: {postcode: value}} from the MEF summary CSV (blank cells left out)."""
     out: dict[str, dict[str, float]] = {key: {} for key in columns}
-    for row in csv.DictReader(io.StringIO(text)):
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in (postcode_field, *columns.values()) if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"the income file has no column {', '.join(missing)}")
+    for line, row in enumerate(reader, start=2):
         postcode = (row.get(postcode_field) or "").strip()
         for key, column in columns.items():
             raw = (row.get(column) or "").strip()
             if postcode and raw:
-                out[key][postcode] = float(raw)
+                try:
+                    out[key][postcode] = float(raw)
+                except ValueError:
+                    raise ValueError(f"line {line}: {column} {raw!r} is not a number") from None
     return out
 
 

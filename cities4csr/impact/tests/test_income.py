@@ -52,3 +52,29 @@ def test_the_command_loads_a_city_s_income_per_area(world, tmp_path):
         for v in IndicatorValue.objects.filter(city=world.city).select_related("indicator", "area")
     }
     assert values == {("income_mean", "35"): 26_000, ("income_mean", "1"): 80_000, ("low_income_share", "1"): 30.0}
+
+
+@pytest.mark.parametrize(
+    "income, schools, message",
+    [
+        ("CAP;reddito\n20121;1\n", SCHOOLS, "has no column"),
+        (INCOME.replace("100000", "centomila"), SCHOOLS, "line 2: reddito_imponibile_medio_eur 'centomila'"),
+        (INCOME, "{not json", "not GeoJSON"),
+        (INCOME, "[1, 2]", "not a GeoJSON FeatureCollection"),
+        (INCOME.replace("201", "999"), SCHOOLS, "no area has a figure"),
+        (None, SCHOOLS, "cannot read"),
+    ],
+)
+def test_the_command_refuses_a_bad_file_and_writes_nothing(world, tmp_path, income, schools, message):
+    from django.core.management import CommandError, call_command
+
+    from cities4csr.cities.models import Indicator, IndicatorValue
+
+    if income is not None:
+        (tmp_path / "income.csv").write_text(income)
+    (tmp_path / "schools.geojson").write_text(schools)
+    files = ["--income", str(tmp_path / "income.csv"), "--schools", str(tmp_path / "schools.geojson")]
+    with pytest.raises(CommandError, match=message):
+        call_command("income_import", "--city", world.city.slug, *files, "--date", "2021-12-31", "--source", "MEF")
+    assert not Indicator.objects.filter(city=world.city, key__in=["income_mean", "low_income_share"]).exists()
+    assert not IndicatorValue.objects.filter(city=world.city).exists()

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from cities4csr.core.models import AuditEvent
 from cities4csr.impact import selectors, services
-from cities4csr.impact.models import IndicatorUpdate
+from cities4csr.impact.models import IndicatorUpdate, ResultIndicator
 from cities4csr.needs.tests.factories import ActionFactory, NeedFactory
 
 from .factories import an_indicator, an_update
@@ -289,3 +289,43 @@ def test_need_timeline_tells_publication_pledge_and_result_in_order(world, partn
     assert [m.text for m in moments if m.kind == "result"] == [
         "The city approved a result: Alunni nel doposcuola, 30 alunni (measured on 01/03/2026)."
     ]
+
+
+@pytest.mark.parametrize(
+    "fields, field, english, italian",
+    [
+        ({"target": Decimal(0)}, "target", "The target must differ from the baseline.", "obiettivo"),
+        ({"target_on": datetime.date(2024, 1, 1)}, "target_on", "cannot be before the baseline date", "data"),
+        ({"weight": 0}, "weight", "Give a weight between 1 and 100.", "peso"),
+        ({"name": " "}, "name", "Give the indicator a name.", "nome"),
+    ],
+)
+def test_a_bad_indicator_says_why_in_the_reader_s_language_and_writes_nothing(
+    world, partner_need, fields, field, english, italian
+):
+    events = AuditEvent.objects.count()
+    for language, words in (("en", english), ("it", italian)):
+        with translation.override(language), pytest.raises(ValidationError) as error:
+            an_indicator(city=world.city, need=partner_need, actor=world.officer, **fields)
+        assert words.lower() in " ".join(error.value.message_dict[field]).lower()
+    assert not ResultIndicator.objects.filter(city=world.city).exists()
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize(
+    "value, measured_on, field",
+    [
+        ("dodici", datetime.date(2026, 3, 1), "value"),
+        ("", datetime.date(2026, 3, 1), "value"),
+        ("12", datetime.date(2999, 1, 1), "measured_on"),
+        ("12", datetime.date(2020, 1, 1), "measured_on"),
+    ],
+)
+def test_a_bad_update_is_refused_and_writes_nothing(world, partner_need, value, measured_on, field):
+    indicator = an_indicator(city=world.city, need=partner_need, actor=world.officer)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.update_create(actor=world.officer, indicator=indicator, value=value, measured_on=measured_on)
+    assert field in error.value.message_dict
+    assert not IndicatorUpdate.objects.filter(indicator=indicator).exists()
+    assert AuditEvent.objects.count() == events

@@ -34,13 +34,18 @@ class Command(BaseCommand):
             date = dt.date.fromisoformat(options["date"])
         except ValueError:
             raise CommandError("date: YYYY-MM-DD") from None
+        try:
+            income_csv = options["income"].read_text(encoding="utf-8")
+            schools_geojson = options["schools"].read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"cannot read {getattr(error, 'filename', None) or 'a file'}: {error}") from None
         with scope(city=city.pk):
             try:
                 counts = income_indicators_load(
                     actor=None,
                     city=city,
-                    income_csv=options["income"].read_text(encoding="utf-8"),
-                    schools_geojson=options["schools"].read_text(encoding="utf-8"),
+                    income_csv=income_csv,
+                    schools_geojson=schools_geojson,
                     area_kind=city.settings.primary_area_kind,
                     date=date,
                     source=options["source"],
